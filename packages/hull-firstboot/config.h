@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The Ignition subset Hull understands, parsed and fully validated: contents are decoded,
+ * decompressed and their hashes checked, so applying a Config needs no further input checks. */
+
+#define CONFIG_SIZE_MAX (8U * 1024U * 1024U)         /* the JSON text */
+#define CONFIG_DECODED_MAX (64U * 1024U * 1024U)     /* all file contents together */
+#define CONFIG_ENTRIES_MAX 4096U                     /* entries per list */
+#define CONFIG_ERRORS_MAX 64U
+
+typedef struct ConfigUser {
+        char *name;
+        char **ssh_keys;
+        size_t n_ssh_keys;
+        char **groups;
+        size_t n_groups;
+        char *password_hash;
+} ConfigUser;
+
+typedef struct ConfigFile {
+        char *path;
+        unsigned mode;
+        bool overwrite;
+        bool has_contents;
+        uint8_t *data;
+        size_t size;
+} ConfigFile;
+
+typedef struct ConfigDirectory {
+        char *path;
+        unsigned mode;
+} ConfigDirectory;
+
+typedef struct ConfigLink {
+        char *path;
+        char *target;
+        bool hard;
+        bool overwrite;
+} ConfigLink;
+
+typedef struct ConfigDropin {
+        char *name;
+        char *contents;
+} ConfigDropin;
+
+typedef struct ConfigUnit {
+        char *name;
+        int enabled; /* -1: not given, 0, 1 */
+        bool mask;
+        char *contents;
+        ConfigDropin *dropins;
+        size_t n_dropins;
+} ConfigUnit;
+
+typedef struct Config {
+        unsigned version_minor; /* 3.<minor>.0 */
+        ConfigUser *users;
+        size_t n_users;
+        ConfigFile *files;
+        size_t n_files;
+        ConfigDirectory *directories;
+        size_t n_directories;
+        ConfigLink *links;
+        size_t n_links;
+        ConfigUnit *units;
+        size_t n_units;
+} Config;
+
+/* Error messages of one parse, each "<json path>: <problem>". */
+typedef struct ConfigErrors {
+        char **v;
+        size_t n;
+        bool truncated;
+} ConfigErrors;
+
+/* Parses and validates text (size bytes, need not be NUL-terminated). On success returns 0
+ * and *ret. On invalid input returns -EINVAL (or -EFBIG for oversized input) and fills
+ * errors with every problem found (up to CONFIG_ERRORS_MAX). -ENOMEM on allocation failure. */
+int config_parse(const char *text, size_t size, Config **ret, ConfigErrors *errors);
+
+Config *config_free(Config *c);
+void config_errors_done(ConfigErrors *e);
+
+static inline void config_freep(Config **c) {
+        config_free(*c);
+}
+#define _cleanup_config_ __attribute__((cleanup(config_freep)))
+
+/* Path policy shared with the applier: absolute, normalised (no "", "." or ".." components,
+ * no trailing slash), no control characters, and strictly below one of the writable trees
+ * /etc, /var, /home, /root, /opt, /srv. Returns 0, or -EINVAL with a static reason. */
+int config_check_path(const char *path, const char **ret_reason);
+
+/* Unit names: [A-Za-z0-9:_.\@-], a known unit type suffix, at most 255 characters. */
+bool unit_name_is_valid(const char *name);
+bool user_name_is_valid(const char *name);

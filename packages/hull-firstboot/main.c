@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* hull-firstboot: applies an Ignition config (a subset of spec 3.0-3.4) once, early in the
+ * first boot. See README.md for the contract; units/hull-firstboot.service for the ordering. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <selinux/selinux.h>
+
+#include "apply.h"
+#include "config.h"
+#include "hull/fileio.h"
+#include "hull/log.h"
+#include "hull/macro.h"
+#include "sources.h"
+
+static const char *arg_root = "/";
+static const char *arg_config = NULL;
+static bool arg_validate = false;
+
+static void help(void) {
+        printf("Usage: %s [OPTIONS]\n"
+               "       %s --validate FILE\n\n"
+               "Apply an Ignition config (spec 3.0-3.4 subset) once, at first boot.\n\n"
+               "  -h --help            show this help\n"
+               "     --version         show the version\n"
+               "     --validate FILE   check a config and print \"configuration OK\" or its errors\n"
+               "     --config FILE     use FILE (\"-\" for stdin) instead of the boot sources\n"
+               "     --root DIR        apply to the tree DIR instead of / (no SELinux labels,\n"
+               "                       no systemd reload)\n\n"
+               "Sources, first found wins: kernel command line hull.config.url=, a filesystem\n"
+               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config.\n",
+               program_invocation_short_name, program_invocation_short_name);
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                { "validate", required_argument, NULL, ARG_VALIDATE },
+                { "config", required_argument, NULL, ARG_CONFIG },
+                { "root", required_argument, NULL, ARG_ROOT },
+                {}
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("hull-firstboot %s\n", HULL_VERSION);
+                        return 0;
+                case ARG_VALIDATE:
+                        arg_validate = true;
+                        arg_config = optarg;
+                        break;
+                case ARG_CONFIG:
+                        arg_config = optarg;
+                        break;
+                case ARG_ROOT:
+                        if (optarg[0] != '/')
+                                return log_error_errno(-EINVAL, "--root needs an absolute path, not '%s'.", optarg);
+                        arg_root = optarg;
+                        break;
+                case '?':
+                        return -EINVAL;
+                default:
+                        return log_error_errno(-EINVAL, "Unhandled option.");
+                }
+        if (optind < argc)
+                return log_error_errno(-EINVAL, "Unexpected argument '%s'; see --help.", argv[optind]);
+        if (arg_validate && strcmp(arg_root, "/") != 0)
+                return log_error_errno(-EINVAL, "--validate and --root cannot be combined.");
+        return 1;
+}
+
+static int parse_and_report(const char *text, size_t size, const char *source, Config **ret) {
+        ConfigErrors errors = {};
+        int r;
+
+        r = config_parse(text, size, ret, &errors);
+        if (r == -ENOMEM)
+                r = log_oom();
+        else if (r < 0) {
+                log_error("Invalid config from %s (%zu error%s):", source, errors.n, errors.n == 1 ? "" : "s");
+                for (size_t i = 0; i < errors.n; i++)
+                        log_error("  %s", errors.v[i]);
+                if (errors.truncated)
+                        log_error("  (more errors not shown)");
+        }
+        config_errors_done(&errors);
+        return r;
+}
+
+static int run(void) {
+        _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
+        _cleanup_config_ Config *c = NULL;
+        ApplyOptions o = { .root = arg_root };
+        size_t size = 0;
+        int r;
+
+        if (arg_config) {
+                r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
+                if (r == -EFBIG)
+                        return log_error_errno(r, "Config file '%s' is larger than %u bytes.", arg_config, CONFIG_SIZE_MAX);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read config file '%s': %m", arg_config);
+                source = strdup(arg_config);
+                if (!source)
+                        return log_oom();
+        } else {
+                r = sources_find_config(&text, &size, &source);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
+        }
+
+        if (arg_validate) {
+                r = parse_and_report(text, size, source, &c);
+                if (r < 0)
+                        return r;
+                printf("configuration OK\n");
+                return 0;
+        }
+
+        o.live = strcmp(arg_root, "/") == 0;
+        o.selinux = o.live && is_selinux_enabled() > 0;
+        o.source = source;
+
+        if (!text) {
+                log_info("No config found: nothing to provision. To provide one, use the kernel command line "
+                         "(hull.config.url=data:... or label://LABEL/path), a filesystem labelled HULL-CONFIG "
+                         "with config.ign, or QEMU -fw_cfg name=opt/org.hull/config,file=config.ign.");
+                r = apply_write_marker(&o, &what);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");
+                return 0;
+        }
+
+        log_info("Using the config from %s.", source);
+        r = parse_and_report(text, size, source, &c);
+        if (r < 0) {
+                log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
+                return r;
+        }
+        r = apply_config(c, &o, &what);
+        if (r < 0) {
+                log_error_errno(r, "Failed to %s: %m", what ?: "apply the config");
+                log_error("Provisioning stopped part way: the steps before this one were applied. No marker "
+                          "was written, so the next boot applies the config again.");
+                return r;
+        }
+        log_info("Provisioning done: %zu user(s), %zu file(s), %zu directorie(s), %zu link(s), %zu unit(s).",
+                 c->n_users, c->n_files, c->n_directories, c->n_links, c->n_units);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        umask(0022);
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? 2 : 0;
+        r = run();
+        return r < 0 ? 1 : 0;
+}

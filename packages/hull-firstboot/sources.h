@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stddef.h>
+
+/* Where a config can come from, tried in this order; the first one found wins:
+ *   1. kernel command line hull.config.url=data:...  or  hull.config.url=label://<LABEL>/<path>
+ *   2. a filesystem labelled HULL-CONFIG, config-2 or CIDATA (see README for the file names)
+ *   3. QEMU fw_cfg opt/org.hull/config
+ * Returns 1 with the config text and a description of its source, 0 if there is none,
+ * negative errno if a source exists but cannot be read (*ret_source then names it). */
+int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source);
+
+/* Parts, exposed for tests. */
+#define FW_CFG_PATH "/sys/firmware/qemu_fw_cfg/by_name/opt/org.hull/config/raw"
+
+/* Value of the last hull.config.url= on a kernel command line, honouring double quotes.
+ * 1 and *ret, or 0 if absent. */
+int cmdline_get_config_url(const char *cmdline, char **ret);
+
+/* Splits "label://LABEL/path" into its label and path. -EINVAL if malformed. */
+int parse_label_url(const char *url, char **ret_label, char **ret_path);
+
+/* Reads the config from a mounted config filesystem at dir, for a filesystem with the given
+ * label (case-insensitive). Returns 1 and the text and the relative file name, 0 if no known
+ * file is there, negative errno. */
+int read_config_from_dir(const char *dir, const char *label, char **ret_text, size_t *ret_size, const char **ret_file);
+
+/* Reads one file below a directory fd without following symlinks out of it (RESOLVE_IN_ROOT),
+ * at most CONFIG_SIZE_MAX bytes. */
+int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t *ret_size);
