@@ -156,7 +156,7 @@ static int run(void) {
                           "was written, so the next boot applies the config again.");
                 return r;
         }
-        log_info("Provisioning done: %zu user(s), %zu file(s), %zu directorie(s), %zu link(s), %zu unit(s).",
+        log_info("Provisioning done (users %zu, files %zu, directories %zu, links %zu, units %zu).",
                  c->n_users, c->n_files, c->n_directories, c->n_links, c->n_units);
         return 0;
 }
