@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+void diag_add(Diag *d, bool error, const char *path, const char *format, ...) {
+        _cleanup_free_ char *reason = NULL;
+        char *msg = NULL, **m;
+        bool *e;
+        va_list ap;
+        int r;
+
+        if (!d)
+                return;
+        if (error)
+                d->n_errors++;
+        if (d->n >= DIAG_MAX) {
+                d->n_dropped++;
+                return;
+        }
+        va_start(ap, format);
+        r = vasprintf(&reason, format, ap);
+        va_end(ap);
+        if (r < 0) {
+                reason = NULL;
+                d->n_dropped++;
+                return;
+        }
+        if (asprintf(&msg, "%s%s%s%s", path ? path : "", path ? ": " : "", error ? "" : "warning: ", reason) < 0) {
+                d->n_dropped++;
+                return;
+        }
+        m = realloc(d->msgs, (d->n + 1) * sizeof(char *));
+        if (!m) {
+                free(msg);
+                d->n_dropped++;
+                return;
+        }
+        d->msgs = m;
+        e = realloc(d->is_error, (d->n + 1) * sizeof(bool));
+        if (!e) {
+                free(msg);
+                d->n_dropped++;
+                return;
+        }
+        d->is_error = e;
+        d->msgs[d->n] = msg;
+        d->is_error[d->n] = error;
+        d->n++;
+}
+
+void diag_clear(Diag *d) {
+        for (size_t i = 0; i < d->n; i++)
+                free(d->msgs[i]);
+        free(d->msgs);
+        free(d->is_error);
+        *d = (Diag) {};
+}
+
+void diag_print(const Diag *d, const char *file) {
+        for (size_t i = 0; i < d->n; i++)
+                fprintf(stderr, "%s: %s\n", file, d->msgs[i]);
+        if (d->n_dropped > 0)
+                fprintf(stderr, "%s: %zu more problem(s) not shown\n", file, d->n_dropped);
+}

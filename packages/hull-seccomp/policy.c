@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "diff.h"
+#include "hull/macro.h"
+#include "policy.h"
+#include "profile.h"
+#include "resolve.h"
+
+typedef enum { P_DENY, P_DENY_UNLESS, P_DROP_ARCH, P_ASSERT_DENIED } PolicyVerb;
+
+typedef struct Directive {
+        PolicyVerb verb;
+        unsigned line;
+        char *words[POLICY_MAX_WORDS]; /* arguments after the verb */
+        size_t n_words;
+        char *reason;
+} Directive;
+
+typedef struct Policy {
+        Directive *d;
+        size_t n;
+} Policy;
+
+static void policy_done(Policy *p) {
+        for (size_t i = 0; i < p->n; i++) {
+                for (size_t k = 0; k < p->d[i].n_words; k++)
+                        free(p->d[i].words[k]);
+                free(p->d[i].reason);
+        }
+        free(p->d);
+        *p = (Policy) {};
+}
+
+static int append_reason(Directive *d, const char *text) {
+        char *n;
+        if (asprintf(&n, "%s%s%s", d->reason ? d->reason : "", d->reason ? " " : "", text) < 0)
+                return -ENOMEM;
+        free(d->reason);
+        d->reason = n;
+        return 0;
+}
+
+static int policy_parse(const char *text, size_t len, Diag *diag, Policy *ret) {
+        _cleanup_free_ char *copy = NULL;
+        Policy p = {};
+        char *line, *save = NULL, where[32];
+        unsigned lineno = 0;
+        int r = 0;
+
+        if (len > POLICY_MAX_SIZE) {
+                diag_add(diag, true, NULL, "file is %zu bytes, at most %u allowed", len, POLICY_MAX_SIZE);
+                return -EINVAL;
+        }
+        if (memchr(text, 0, len)) {
+                diag_add(diag, true, NULL, "NUL byte in policy text");
+                return -EINVAL;
+        }
+        copy = strndup(text, len);
+        if (!copy)
+                return -ENOMEM;
+        p.d = calloc(POLICY_MAX_DIRECTIVES, sizeof(Directive));
+        if (!p.d)
+                return -ENOMEM;
+
+        /* strsep keeps empty lines, so line numbers stay right */
+        for (char *rest = copy; (line = strsep(&rest, "\n")); ) {
+                char *w, *verb;
+                Directive *d;
+                lineno++;
+                snprintf(where, sizeof(where), "line %u", lineno);
+                if (line[0] == '#' || line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#')
+                        continue;
+                if (line[0] == ' ' || line[0] == '\t') {
+                        char *t = line + strspn(line, " \t");
+                        if (p.n == 0) {
+                                diag_add(diag, true, where, "indented text before the first directive");
+                                r = -EINVAL;
+                                continue;
+                        }
+                        if (!p.d[p.n - 1].reason) {
+                                if (strncmp(t, "because:", 8) != 0) {
+                                        diag_add(diag, true, where, "expected \"because: <reason>\"");
+                                        r = -EINVAL;
+                                        continue;
+                                }
+                                t += 8 + strspn(t + 8, " \t");
+                                if (*t == 0) {
+                                        diag_add(diag, true, where, "empty reason");
+                                        r = -EINVAL;
+                                        continue;
+                                }
+                        }
+                        if (append_reason(&p.d[p.n - 1], t) < 0) {
+                                policy_done(&p);
+                                return -ENOMEM;
+                        }
+                        continue;
+                }
+                if (p.n >= POLICY_MAX_DIRECTIVES) {
+                        diag_add(diag, true, where, "more than %u directives", POLICY_MAX_DIRECTIVES);
+                        r = -EINVAL;
+                        break;
+                }
+                d = &p.d[p.n++];
+                d->line = lineno;
+                verb = strtok_r(line, " \t", &save);
+                if (strcmp(verb, "deny") == 0)
+                        d->verb = P_DENY;
+                else if (strcmp(verb, "deny-unless") == 0)
+                        d->verb = P_DENY_UNLESS;
+                else if (strcmp(verb, "drop-arch") == 0)
+                        d->verb = P_DROP_ARCH;
+                else if (strcmp(verb, "assert-denied") == 0)
+                        d->verb = P_ASSERT_DENIED;
+                else {
+                        diag_add(diag, true, where, "unknown directive \"%s\"", verb);
+                        r = -EINVAL;
+                        continue;
+                }
+                while ((w = strtok_r(NULL, " \t", &save))) {
+                        if (d->n_words >= POLICY_MAX_WORDS) {
+                                diag_add(diag, true, where, "more than %u words", POLICY_MAX_WORDS);
+                                r = -EINVAL;
+                                break;
+                        }
+                        if (!(d->words[d->n_words++] = strdup(w))) {
+                                policy_done(&p);
+                                return -ENOMEM;
+                        }
+                }
+                if (d->n_words < (d->verb == P_DENY || d->verb == P_DROP_ARCH ? 1U : 2U)) {
+                        diag_add(diag, true, where, "\"%s\" needs %s", verb,
+                                 d->verb == P_DROP_ARCH ? "an architecture" : d->verb == P_DENY ? "syscall names" : "a capability and syscall names");
+                        r = -EINVAL;
+                }
+        }
+        for (size_t i = 0; i < p.n; i++)
+                if (!p.d[i].reason) {
+                        snprintf(where, sizeof(where), "line %u", p.d[i].line);
+                        diag_add(diag, true, where, "change has no reason (add an indented \"because:\" line)");
+                        r = -EINVAL;
+                }
+        if (r < 0) {
+                policy_done(&p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
+/* JSON tree helpers on Docker's syscall entries. */
+
+static const char *entry_action(json_object *e) {
+        json_object *a;
+        return json_object_object_get_ex(e, "action", &a) ? json_object_get_string(a) : "";
+}
+
+static bool entry_allows(json_object *e) {
+        return strcmp(entry_action(e), "SCMP_ACT_ALLOW") == 0 || strcmp(entry_action(e), "SCMP_ACT_LOG") == 0;
+}
+
+static json_object *entry_names(json_object *e) {
+        json_object *n;
+        if (json_object_object_get_ex(e, "names", &n))
+                return n;
+        if (json_object_object_get_ex(e, "name", &n)) {
+                json_object *arr = json_object_new_array();
+                json_object_array_add(arr, json_object_get(n));
+                json_object_object_del(e, "name");
+                json_object_object_add(e, "names", arr);
+                return arr;
+        }
+        return NULL;
+}
+
+static bool array_len_zero(json_object *o, const char *key) {
+        json_object *v;
+        if (!json_object_object_get_ex(o, key, &v) || json_object_get_type(v) == json_type_null)
+                return true;
+        return json_object_get_type(v) == json_type_array && json_object_array_length(v) == 0;
+}
+
+static bool filter_empty(json_object *e, const char *key) {
+        json_object *f, *mk;
+        if (!json_object_object_get_ex(e, key, &f))
+                return true;
+        return array_len_zero(f, "caps") && array_len_zero(f, "arches") &&
+               (!json_object_object_get_ex(f, "minKernel", &mk) || json_object_get_string_len(mk) == 0);
+}
+
+static bool includes_cap(json_object *e, const char *cap) {
+        json_object *f, *caps;
+        if (!json_object_object_get_ex(e, "includes", &f) || !json_object_object_get_ex(f, "caps", &caps) ||
+            json_object_get_type(caps) != json_type_array)
+                return false;
+        for (size_t i = 0; i < json_object_array_length(caps); i++)
+                if (strcmp(json_object_get_string(json_object_array_get_idx(caps, i)), cap) == 0)
+                        return true;
+        return false;
+}
+
+static bool entry_names_has(json_object *e, const char *name) {
+        json_object *names = entry_names(e);
+        for (size_t i = 0; names && i < json_object_array_length(names); i++)
+                if (strcmp(json_object_get_string(json_object_array_get_idx(names, i)), name) == 0)
+                        return true;
+        return false;
+}
+
+/* Removes name from the entry; returns true if it was there. */
+static bool entry_remove_name(json_object *e, const char *name) {
+        json_object *names = entry_names(e);
+        bool found = false;
+        for (size_t i = 0; names && i < json_object_array_length(names);)
+                if (strcmp(json_object_get_string(json_object_array_get_idx(names, i)), name) == 0) {
+                        json_object_array_del_idx(names, i, 1);
+                        found = true;
+                } else
+                        i++;
+        return found;
+}
+
+static void drop_empty_entries(json_object *syscalls) {
+        for (size_t i = 0; i < json_object_array_length(syscalls);) {
+                json_object *names = entry_names(json_object_array_get_idx(syscalls, i));
+                if (names && json_object_array_length(names) == 0)
+                        json_object_array_del_idx(syscalls, i, 1);
+                else
+                        i++;
+        }
+}
+
+static int apply(json_object *root, const Directive *d, Diag *diag) {
+        json_object *syscalls, *archmap;
+        char where[32];
+        snprintf(where, sizeof(where), "line %u", d->line);
+
+        if (d->verb == P_ASSERT_DENIED)
+                return 0;
+        if (d->verb == P_DROP_ARCH) {
+                size_t removed = 0;
+                uint32_t tok;
+                if (scmp_arch_from_string(d->words[0], &tok) < 0) {
+                        diag_add(diag, true, where, "unknown architecture \"%s\"", d->words[0]);
+                        return -EINVAL;
+                }
+                if (!json_object_object_get_ex(root, "archMap", &archmap) || json_object_get_type(archmap) != json_type_array) {
+                        diag_add(diag, true, where, "the base profile has no archMap");
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(archmap); i++) {
+                        json_object *subs;
+                        if (!json_object_object_get_ex(json_object_array_get_idx(archmap, i), "subArchitectures", &subs) ||
+                            json_object_get_type(subs) != json_type_array)
+                                continue;
+                        for (size_t k = 0; k < json_object_array_length(subs);)
+                                if (strcmp(json_object_get_string(json_object_array_get_idx(subs, k)), d->words[0]) == 0) {
+                                        json_object_array_del_idx(subs, k, 1);
+                                        removed++;
+                                } else
+                                        k++;
+                }
+                if (removed == 0) {
+                        diag_add(diag, true, where, "%s is no sub-architecture in the base profile", d->words[0]);
+                        return -EINVAL;
+                }
+                return 0;
+        }
+
+        if (!json_object_object_get_ex(root, "syscalls", &syscalls) || json_object_get_type(syscalls) != json_type_array) {
+                diag_add(diag, true, where, "the base profile has no syscalls");
+                return -EINVAL;
+        }
+        if (d->verb == P_DENY) {
+                for (size_t w = 0; w < d->n_words; w++) {
+                        size_t removed = 0;
+                        if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                                diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                                return -EINVAL;
+                        }
+                        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                                json_object *e = json_object_array_get_idx(syscalls, i);
+                                if (entry_allows(e) && entry_remove_name(e, d->words[w]))
+                                        removed++;
+                        }
+                        if (removed == 0)
+                                diag_add(diag, false, where, "\"%s\" is not allowed by the base profile, nothing to deny", d->words[w]);
+                }
+                drop_empty_entries(syscalls);
+                return 0;
+        }
+
+        /* deny-unless CAP NAME... */
+        {
+                const char *cap = d->words[0];
+                json_object *add = NULL;
+                if (cap_from_string(cap) < 0) {
+                        diag_add(diag, true, where, "unknown capability \"%s\"", cap);
+                        return -EINVAL;
+                }
+                for (size_t w = 1; w < d->n_words; w++) {
+                        const char *name = d->words[w];
+                        bool removed = false, conditional = false, kept = false;
+                        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+                                diag_add(diag, true, where, "unknown syscall \"%s\"", name);
+                                json_object_put(add);
+                                return -EINVAL;
+                        }
+                        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                                json_object *e = json_object_array_get_idx(syscalls, i);
+                                if (!entry_allows(e) || !entry_names_has(e, name))
+                                        continue;
+                                if (includes_cap(e, cap)) {
+                                        kept = true;
+                                        continue;
+                                }
+                                if (!array_len_zero(e, "args") || !filter_empty(e, "includes") || !filter_empty(e, "excludes"))
+                                        conditional = true;
+                                (void) entry_remove_name(e, name);
+                                removed = true;
+                        }
+                        if (!removed) {
+                                diag_add(diag, false, where, "\"%s\" is not allowed without %s by the base profile, nothing to change", name, cap);
+                                continue;
+                        }
+                        if (kept)
+                                continue;
+                        if (conditional) {
+                                diag_add(diag, true, where, "\"%s\" is allowed under conditions in the base; cannot move it under %s unconditionally", name, cap);
+                                json_object_put(add);
+                                return -EINVAL;
+                        }
+                        if (!add) {
+                                json_object *inc = json_object_new_object(), *caps = json_object_new_array();
+                                add = json_object_new_object();
+                                json_object_object_add(add, "names", json_object_new_array());
+                                json_object_object_add(add, "action", json_object_new_string("SCMP_ACT_ALLOW"));
+                                json_object_object_add(add, "args", json_object_new_array());
+                                json_object_object_add(add, "comment", json_object_new_string(d->reason));
+                                json_object_array_add(caps, json_object_new_string(cap));
+                                json_object_object_add(inc, "caps", caps);
+                                json_object_object_add(add, "includes", inc);
+                                json_object_object_add(add, "excludes", json_object_new_object());
+                        }
+                        json_object_array_add(entry_names(add), json_object_new_string(name));
+                }
+                drop_empty_entries(syscalls);
+                if (add)
+                        json_object_array_add(syscalls, add);
+        }
+        return 0;
+}
+
+/* Capability sets worth checking: none, Docker's and Hull's defaults, all, and Docker's
+ * default plus or minus each capability either profile names (others change nothing). */
+static size_t interesting_capsets(const Profile *a, const Profile *b, CapSet *out, size_t max) {
+        CapSet mentioned = 0;
+        size_t n = 0;
+        const Profile *ps[] = { a, b };
+
+        for (size_t k = 0; k < 2; k++)
+                for (size_t i = 0; i < ps[k]->n_syscalls; i++) {
+                        const ProfileSyscall *s = &ps[k]->syscalls[i];
+                        for (size_t c = 0; c < s->includes.n_caps; c++)
+                                mentioned |= UINT64_C(1) << cap_from_string(s->includes.caps[c]);
+                        for (size_t c = 0; c < s->excludes.n_caps; c++)
+                                mentioned |= UINT64_C(1) << cap_from_string(s->excludes.caps[c]);
+                }
+        out[n++] = 0;
+        out[n++] = capset_docker_default();
+        (void) capset_from_string("hull", &out[n++]);
+        out[n++] = capset_all();
+        for (unsigned c = 0; c < cap_count() && n + 1 < max; c++)
+                if (mentioned & (UINT64_C(1) << c)) {
+                        out[n++] = capset_docker_default() ^ (UINT64_C(1) << c);
+                        out[n++] = capset_all() ^ (UINT64_C(1) << c);
+                }
+        return n;
+}
+
+static int within(const Profile *a, const Profile *b, FILE *report) {
+        static const char *const arches[] = { "amd64", "arm64", "s390x" };
+        static const char *const kernels[] = { "3.10", "6.1" };
+        CapSet sets[2 + 2 * 64 + 8];
+        size_t n_sets = interesting_capsets(a, b, sets, ELEMENTSOF(sets));
+
+        for (size_t ai = 0; ai < ELEMENTSOF(arches); ai++)
+                for (size_t ki = 0; ki < ELEMENTSOF(kernels); ki++)
+                        for (size_t ci = 0; ci < n_sets; ci++) {
+                                _cleanup_resolved_ Resolved *ra = NULL, *rb = NULL;
+                                DiffStats st;
+                                Target t;
+                                int r;
+
+                                r = target_from_string(arches[ai], kernels[ki], &t);
+                                if (r >= 0)
+                                        r = resolve_profile(a, sets[ci], &t, &ra);
+                                if (r >= 0)
+                                        r = resolve_profile(b, sets[ci], &t, &rb);
+                                if (r >= 0)
+                                        r = diff_resolved(ra, rb, NULL, &st);
+                                if (r < 0)
+                                        return r;
+                                if (st.only_b == 0)
+                                        continue;
+                                if (report) {
+                                        fprintf(report, "on %s, kernel %s, capabilities 0x%" PRIx64 ":\n", arches[ai], kernels[ki], sets[ci]);
+                                        (void) diff_resolved(ra, rb, report, NULL);
+                                }
+                                return 0;
+                        }
+        return 1;
+}
+
+int profile_within(const char *a, size_t a_len, const char *b, size_t b_len, FILE *report) {
+        _cleanup_profile_ Profile *pa = NULL, *pb = NULL;
+        Diag d = {};
+        int r;
+
+        r = profile_parse(a, a_len, &d, &pa);
+        if (r >= 0)
+                r = profile_parse(b, b_len, &d, &pb);
+        diag_clear(&d);
+        if (r < 0)
+                return r;
+        return within(pa, pb, report);
+}
+
+static int check_asserts(const Policy *pol, const Profile *out, Diag *diag) {
+        int r = 0;
+        for (size_t i = 0; i < pol->n; i++) {
+                const Directive *d = &pol->d[i];
+                _cleanup_resolved_ Resolved *res = NULL;
+                char where[32];
+                CapSet caps;
+                Target t;
+                int k;
+
+                if (d->verb != P_ASSERT_DENIED)
+                        continue;
+                snprintf(where, sizeof(where), "line %u", d->line);
+                if (capset_from_string(d->words[0], &caps) < 0) {
+                        diag_add(diag, true, where, "invalid capability set \"%s\"", d->words[0]);
+                        r = -EINVAL;
+                        continue;
+                }
+                for (size_t w = 1; w < d->n_words; w++)
+                        if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                                diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                                r = -EINVAL;
+                        }
+                if (r < 0)
+                        continue;
+                k = target_from_string("amd64", "6.1", &t);
+                if (k >= 0)
+                        k = resolve_profile(out, caps, &t, &res);
+                if (k < 0)
+                        return k;
+                for (size_t w = 1; w < d->n_words; w++)
+                        for (size_t j = 0; j < res->n_rules; j++) {
+                                char cbuf[256];
+                                if (strcmp(res->rules[j].name, d->words[w]) != 0 || !action_allows(res->rules[j].action))
+                                        continue;
+                                format_conds(&res->rules[j], cbuf, sizeof(cbuf));
+                                diag_add(diag, true, where, "the result still allows \"%s\"%s%s%s under capabilities %s", d->words[w],
+                                         cbuf[0] ? " [" : "", cbuf, cbuf[0] ? "]" : "", d->words[0]);
+                                r = -EINVAL;
+                                break;
+                        }
+                if (action_allows(res->default_action)) {
+                        diag_add(diag, true, where, "the default action allows; assert-denied cannot hold");
+                        r = -EINVAL;
+                }
+        }
+        return r;
+}
+
+int policy_generate(const char *base, size_t base_len, const char *policy, size_t policy_len, Diag *base_diag,
+                    Diag *policy_diag, char **ret) {
+        _cleanup_profile_ Profile *pbase = NULL, *pout = NULL;
+        _cleanup_free_ char *report = NULL;
+        json_object *root = NULL;
+        Policy pol = {};
+        const char *text;
+        char *out;
+        size_t report_size = 0;
+        FILE *f;
+        int r;
+
+        r = profile_parse(base, base_len, base_diag, &pbase);
+        if (r < 0)
+                return r;
+        r = policy_parse(policy, policy_len, policy_diag, &pol);
+        if (r < 0)
+                return r;
+
+        {
+                json_tokener *tok = json_tokener_new_ex(PROFILE_MAX_DEPTH);
+                if (tok) /* already validated by profile_parse() */
+                        root = json_tokener_parse_ex(tok, base, (int) base_len);
+                json_tokener_free(tok);
+        }
+        if (!root) {
+                policy_done(&pol);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < pol.n && r >= 0; i++)
+                r = apply(root, &pol.d[i], policy_diag);
+        if (r < 0) {
+                json_object_put(root);
+                policy_done(&pol);
+                return r;
+        }
+        text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!text || asprintf(&out, "%s\n", text) < 0) {
+                json_object_put(root);
+                policy_done(&pol);
+                return -ENOMEM;
+        }
+        json_object_put(root);
+
+        r = profile_parse(out, strlen(out), policy_diag, &pout);
+        if (r >= 0)
+                r = check_asserts(&pol, pout, policy_diag);
+        policy_done(&pol);
+        if (r < 0) {
+                free(out);
+                return r;
+        }
+
+        f = open_memstream(&report, &report_size);
+        if (!f) {
+                free(out);
+                return -ENOMEM;
+        }
+        r = within(pbase, pout, f);
+        fclose(f);
+        if (r < 0) {
+                free(out);
+                return r;
+        }
+        if (r == 0) {
+                /* One message: the policy would widen Docker's default. */
+                for (char *p = report; p && *p; p++)
+                        if (*p == '\n')
+                                *p = (p[1] ? ';' : 0);
+                diag_add(policy_diag, true, NULL, "the result would allow what the base profile denies: %s", report ? report : "");
+                free(out);
+                return -EPERM;
+        }
+        *ret = out;
+        return 0;
+}

@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <inttypes.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "hull/macro.h"
+#include "hull/parse.h"
+#include "profile.h"
+
+/* JSON paths in messages are cut at the buffer size on purpose: keys come from the input. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+static const char *const cap_names[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+int cap_from_string(const char *s) {
+        for (size_t i = 0; i < ELEMENTSOF(cap_names); i++)
+                if (strcmp(s, cap_names[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+const char *cap_to_string(unsigned cap) {
+        return cap < ELEMENTSOF(cap_names) ? cap_names[cap] : NULL;
+}
+
+unsigned cap_count(void) {
+        return ELEMENTSOF(cap_names);
+}
+
+/* Architecture names as Docker's includes/excludes use them (Go's runtime.GOARCH mapped to
+ * libseccomp's names), plus the few the stock profile names that Docker never matches. */
+static const char *const docker_arches[] = {
+        "x86", "amd64", "x32", "arm", "arm64", "mips", "mipsel", "mipsle", "mips64", "mips64n32",
+        "mipsel64", "mips3l64n32", "ppc", "ppc64", "ppc64le", "s390", "s390x", "riscv64",
+};
+
+bool docker_arch_known(const char *s) {
+        for (size_t i = 0; i < ELEMENTSOF(docker_arches); i++)
+                if (strcmp(s, docker_arches[i]) == 0)
+                        return true;
+        return false;
+}
+
+static const struct {
+        const char *name;
+        uint32_t token;
+} scmp_arches[] = {
+        { "SCMP_ARCH_X86", SCMP_ARCH_X86 },
+        { "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 },
+        { "SCMP_ARCH_X32", SCMP_ARCH_X32 },
+        { "SCMP_ARCH_ARM", SCMP_ARCH_ARM },
+        { "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
+        { "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
+        { "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 },
+        { "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
+        { "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL },
+        { "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
+        { "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 },
+        { "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
+        { "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },
+        { "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
+        { "SCMP_ARCH_S390", SCMP_ARCH_S390 },
+        { "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
+        { "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC },
+        { "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64 },
+        { "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
+};
+
+int scmp_arch_from_string(const char *s, uint32_t *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(scmp_arches); i++)
+                if (strcmp(s, scmp_arches[i].name) == 0) {
+                        *ret = scmp_arches[i].token;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *scmp_arch_to_string(uint32_t arch) {
+        for (size_t i = 0; i < ELEMENTSOF(scmp_arches); i++)
+                if (scmp_arches[i].token == arch)
+                        return scmp_arches[i].name;
+        return NULL;
+}
+
+static const struct {
+        const char *name;
+        enum scmp_compare op;
+} ops[] = {
+        { "SCMP_CMP_NE", SCMP_CMP_NE },
+        { "SCMP_CMP_LT", SCMP_CMP_LT },
+        { "SCMP_CMP_LE", SCMP_CMP_LE },
+        { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+        { "SCMP_CMP_GE", SCMP_CMP_GE },
+        { "SCMP_CMP_GT", SCMP_CMP_GT },
+        { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+int op_from_string(const char *s, enum scmp_compare *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(ops); i++)
+                if (strcmp(s, ops[i].name) == 0) {
+                        *ret = ops[i].op;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *op_to_string(enum scmp_compare op) {
+        for (size_t i = 0; i < ELEMENTSOF(ops); i++)
+                if (ops[i].op == op)
+                        return ops[i].name;
+        return "?";
+}
+
+/* Mirrors runc 1.1: KILL is KILL_THREAD, ERRNO and TRACE default to EPERM. */
+int action_from_string(const char *s, bool has_errno, uint32_t errno_ret, uint32_t *ret) {
+        uint32_t e = has_errno ? errno_ret : EPERM;
+
+        if (has_errno && errno_ret > 0xffff)
+                return -ERANGE;
+        if (strcmp(s, "SCMP_ACT_KILL") == 0 || strcmp(s, "SCMP_ACT_KILL_THREAD") == 0)
+                *ret = SCMP_ACT_KILL_THREAD;
+        else if (strcmp(s, "SCMP_ACT_KILL_PROCESS") == 0)
+                *ret = SCMP_ACT_KILL_PROCESS;
+        else if (strcmp(s, "SCMP_ACT_TRAP") == 0)
+                *ret = SCMP_ACT_TRAP;
+        else if (strcmp(s, "SCMP_ACT_ERRNO") == 0)
+                *ret = SCMP_ACT_ERRNO(e);
+        else if (strcmp(s, "SCMP_ACT_TRACE") == 0)
+                *ret = SCMP_ACT_TRACE(e);
+        else if (strcmp(s, "SCMP_ACT_ALLOW") == 0)
+                *ret = SCMP_ACT_ALLOW;
+        else if (strcmp(s, "SCMP_ACT_LOG") == 0)
+                *ret = SCMP_ACT_LOG;
+        else if (strcmp(s, "SCMP_ACT_NOTIFY") == 0)
+                *ret = SCMP_ACT_NOTIFY;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+bool action_allows(uint32_t action) {
+        /* LOG lets the call through; NOTIFY hands the decision to a supervisor, which may. */
+        return action == SCMP_ACT_ALLOW || action == SCMP_ACT_LOG || action == SCMP_ACT_NOTIFY;
+}
+
+int action_to_string(uint32_t action, char *buf, size_t size) {
+        int n;
+        switch (action & 0xffff0000U) {
+        case SCMP_ACT_KILL_PROCESS:
+                n = snprintf(buf, size, "KILL_PROCESS");
+                break;
+        case SCMP_ACT_KILL_THREAD:
+                n = snprintf(buf, size, "KILL");
+                break;
+        case SCMP_ACT_TRAP:
+                n = snprintf(buf, size, "TRAP");
+                break;
+        case 0x00050000U: /* SCMP_ACT_ERRNO(0) */
+                n = snprintf(buf, size, "ERRNO(%u)", action & 0xffffU);
+                break;
+        case 0x7ff00000U: /* SCMP_ACT_TRACE(0) */
+                n = snprintf(buf, size, "TRACE(%u)", action & 0xffffU);
+                break;
+        case SCMP_ACT_LOG:
+                n = snprintf(buf, size, "LOG");
+                break;
+        case SCMP_ACT_NOTIFY:
+                n = snprintf(buf, size, "NOTIFY");
+                break;
+        case SCMP_ACT_ALLOW:
+                n = snprintf(buf, size, "ALLOW");
+                break;
+        default:
+                n = snprintf(buf, size, "0x%08x", action);
+        }
+        return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+}
+
+static void strv_free(char **v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+static void filter_done(ProfileFilter *f) {
+        strv_free(f->caps, f->n_caps);
+        strv_free(f->arches, f->n_arches);
+}
+
+Profile *profile_free(Profile *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_syscalls; i++) {
+                ProfileSyscall *s = &p->syscalls[i];
+                strv_free(s->names, s->n_names);
+                free(s->args);
+                filter_done(&s->includes);
+                filter_done(&s->excludes);
+                free(s->comment);
+        }
+        free(p->syscalls);
+        for (size_t i = 0; i < p->n_arch_map; i++)
+                free(p->arch_map[i].sub_arches);
+        free(p->arch_map);
+        free(p->architectures);
+        free(p);
+        return NULL;
+}
+
+static const char *type_name(json_object *o) {
+        switch (json_object_get_type(o)) {
+        case json_type_null:
+                return "null";
+        case json_type_boolean:
+                return "a boolean";
+        case json_type_double:
+                return "a fractional number";
+        case json_type_int:
+                return "an integer";
+        case json_type_object:
+                return "an object";
+        case json_type_array:
+                return "an array";
+        case json_type_string:
+                return "a string";
+        }
+        return "unknown";
+}
+
+#define PATHF(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (buf))
+
+static bool expect_type(json_object *o, json_type t, const char *what, const char *path, Diag *d) {
+        if (json_object_get_type(o) == t)
+                return true;
+        diag_add(d, true, path, "expected %s, got %s", what, type_name(o));
+        return false;
+}
+
+static int get_string(json_object *o, const char *path, Diag *d, const char **ret) {
+        const char *s;
+        if (!expect_type(o, json_type_string, "a string", path, d))
+                return -EINVAL;
+        s = json_object_get_string(o);
+        if ((size_t) json_object_get_string_len(o) != strlen(s)) {
+                diag_add(d, true, path, "string contains a NUL byte");
+                return -EINVAL;
+        }
+        *ret = s;
+        return 0;
+}
+
+static int get_u64(json_object *o, const char *path, Diag *d, uint64_t *ret) {
+        if (!expect_type(o, json_type_int, "a non-negative integer", path, d))
+                return -EINVAL;
+        errno = 0;
+        if (json_object_get_int64(o) < 0) {
+                diag_add(d, true, path, "expected a non-negative integer, got %" PRId64, json_object_get_int64(o));
+                return -EINVAL;
+        }
+        *ret = json_object_get_uint64(o);
+        return 0;
+}
+
+/* A string array with a limit on its length; each element checked by accept() if given. */
+static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool (*accept)(const char *),
+                    const char *what, char ***ret, size_t *ret_n) {
+        char pbuf[256];
+        char **v;
+        size_t n, k = 0;
+        int r = 0;
+
+        if (!expect_type(o, json_type_array, "an array of strings", path, d))
+                return -EINVAL;
+        n = json_object_array_length(o);
+        if (n > max) {
+                diag_add(d, true, path, "array has %zu elements, at most %zu allowed", n, max);
+                return -EINVAL;
+        }
+        v = calloc(n ? n : 1, sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const char *s;
+                PATHF(pbuf, "%s[%zu]", path, i);
+                if (get_string(json_object_array_get_idx(o, i), pbuf, d, &s) < 0) {
+                        r = -EINVAL;
+                        continue;
+                }
+                if (accept && !accept(s)) {
+                        diag_add(d, true, pbuf, "unknown %s \"%s\"", what, s);
+                        r = -EINVAL;
+                        continue;
+                }
+                v[k] = strdup(s);
+                if (!v[k]) {
+                        strv_free(v, k);
+                        return -ENOMEM;
+                }
+                k++;
+        }
+        if (r < 0) {
+                strv_free(v, k);
+                return r;
+        }
+        *ret = v;
+        *ret_n = k;
+        return 0;
+}
+
+static bool cap_known(const char *s) {
+        return cap_from_string(s) >= 0;
+}
+
+static bool unknown_key(const char *key, const char *const *known, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(key, known[i]) == 0)
+                        return false;
+        return true;
+}
+
+static int parse_kernel(const char *s, unsigned *ret_major, unsigned *ret_minor) {
+        const char *dot = strchr(s, '.');
+        char major[8];
+        uint32_t a, b;
+
+        if (!dot || (size_t) (dot - s) >= sizeof(major) || strchr(dot + 1, '.'))
+                return -EINVAL;
+        memcpy(major, s, (size_t) (dot - s));
+        major[dot - s] = 0;
+        if (safe_atou32(major, &a) < 0 || safe_atou32(dot + 1, &b) < 0 || a > 255 || b > 255 || (a == 0 && b == 0))
+                return -EINVAL;
+        *ret_major = a;
+        *ret_minor = b;
+        return 0;
+}
+
+static int parse_filter(json_object *o, const char *path, Diag *d, ProfileFilter *f) {
+        static const char *const known[] = { "caps", "arches", "minKernel" };
+        char pbuf[256];
+        int r = 0, k;
+
+        if (!expect_type(o, json_type_object, "an object", path, d))
+                return -EINVAL;
+        json_object_object_foreach(o, key, val) {
+                PATHF(pbuf, "%s.%s", path, key);
+                if (unknown_key(key, known, ELEMENTSOF(known))) {
+                        diag_add(d, true, pbuf, "unknown field");
+                        r = -EINVAL;
+                } else if (strcmp(key, "caps") == 0) {
+                        if (f->caps) {
+                                strv_free(f->caps, f->n_caps);
+                                f->caps = NULL;
+                        }
+                        k = get_strv(val, pbuf, d, PROFILE_MAX_LIST, cap_known, "capability", &f->caps, &f->n_caps);
+                        if (k < 0)
+                                r = k;
+                } else if (strcmp(key, "arches") == 0) {
+                        if (f->arches) {
+                                strv_free(f->arches, f->n_arches);
+                                f->arches = NULL;
+                        }
+                        k = get_strv(val, pbuf, d, PROFILE_MAX_LIST, docker_arch_known, "architecture", &f->arches, &f->n_arches);
+                        if (k < 0)
+                                r = k;
+                } else {
+                        const char *s;
+                        if (get_string(val, pbuf, d, &s) < 0)
+                                r = -EINVAL;
+                        else if (s[0] == 0)
+                                f->has_min_kernel = false; /* Docker treats "" as unset */
+                        else if (parse_kernel(s, &f->min_kernel_major, &f->min_kernel_minor) < 0) {
+                                diag_add(d, true, pbuf, "invalid kernel version \"%s\", expected \"<kernel>.<major>\"", s);
+                                r = -EINVAL;
+                        } else
+                                f->has_min_kernel = true;
+                }
+        }
+        return r;
+}
+
+static int parse_arg(json_object *o, const char *path, Diag *d, ProfileArg *a) {
+        static const char *const known[] = { "index", "value", "valueTwo", "op" };
+        char pbuf[256];
+        bool has_index = false, has_op = false;
+        int r = 0;
+
+        if (!expect_type(o, json_type_object, "an object", path, d))
+                return -EINVAL;
+        json_object_object_foreach(o, key, val) {
+                uint64_t u;
+                PATHF(pbuf, "%s.%s", path, key);
+                if (unknown_key(key, known, ELEMENTSOF(known))) {
+                        diag_add(d, true, pbuf, "unknown field");
+                        r = -EINVAL;
+                } else if (strcmp(key, "op") == 0) {
+                        const char *s;
+                        if (get_string(val, pbuf, d, &s) < 0)
+                                r = -EINVAL;
+                        else if (op_from_string(s, &a->op) < 0) {
+                                diag_add(d, true, pbuf, "unknown operator \"%s\"", s);
+                                r = -EINVAL;
+                        } else
+                                has_op = true;
+                } else if (get_u64(val, pbuf, d, &u) < 0)
+                        r = -EINVAL;
+                else if (strcmp(key, "index") == 0) {
+                        if (u > PROFILE_ARG_INDEX_MAX) {
+                                diag_add(d, true, pbuf, "argument index %" PRIu64 " out of range, syscalls have arguments 0 to %u",
+                                         u, PROFILE_ARG_INDEX_MAX);
+                                r = -EINVAL;
+                        } else {
+                                a->index = (unsigned) u;
+                                has_index = true;
+                        }
+                } else if (strcmp(key, "value") == 0)
+                        a->value = u;
+                else
+                        a->value_two = u;
+        }
+        if (r >= 0 && !has_index) {
+                diag_add(d, true, path, "missing field \"index\"");
+                r = -EINVAL;
+        }
+        if (r >= 0 && !has_op) {
+                diag_add(d, true, path, "missing field \"op\"");
+                r = -EINVAL;
+        }
+        return r;
+}
+
+static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSyscall *s) {
+        static const char *const known[] = { "name", "names", "action", "errnoRet", "args", "comment", "includes", "excludes" };
+        const char *action = NULL, *action_path = "";
+        char pbuf[256], apath[256];
+        uint64_t errno_ret = 0;
+        bool has_name = false, has_names = false;
+        int r = 0, k;
+
+        if (!expect_type(o, json_type_object, "an object", path, d))
+                return -EINVAL;
+        json_object_object_foreach(o, key, val) {
+                PATHF(pbuf, "%s.%s", path, key);
+                if (unknown_key(key, known, ELEMENTSOF(known))) {
+                        diag_add(d, true, pbuf, "unknown field");
+                        r = -EINVAL;
+                } else if (strcmp(key, "name") == 0) {
+                        const char *n;
+                        if (get_string(val, pbuf, d, &n) < 0)
+                                r = -EINVAL;
+                        else if (!has_names) {
+                                s->names = calloc(1, sizeof(char *));
+                                if (!s->names || !(s->names[0] = strdup(n)))
+                                        return -ENOMEM;
+                                s->n_names = 1;
+                        }
+                        has_name = true;
+                } else if (strcmp(key, "names") == 0) {
+                        if (has_name) {
+                                strv_free(s->names, s->n_names);
+                                s->names = NULL;
+                                s->n_names = 0;
+                        }
+                        k = get_strv(val, pbuf, d, PROFILE_MAX_NAMES, NULL, NULL, &s->names, &s->n_names);
+                        if (k < 0)
+                                r = k;
+                        has_names = true;
+                } else if (strcmp(key, "action") == 0) {
+                        if (get_string(val, pbuf, d, &action) < 0)
+                                r = -EINVAL;
+                        snprintf(apath, sizeof(apath), "%s", pbuf);
+                        action_path = apath;
+                } else if (strcmp(key, "errnoRet") == 0) {
+                        if (get_u64(val, pbuf, d, &errno_ret) < 0)
+                                r = -EINVAL;
+                        else if (errno_ret > 4095) {
+                                diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", errno_ret);
+                                r = -EINVAL;
+                        } else
+                                s->has_errno_ret = true;
+                } else if (strcmp(key, "args") == 0) {
+                        size_t n;
+                        if (json_object_get_type(val) == json_type_null)
+                                continue; /* Docker writes "args": null */
+                        if (!expect_type(val, json_type_array, "an array of objects", pbuf, d)) {
+                                r = -EINVAL;
+                                continue;
+                        }
+                        n = json_object_array_length(val);
+                        if (n > PROFILE_MAX_ARGS) {
+                                diag_add(d, true, pbuf, "%zu argument rules, at most %u allowed", n, PROFILE_MAX_ARGS);
+                                r = -EINVAL;
+                                continue;
+                        }
+                        free(s->args);
+                        s->args = calloc(n ? n : 1, sizeof(ProfileArg));
+                        if (!s->args)
+                                return -ENOMEM;
+                        s->n_args = n;
+                        for (size_t i = 0; i < n; i++) {
+                                char ipath[300];
+                                PATHF(ipath, "%s[%zu]", pbuf, i);
+                                if (parse_arg(json_object_array_get_idx(val, i), ipath, d, &s->args[i]) < 0)
+                                        r = -EINVAL;
+                        }
+                } else if (strcmp(key, "comment") == 0) {
+                        const char *c;
+                        if (get_string(val, pbuf, d, &c) < 0)
+                                r = -EINVAL;
+                        else {
+                                free(s->comment);
+                                if (!(s->comment = strdup(c)))
+                                        return -ENOMEM;
+                        }
+                } else if (strcmp(key, "includes") == 0) {
+                        if (parse_filter(val, pbuf, d, &s->includes) < 0)
+                                r = -EINVAL;
+                } else if (parse_filter(val, pbuf, d, &s->excludes) < 0)
+                        r = -EINVAL;
+        }
+
+        if (has_name && has_names) {
+                diag_add(d, true, path, "both \"name\" and \"names\" given, use one");
+                r = -EINVAL;
+        } else if (!has_name && !has_names && r >= 0) {
+                diag_add(d, true, path, "rule names no syscall (\"names\" missing)");
+                r = -EINVAL;
+        } else if (has_names && s->n_names == 0 && r >= 0) {
+                diag_add(d, true, path, "rule names no syscall (\"names\" is empty)");
+                r = -EINVAL;
+        }
+        if (!action) {
+                if (r >= 0)
+                        diag_add(d, true, path, "missing field \"action\"");
+                return -EINVAL;
+        }
+        if (action_from_string(action, s->has_errno_ret, (uint32_t) errno_ret, &s->action) < 0) {
+                diag_add(d, true, action_path, "unknown action \"%s\"", action);
+                return -EINVAL;
+        }
+        if (s->has_errno_ret && strcmp(action, "SCMP_ACT_ERRNO") != 0 && strcmp(action, "SCMP_ACT_TRACE") != 0) {
+                diag_add(d, true, path, "\"errnoRet\" given with action %s, which returns no errno", action);
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < s->n_names; i++)
+                if (s->names[i][0] == 0) {
+                        PATHF(pbuf, "%s.names[%zu]", path, i);
+                        diag_add(d, true, pbuf, "empty syscall name");
+                        r = -EINVAL;
+                }
+        return r;
+}
+
+static int parse_arch_list(json_object *o, const char *path, Diag *d, uint32_t **ret, size_t *ret_n) {
+        char pbuf[256];
+        uint32_t *v;
+        size_t n;
+        int r = 0;
+
+        if (!expect_type(o, json_type_array, "an array of architecture names", path, d))
+                return -EINVAL;
+        n = json_object_array_length(o);
+        if (n > PROFILE_MAX_LIST) {
+                diag_add(d, true, path, "array has %zu elements, at most %u allowed", n, PROFILE_MAX_LIST);
+                return -EINVAL;
+        }
+        v = calloc(n ? n : 1, sizeof(uint32_t));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const char *s;
+                PATHF(pbuf, "%s[%zu]", path, i);
+                if (get_string(json_object_array_get_idx(o, i), pbuf, d, &s) < 0)
+                        r = -EINVAL;
+                else if (scmp_arch_from_string(s, &v[i]) < 0) {
+                        diag_add(d, true, pbuf, "unknown architecture \"%s\"", s);
+                        r = -EINVAL;
+                }
+        }
+        if (r < 0) {
+                free(v);
+                return r;
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+static int parse_arch_map(json_object *o, const char *path, Diag *d, Profile *p) {
+        char pbuf[256], epath[300];
+        size_t n;
+        int r = 0;
+
+        if (!expect_type(o, json_type_array, "an array of objects", path, d))
+                return -EINVAL;
+        n = json_object_array_length(o);
+        if (n > PROFILE_MAX_LIST) {
+                diag_add(d, true, path, "array has %zu elements, at most %u allowed", n, PROFILE_MAX_LIST);
+                return -EINVAL;
+        }
+        p->arch_map = calloc(n ? n : 1, sizeof(ProfileArchMap));
+        if (!p->arch_map)
+                return -ENOMEM;
+        p->n_arch_map = n;
+        for (size_t i = 0; i < n; i++) {
+                json_object *e = json_object_array_get_idx(o, i);
+                bool has_arch = false;
+                PATHF(pbuf, "%s[%zu]", path, i);
+                if (!expect_type(e, json_type_object, "an object", pbuf, d)) {
+                        r = -EINVAL;
+                        continue;
+                }
+                json_object_object_foreach(e, key, val) {
+                        PATHF(epath, "%s.%s", pbuf, key);
+                        if (strcmp(key, "architecture") == 0) {
+                                const char *s;
+                                if (get_string(val, epath, d, &s) < 0)
+                                        r = -EINVAL;
+                                else if (scmp_arch_from_string(s, &p->arch_map[i].arch) < 0) {
+                                        diag_add(d, true, epath, "unknown architecture \"%s\"", s);
+                                        r = -EINVAL;
+                                } else
+                                        has_arch = true;
+                        } else if (strcmp(key, "subArchitectures") == 0) {
+                                if (json_object_get_type(val) == json_type_null)
+                                        continue;
+                                free(p->arch_map[i].sub_arches);
+                                p->arch_map[i].sub_arches = NULL;
+                                if (parse_arch_list(val, epath, d, &p->arch_map[i].sub_arches, &p->arch_map[i].n_sub_arches) < 0)
+                                        r = -EINVAL;
+                        } else {
+                                diag_add(d, true, epath, "unknown field");
+                                r = -EINVAL;
+                        }
+                }
+                if (!has_arch && r >= 0) {
+                        diag_add(d, true, pbuf, "missing field \"architecture\"");
+                        r = -EINVAL;
+                }
+                for (size_t j = 0; has_arch && j < i; j++)
+                        if (p->arch_map[j].arch == p->arch_map[i].arch) {
+                                diag_add(d, true, pbuf, "architecture %s already mapped at %s[%zu]",
+                                         scmp_arch_to_string(p->arch_map[i].arch), path, j);
+                                r = -EINVAL;
+                        }
+        }
+        return r;
+}
+
+static void offset_to_line(const char *text, size_t len, size_t off, unsigned *line, unsigned *col) {
+        *line = 1;
+        *col = 1;
+        for (size_t i = 0; i < off && i < len; i++) {
+                if (text[i] == '\n') {
+                        (*line)++;
+                        *col = 1;
+                } else
+                        (*col)++;
+        }
+}
+
+int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
+        static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls" };
+        _cleanup_profile_ Profile *p = NULL;
+        json_tokener *tok;
+        json_object *root;
+        const char *default_action = NULL;
+        uint64_t default_errno = 0;
+        bool has_default_errno = false, has_syscalls = false;
+        char pbuf[256];
+        size_t consumed;
+        unsigned line, col;
+        int r = 0;
+
+        if (len > PROFILE_MAX_SIZE) {
+                diag_add(d, true, "$", "file is %zu bytes, at most %u allowed", len, PROFILE_MAX_SIZE);
+                return -EINVAL;
+        }
+        if (memchr(text, 0, len)) {
+                offset_to_line(text, len, (size_t) ((const char *) memchr(text, 0, len) - text), &line, &col);
+                diag_add(d, true, "$", "line %u column %u: NUL byte in JSON text", line, col);
+                return -EINVAL;
+        }
+        tok = json_tokener_new_ex(PROFILE_MAX_DEPTH);
+        if (!tok)
+                return -ENOMEM;
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+        root = json_tokener_parse_ex(tok, text, (int) len);
+        consumed = json_tokener_get_parse_end(tok);
+        if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+                enum json_tokener_error e = json_tokener_get_error(tok);
+                offset_to_line(text, len, consumed, &line, &col);
+                if (e == json_tokener_continue)
+                        diag_add(d, true, "$", "line %u column %u: truncated JSON (unexpected end of file)", line, col);
+                else if (e == json_tokener_error_depth)
+                        diag_add(d, true, "$", "line %u column %u: JSON nested deeper than %d levels", line, col, PROFILE_MAX_DEPTH);
+                else
+                        diag_add(d, true, "$", "line %u column %u: invalid JSON: %s", line, col, json_tokener_error_desc(e));
+                json_object_put(root);
+                json_tokener_free(tok);
+                return -EINVAL;
+        }
+        json_tokener_free(tok);
+        for (size_t i = consumed; i < len; i++)
+                if (!isspace((unsigned char) text[i])) {
+                        offset_to_line(text, len, i, &line, &col);
+                        diag_add(d, true, "$", "line %u column %u: trailing data after the JSON value", line, col);
+                        json_object_put(root);
+                        return -EINVAL;
+                }
+
+        if (!expect_type(root, json_type_object, "an object", "$", d)) {
+                json_object_put(root);
+                return -EINVAL;
+        }
+        p = calloc(1, sizeof(Profile));
+        if (!p) {
+                json_object_put(root);
+                return -ENOMEM;
+        }
+
+        json_object_object_foreach(root, key, val) {
+                PATHF(pbuf, "$.%s", key);
+                if (unknown_key(key, known, ELEMENTSOF(known))) {
+                        diag_add(d, true, pbuf, "unknown field");
+                        r = -EINVAL;
+                } else if (strcmp(key, "defaultAction") == 0) {
+                        if (get_string(val, pbuf, d, &default_action) < 0)
+                                r = -EINVAL;
+                } else if (strcmp(key, "defaultErrnoRet") == 0) {
+                        if (get_u64(val, pbuf, d, &default_errno) < 0)
+                                r = -EINVAL;
+                        else if (default_errno > 4095) {
+                                diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", default_errno);
+                                r = -EINVAL;
+                        } else
+                                has_default_errno = true;
+                } else if (strcmp(key, "architectures") == 0) {
+                        if (json_object_get_type(val) == json_type_null)
+                                continue;
+                        free(p->architectures);
+                        p->architectures = NULL;
+                        if (parse_arch_list(val, pbuf, d, &p->architectures, &p->n_architectures) < 0)
+                                r = -EINVAL;
+                } else if (strcmp(key, "archMap") == 0) {
+                        if (json_object_get_type(val) == json_type_null || p->arch_map)
+                                continue;
+                        if (parse_arch_map(val, pbuf, d, p) < 0)
+                                r = -EINVAL;
+                } else {
+                        size_t n;
+                        if (json_object_get_type(val) == json_type_null || has_syscalls)
+                                continue;
+                        has_syscalls = true;
+                        if (!expect_type(val, json_type_array, "an array of objects", pbuf, d)) {
+                                r = -EINVAL;
+                                continue;
+                        }
+                        n = json_object_array_length(val);
+                        if (n > PROFILE_MAX_SYSCALLS) {
+                                diag_add(d, true, pbuf, "array has %zu rules, at most %u allowed", n, PROFILE_MAX_SYSCALLS);
+                                r = -EINVAL;
+                                continue;
+                        }
+                        p->syscalls = calloc(n ? n : 1, sizeof(ProfileSyscall));
+                        if (!p->syscalls) {
+                                json_object_put(root);
+                                return -ENOMEM;
+                        }
+                        p->n_syscalls = n;
+                        for (size_t i = 0; i < n; i++) {
+                                char spath[300];
+                                int k;
+                                PATHF(spath, "$.syscalls[%zu]", i);
+                                k = parse_syscall(json_object_array_get_idx(val, i), spath, d, &p->syscalls[i]);
+                                if (k == -ENOMEM) {
+                                        json_object_put(root);
+                                        return k;
+                                }
+                                if (k < 0)
+                                        r = -EINVAL;
+                        }
+                }
+        }
+
+        if (p->n_architectures > 0 && p->n_arch_map > 0) {
+                diag_add(d, true, "$", "both \"architectures\" and \"archMap\" given, use one");
+                r = -EINVAL;
+        }
+        if (!default_action) {
+                if (p->n_syscalls > 0 || r >= 0) {
+                        diag_add(d, true, "$", "missing field \"defaultAction\"");
+                        r = -EINVAL;
+                }
+        } else if (action_from_string(default_action, has_default_errno, (uint32_t) default_errno, &p->default_action) < 0) {
+                diag_add(d, true, "$.defaultAction", "unknown action \"%s\"", default_action);
+                r = -EINVAL;
+        } else if (p->default_action == SCMP_ACT_NOTIFY) {
+                diag_add(d, true, "$.defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+                r = -EINVAL;
+        } else
+                p->has_default_action = true;
+        if (has_default_errno && default_action && strcmp(default_action, "SCMP_ACT_ERRNO") != 0 &&
+            strcmp(default_action, "SCMP_ACT_TRACE") != 0) {
+                diag_add(d, true, "$.defaultErrnoRet", "given with default action %s, which returns no errno", default_action);
+                r = -EINVAL;
+        }
+        json_object_put(root);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+static bool strv_contains(char **v, size_t n, const char *s) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(v[i], s) == 0)
+                        return true;
+        return false;
+}
+
+static bool strv_equal_set(char **a, size_t na, char **b, size_t nb) {
+        for (size_t i = 0; i < na; i++)
+                if (!strv_contains(b, nb, a[i]))
+                        return false;
+        for (size_t i = 0; i < nb; i++)
+                if (!strv_contains(a, na, b[i]))
+                        return false;
+        return true;
+}
+
+static bool filter_equal(const ProfileFilter *a, const ProfileFilter *b) {
+        return strv_equal_set(a->caps, a->n_caps, b->caps, b->n_caps) &&
+               strv_equal_set(a->arches, a->n_arches, b->arches, b->n_arches) && a->has_min_kernel == b->has_min_kernel &&
+               (!a->has_min_kernel ||
+                (a->min_kernel_major == b->min_kernel_major && a->min_kernel_minor == b->min_kernel_minor));
+}
+
+static bool arg_in(const ProfileArg *x, const ProfileArg *v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (x->index == v[i].index && x->op == v[i].op && x->value == v[i].value &&
+                    (x->op != SCMP_CMP_MASKED_EQ || x->value_two == v[i].value_two))
+                        return true;
+        return false;
+}
+
+static bool same_conditions(const ProfileSyscall *a, const ProfileSyscall *b) {
+        if (!filter_equal(&a->includes, &b->includes) || !filter_equal(&a->excludes, &b->excludes))
+                return false;
+        for (size_t i = 0; i < a->n_args; i++)
+                if (!arg_in(&a->args[i], b->args, b->n_args))
+                        return false;
+        for (size_t i = 0; i < b->n_args; i++)
+                if (!arg_in(&b->args[i], a->args, a->n_args))
+                        return false;
+        return true;
+}
+
+int profile_check(const Profile *p, uint32_t arch, Diag *d) {
+        char pbuf[256], act_a[32], act_b[32];
+        const char *absent[4];
+        size_t n_absent = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < p->n_syscalls; i++) {
+                const ProfileSyscall *s = &p->syscalls[i];
+
+                for (size_t a = 0; a < s->n_args; a++)
+                        for (size_t b = 0; b < a; b++)
+                                if (arg_in(&s->args[a], &s->args[b], 1)) {
+                                        PATHF(pbuf, "$.syscalls[%zu].args[%zu]", i, a);
+                                        diag_add(d, true, pbuf, "duplicate argument rule (same as args[%zu])", b);
+                                        r = -EINVAL;
+                                }
+                for (size_t n = 0; n < s->n_names; n++) {
+                        const char *name = s->names[n];
+                        PATHF(pbuf, "$.syscalls[%zu].names[%zu]", i, n);
+                        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+                                diag_add(d, true, pbuf, "unknown syscall \"%s\" (on every architecture libseccomp knows)", name);
+                                r = -EINVAL;
+                                continue;
+                        }
+                        if (seccomp_syscall_resolve_name_arch(arch, name) < 0 && s->includes.n_arches == 0) {
+                                if (n_absent < ELEMENTSOF(absent))
+                                        absent[n_absent] = name;
+                                n_absent++;
+                        }
+                        for (size_t m = 0; m < n; m++)
+                                if (strcmp(s->names[m], name) == 0) {
+                                        diag_add(d, true, pbuf, "duplicate syscall \"%s\" (also at names[%zu])", name, m);
+                                        r = -EINVAL;
+                                        break;
+                                }
+                        /* Earlier rules for the same name under the very same conditions. */
+                        for (size_t j = 0; j < i; j++) {
+                                const ProfileSyscall *t = &p->syscalls[j];
+                                if (!strv_contains(t->names, t->n_names, name) || !same_conditions(s, t))
+                                        continue;
+                                (void) action_to_string(s->action, act_a, sizeof(act_a));
+                                (void) action_to_string(t->action, act_b, sizeof(act_b));
+                                if (s->action == t->action)
+                                        diag_add(d, true, pbuf, "duplicate rule for \"%s\" (same as $.syscalls[%zu])", name, j);
+                                else
+                                        diag_add(d, true, pbuf, "contradicting rule for \"%s\": %s here, %s at $.syscalls[%zu] under the same conditions",
+                                                 name, act_a, act_b, j);
+                                r = -EINVAL;
+                                break;
+                        }
+                }
+        }
+        /* Docker's profile is multi-architecture: names of other ABIs are normal, one line. */
+        if (n_absent > 0)
+                diag_add(d, false, "$.syscalls", "%zu syscall name(s) do not exist on %s and have no effect there (%s%s%s%s%s%s%s%s)",
+                         n_absent, scmp_arch_to_string(arch) ?: "this architecture", absent[0],
+                         n_absent > 1 ? ", " : "", n_absent > 1 ? absent[1] : "", n_absent > 2 ? ", " : "",
+                         n_absent > 2 ? absent[2] : "", n_absent > 3 ? ", " : "", n_absent > 3 ? absent[3] : "",
+                         n_absent > 4 ? ", ..." : "");
+        return r;
+}
