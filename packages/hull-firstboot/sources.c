@@ -1,3 +1,266 @@
 /* SPDX-License-Identifier: MIT */
+/* Finding the config at boot. Library code: errors are returned, the caller logs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <blkid/blkid.h>
+
+#include "config.h"
+#include "dataurl.h"
+#include "hull/fileio.h"
+#include "hull/macro.h"
 #include "sources.h"
-int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) { return 0; }
+
+#define MOUNT_DIR "/run/hull-firstboot"
+#define MOUNT_POINT MOUNT_DIR "/config"
+
+/* Labels in the order they are tried, and the file read from each, after config.ign. */
+static const struct {
+        const char *label;
+        const char *file;
+} config_labels[] = {
+        { "HULL-CONFIG", NULL },
+        { "config-2", "openstack/latest/user_data" }, /* OpenStack config drive */
+        { "CONFIG-2", "openstack/latest/user_data" },
+        { "CIDATA", "user-data" },                    /* cloud-init NoCloud */
+        { "cidata", "user-data" },
+};
+
+int cmdline_get_config_url(const char *cmdline, char **ret) {
+        static const char key[] = "hull.config.url=";
+        _cleanup_free_ char *word = NULL, *found = NULL;
+        const char *p = cmdline;
+
+        word = malloc(strlen(cmdline) + 1);
+        if (!word)
+                return -ENOMEM;
+        while (*p) {
+                bool quoted = false;
+                size_t n = 0;
+
+                p += strspn(p, " \t\n");
+                if (!*p)
+                        break;
+                for (; *p && (quoted || !strchr(" \t\n", *p)); p++) {
+                        if (*p == '"')
+                                quoted = !quoted;
+                        else
+                                word[n++] = *p;
+                }
+                word[n] = 0;
+                if (strncmp(word, key, STRLEN(key)) == 0) {
+                        free(found);
+                        found = strdup(word + STRLEN(key));
+                        if (!found)
+                                return -ENOMEM;
+                }
+        }
+        if (!found)
+                return 0;
+        *ret = TAKE_PTR(found);
+        return 1;
+}
+
+int parse_label_url(const char *url, char **ret_label, char **ret_path) {
+        const char *l, *slash;
+        char *label, *path;
+
+        if (strncmp(url, "label://", 8) != 0)
+                return -EINVAL;
+        l = url + 8;
+        slash = strchr(l, '/');
+        if (!slash || slash == l || slash - l > 255 || slash[1] == 0)
+                return -EINVAL;
+        label = strndup(l, (size_t) (slash - l));
+        path = strdup(slash);
+        if (!label || !path) {
+                free(label);
+                free(path);
+                return -ENOMEM;
+        }
+        *ret_label = label;
+        *ret_path = path;
+        return 0;
+}
+
+int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t *ret_size) {
+        struct open_how how = {
+                .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int dfd = -1, fd = -1;
+        struct stat st;
+        long k;
+
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        k = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+        if (k < 0)
+                return negative_errno();
+        fd = (int) k;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        return read_full_fd(fd, CONFIG_SIZE_MAX, ret_text, ret_size);
+}
+
+int read_config_from_dir(const char *dir, const char *label, char **ret_text, size_t *ret_size, const char **ret_file) {
+        for (size_t i = 0; i < ELEMENTSOF(config_labels); i++) {
+                const char *files[] = { "config.ign", config_labels[i].file };
+
+                if (strcmp(config_labels[i].label, label) != 0)
+                        continue;
+                for (size_t j = 0; j < ELEMENTSOF(files) && files[j]; j++) {
+                        int r = read_file_in_root(dir, files[j], ret_text, ret_size);
+                        if (r == -ENOENT)
+                                continue;
+                        *ret_file = files[j];
+                        return r < 0 ? r : 1;
+                }
+                return 0;
+        }
+        return -EINVAL;
+}
+
+static int find_device(const char *label, char **ret_dev, char **ret_type) {
+        blkid_cache cache = NULL;
+        char *dev, *type;
+
+        /* No cache file: probe what /proc/partitions lists now. */
+        if (blkid_get_cache(&cache, "/dev/null") < 0)
+                return -ENOMEM;
+        (void) blkid_probe_all(cache);
+        dev = blkid_get_devname(cache, "LABEL", label);
+        if (!dev) {
+                blkid_put_cache(cache);
+                return 0;
+        }
+        type = blkid_get_tag_value(cache, "TYPE", dev);
+        blkid_put_cache(cache);
+        if (!type) {
+                free(dev);
+                return -EMEDIUMTYPE;
+        }
+        *ret_dev = dev;
+        *ret_type = type;
+        return 1;
+}
+
+/* Mounts the filesystem labelled label read-only and reads path, or the label's usual files
+ * when path is NULL. 1 if a config was read, 0 if there is no such filesystem or file. */
+static int read_from_label(const char *label, const char *path, char **ret_text, size_t *ret_size, char **ret_source) {
+        _cleanup_free_ char *dev = NULL, *type = NULL;
+        const char *file = path;
+        int r;
+
+        r = find_device(label, &dev, &type);
+        if (r <= 0)
+                return r;
+        if (asprintf(ret_source, "%s (LABEL=%s)", dev, label) < 0)
+                return -ENOMEM;
+        if (mkdir(MOUNT_DIR, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mkdir(MOUNT_POINT, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mount(dev, MOUNT_POINT, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+                r = negative_errno();
+                (void) rmdir(MOUNT_POINT);
+                return r;
+        }
+        if (path) {
+                r = read_file_in_root(MOUNT_POINT, path, ret_text, ret_size);
+                r = r < 0 ? r : 1;
+        } else
+                r = read_config_from_dir(MOUNT_POINT, label, ret_text, ret_size, &file);
+        (void) umount2(MOUNT_POINT, MNT_DETACH);
+        (void) rmdir(MOUNT_POINT);
+        if (r > 0) {
+                free(*ret_source);
+                if (asprintf(ret_source, "%s (LABEL=%s) file %s", dev, label, file) < 0)
+                        return -ENOMEM;
+        }
+        return r;
+}
+
+static void describe(char **ret, const char *format, const char *url) _printf_(2, 0);
+static void describe(char **ret, const char *format, const char *url) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        if (asprintf(ret, format, url) < 0)
+                *ret = NULL;
+#pragma GCC diagnostic pop
+}
+
+int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
+        _cleanup_free_ char *cmdline = NULL, *url = NULL;
+        int r;
+
+        *ret_text = NULL;
+        *ret_source = NULL;
+
+        /* 1. The kernel command line. */
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0) {
+                *ret_source = strdup("/proc/cmdline");
+                return r;
+        }
+        r = cmdline_get_config_url(cmdline, &url);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                if (strncasecmp(url, "data:", 5) == 0) {
+                        uint8_t *data = NULL;
+                        *ret_source = strdup("the kernel command line (hull.config.url=data:...)");
+                        r = dataurl_decode(url, CONFIG_SIZE_MAX, &data, ret_size);
+                        if (r < 0)
+                                return r;
+                        *ret_text = (char *) data;
+                        return 1;
+                }
+                if (strncmp(url, "label://", 8) == 0) {
+                        _cleanup_free_ char *label = NULL, *path = NULL;
+                        r = parse_label_url(url, &label, &path);
+                        if (r < 0) {
+                                describe(ret_source, "hull.config.url=%s (expected label://LABEL/path)", url);
+                                return r;
+                        }
+                        r = read_from_label(label, path, ret_text, ret_size, ret_source);
+                        if (r == 0) {
+                                free(*ret_source);
+                                describe(ret_source, "hull.config.url=%s (no filesystem with that label)", url);
+                                return -ENODEV;
+                        }
+                        return r;
+                }
+                describe(ret_source, "hull.config.url=%s (only data: and label:// are supported)", url);
+                return -EPROTONOSUPPORT;
+        }
+
+        /* 2. A labelled filesystem. */
+        for (size_t i = 0; i < ELEMENTSOF(config_labels); i++) {
+                r = read_from_label(config_labels[i].label, NULL, ret_text, ret_size, ret_source);
+                if (r != 0)
+                        return r;
+                free(*ret_source);
+                *ret_source = NULL;
+        }
+
+        /* 3. QEMU fw_cfg. */
+        r = read_full_file(FW_CFG_PATH, CONFIG_SIZE_MAX, ret_text, ret_size);
+        if (r == -ENOENT)
+                return 0;
+        *ret_source = strdup("QEMU fw_cfg opt/org.hull/config");
+        return r < 0 ? r : 1;
+}
