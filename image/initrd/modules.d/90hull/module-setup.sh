@@ -1,0 +1,24 @@
+#!/bin/bash
+# dracut module: Hull's /etc. The image's /etc defaults live in /usr/share/factory/etc (part
+# of the verified /usr); the administrator's changes live on the state partition. This module
+# lays one over the other at /sysroot/etc before the system proper reads any of it.
+
+check() {
+        return 0
+}
+
+depends() {
+        echo systemd
+}
+
+installkernel() {
+        instmods overlay
+}
+
+install() {
+        inst_multiple mkdir mount
+        inst_script "$moddir/hull-etc-overlay.sh" /usr/lib/hull/hull-etc-overlay
+        inst_simple "$moddir/hull-etc-overlay.service" "$systemdsystemunitdir/hull-etc-overlay.service"
+        mkdir -p "$initdir$systemdsystemunitdir/initrd-fs.target.wants"
+        ln -sf ../hull-etc-overlay.service "$initdir$systemdsystemunitdir/initrd-fs.target.wants/hull-etc-overlay.service"
+}

@@ -1,0 +1,210 @@
+# ./build.sh test [FILTER]: build the image, then run every test whose name contains FILTER.
+# Sourced by build.sh. Each test is recorded once as passed, failed or skipped; the last line
+# is "N passed, N failed, N skipped". Logs of failed tests are kept in $HULL_OUT/../build/test-logs.
+# shellcheck shell=bash
+
+# shellcheck source=tests/qemu/qemu.sh
+. tests/qemu/qemu.sh
+
+T_PASS=0 T_FAIL=0 T_SKIP=0
+T_FAILED=()
+FILTER=""
+LOGS=$HULL_BUILD/test-logs
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+selected() {
+        [ -z "$FILTER" ] || [[ $1 == *"$FILTER"* ]]
+}
+
+# result NAME STATUS [LOGFILE]: STATUS 0 pass, 77 skip, else fail.
+result() {
+        local name=$1 st=$2 log=${3:-}
+        case $st in
+        0) T_PASS=$((T_PASS + 1)); echo "PASS: $name" ;;
+        77) T_SKIP=$((T_SKIP + 1)); echo "SKIP: $name" ;;
+        *)
+                T_FAIL=$((T_FAIL + 1)); T_FAILED+=("$name"); echo "FAIL: $name (status $st)"
+                if [ -n "$log" ] && [ -s "$log" ]; then tail -n 40 "$log" | sed 's/^/    | /'; fi
+                ;;
+        esac
+}
+
+# check NAME COMMAND...: run a host-side test, output to a log.
+check() {
+        local name=$1 log st=0
+        shift
+        selected "$name" || return 0
+        log=$LOGS/$(echo "$name" | tr '/ ' '__').log
+        "$@" >"$log" 2>&1 || st=$?
+        result "$name" "$st" "$log"
+}
+
+unit_tests() {
+        local mk dir svc t o
+        for mk in $(service_makefiles); do
+                dir=${mk%/Makefile} svc=${dir#packages/}
+                o=$TOP/$HULL_BUILD/services/$svc
+                if selected "unit/$svc" || selected "asan/$svc"; then
+                        make -s -C "$dir" O="$o" VERSION="$HULL_VERSION" tests asan >"$LOGS/make-asan-$svc.log" 2>&1 ||
+                                { result "build/$svc: unit tests and ASan+UBSan build" 1 "$LOGS/make-asan-$svc.log"; continue; }
+                fi
+                for t in "$o"/tests/*; do
+                        if [ -x "$t" ]; then
+                                check "unit/$svc/$(basename "$t")" bash -c 'cd "$1" && "$2"' _ "$dir" "$t"
+                        fi
+                done
+                for t in "$o"/asan/tests/*; do
+                        if [ -x "$t" ]; then
+                                check "asan/$svc/$(basename "$t")" bash -c \
+                                        'cd "$1" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$2"' _ "$dir" "$t"
+                        fi
+                done
+        done
+        return 0
+}
+
+fuzz_tests() {
+        local mk dir svc f o corpus
+        for mk in $(service_makefiles); do
+                dir=${mk%/Makefile} svc=${dir#packages/}
+                o=$TOP/$HULL_BUILD/services/$svc
+                grep -q '^FUZZERS' "$mk" || continue
+                selected "fuzz/$svc" || continue
+                make -s -C "$dir" O="$o" fuzz >"$LOGS/make-fuzz-$svc.log" 2>&1 ||
+                        { result "fuzz/$svc: build" 1 "$LOGS/make-fuzz-$svc.log"; continue; }
+                for f in "$o"/fuzz/*; do
+                        if [ ! -x "$f" ]; then continue; fi
+                        corpus=$dir/fuzz/$(basename "$f")
+                        mkdir -p "$o/fuzz-corpus/$(basename "$f")"
+                        check "fuzz/$svc/$(basename "$f") (${FUZZ_SECONDS}s)" "$f" -max_total_time="$FUZZ_SECONDS" \
+                                -timeout=10 -rss_limit_mb=2048 "$o/fuzz-corpus/$(basename "$f")" "$corpus"
+                done
+        done
+}
+
+# Every program Hull ships: full RELRO, canary, NX, PIE, FORTIFY.
+checksec_one() {
+        local out
+        out=$(checksec --output=csv --file="$1") || return 1
+        echo "$out"
+        echo "$out" | awk -F, '{ exit !($1 == "Full RELRO" && $2 == "Canary found" && $3 == "NX enabled" && $4 == "PIE enabled" && $NF ~ /^[1-9]/) }' ||
+                { echo "$1: hardening incomplete (want Full RELRO, Canary, NX, PIE, FORTIFY)"; return 1; }
+}
+
+checksec_tests() {
+        local mk dir svc prog
+        for mk in $(service_makefiles); do
+                dir=${mk%/Makefile} svc=${dir#packages/}
+                prog=$(make -s -C "$dir" -p -n 2>/dev/null | awk -F' := ' '$1 == "PROG" { print $2; exit }')
+                [ -n "$prog" ] || continue
+                check "checksec/$prog" checksec_one "$HULL_BUILD/services/$svc/$prog"
+        done
+}
+
+image_tests() {
+        local t
+        for t in tests/image/[0-9]*.sh; do
+                check "image/$(basename "$t" .sh)" env TREE="$TOP/$HULL_BUILD/tree" STATE="$TOP/$HULL_BUILD/state" \
+                        OUT="$TOP/$HULL_OUT" bash "$t"
+        done
+}
+
+build_tests() {
+        local t
+        for t in tests/build/[0-9]*.sh; do
+                check "build/$(basename "$t" .sh)" env HULL_TOP="$TOP" HULL_BUILD="$TOP/$HULL_BUILD" \
+                        HULL_OUT="$TOP/$HULL_OUT" bash "$t"
+        done
+}
+
+# One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every
+# boot must pass. Logs (serial, journal) of a boot with a failure are kept.
+qemu_suite() {
+        local dir=$1 suite t name st log any=0 qemu_extra=() here
+        suite=$(basename "$dir")
+        for t in "$dir"/[0-9]*.sh; do
+                selected "qemu/$suite/$(basename "$t")" && any=1
+        done
+        selected "qemu/$suite" && any=1
+        [ "$any" = 1 ] || return 0
+        here=$(cd "$dir" && pwd)
+        # shellcheck disable=SC1091
+        if [ -f "$dir/boot.conf" ]; then . "$dir/boot.conf"; fi
+        local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL
+        rm -rf "$vm"
+        mkdir -p "$vm" "$LOGS/qemu-$suite"
+        vm_disk "$vm/disk.qcow2"
+        vm_start "$vm" "$vm/disk.qcow2" "${qemu_extra[@]}" || { result "qemu/$suite: start QEMU" 1; return; }
+        log=$LOGS/qemu-$suite/boot.log
+        st=0
+        vm_wait_up 400 >"$log" 2>&1 || st=$?
+        echo "boot to running: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
+        result "qemu/$suite: boots to multi-user with the test agent" "$st" "$VM_DIR/serial.log"
+        if [ "$st" = 0 ]; then
+                for t in "$dir"/[0-9]*.sh; do
+                        name="qemu/$suite/$(basename "$t" .sh)"
+                        selected "$name" || selected "qemu/$suite" || continue
+                        log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
+                        st=0
+                        if [[ $t == *.host.sh ]]; then
+                                HULL_VM_DIR=$VM_DIR HULL_SSH_PORT=$VM_SSH_PORT HULL_AGENT=$AGENT here=$here \
+                                        bash -c '. tests/qemu/qemu.sh; VM_DIR=$HULL_VM_DIR; . "$1"' _ "$t" >"$log" 2>&1 || st=$?
+                        else
+                                guest -t 900 <"$t" >"$log" 2>&1 || st=$?
+                        fi
+                        result "$name" "$st" "$log"
+                done
+                boot_checks "$suite"
+                if [ "$T_FAIL" != "$failed_before" ]; then
+                        guest -t 60 'journalctl -b --no-pager -o short-monotonic' >"$LOGS/qemu-$suite/journal.txt" 2>&1 || true
+                fi
+        fi
+        vm_stop
+        cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
+        if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
+        rm -f "$vm/disk.qcow2"
+}
+
+# guest_check NAME SCRIPT: a guest-side check that is not a file of its own.
+guest_check() {
+        local log st=0
+        log=$LOGS/$(echo "$1" | tr '/: ' '___').log
+        guest -t 120 "$2" >"$log" 2>&1 || st=$?
+        result "$1" "$st" "$log"
+}
+
+# What every boot must show, whatever its tests did.
+boot_checks() {
+        local s=$1 st=0
+        guest_check "qemu/$s: no failed unit" \
+                'systemctl --failed --no-legend --plain | grep . && exit 1; exit 0'
+        guest_check "qemu/$s: no dm-verity error" \
+                'journalctl -b -k --no-pager | grep -iE "device-mapper: verity.*(corrupt|error)" && exit 1; exit 0'
+        guest_check "qemu/$s: no SELinux AVC denial" \
+                'journalctl -b --no-pager | grep -E "avc: +denied" && exit 1; exit 0'
+        grep -qiE "Kernel panic|emergency mode|You are in emergency|Entering emergency" "$VM_DIR/serial.log" && st=1
+        result "qemu/$s: no kernel panic or emergency shell" "$st" "$VM_DIR/serial.log"
+}
+
+run_tests() {
+        local t0 d
+        t0=$(date +%s)
+        FILTER=${1:-}
+        mkdir -p "$HULL_BUILD"
+        build_image
+        rm -rf "$LOGS"
+        mkdir -p "$LOGS"
+        echo "==> tests${FILTER:+ matching '$FILTER'}"
+        unit_tests
+        checksec_tests
+        fuzz_tests
+        image_tests
+        build_tests
+        for d in tests/qemu/*/; do
+                if [ -d "$d" ]; then qemu_suite "${d%/}"; fi
+        done
+        echo "==> tests done in $(($(date +%s) - t0)) s"
+        if [ ${#T_FAILED[@]} -gt 0 ]; then printf '    failed: %s\n' "${T_FAILED[@]}"; fi
+        echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+        [ "$T_FAIL" = 0 ]
+}
