@@ -195,6 +195,11 @@ static void get_mode(Parser *p, json_object *obj, const char *path, unsigned def
                 add_error(p, sub, "must be between 0 and 4095 (07777)");
                 return;
         }
+        /* The unit's RestrictSUIDSGID= would refuse them while applying: say so now. */
+        if (m & 06000) {
+                add_error(p, sub, "set-user-ID and set-group-ID bits are refused on Hull");
+                return;
+        }
         *ret = (unsigned) m;
 }
 

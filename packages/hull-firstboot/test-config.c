@@ -182,6 +182,7 @@ static void test_errors(void) {
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":420.5}]}}", "mode: must be an integer");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":4096}]}}", "mode: must be between");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":-1}]}}", "mode: must be between");
+        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":2541}]}}", "set-user-ID");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":99999999999999999999999}]}}", "mode");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"overwrite\":\"yes\"}]}}", "overwrite: must be a boolean");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"contents\":\"data:,x\"}]}}", "contents: must be an object");
