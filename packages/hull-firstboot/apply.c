@@ -126,7 +126,8 @@ static int open_parent(Ctx *c, const char *path, const char **ret_base) {
         return TAKE_FD(dfd);
 }
 
-/* Atomic replace: a temporary file beside the target, written, owned, moded, synced, renamed. */
+/* Atomic replace: a temporary file beside the target, written, owned, moded, synced, renamed.
+ * uid/gid (uid_t) -1: owned by the caller, root at boot. */
 static int write_node(Ctx *c, const char *path, const void *data, size_t size, mode_t mode, uid_t uid, gid_t gid) {
         _cleanup_close_ int dfd = -1, fd = -1;
         char tmp[NAME_MAX + 1];
@@ -152,7 +153,7 @@ static int write_node(Ctx *c, const char *path, const void *data, size_t size, m
         if (r < 0)
                 return r;
         r = loop_write(fd, data, size);
-        if (r >= 0 && fchown(fd, uid, gid) < 0)
+        if (r >= 0 && (uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(fd, uid, gid) < 0)
                 r = negative_errno();
         if (r >= 0 && fchmod(fd, mode) < 0) /* after chown, which clears set-id bits */
                 r = negative_errno();
@@ -651,7 +652,7 @@ static int apply_file(Ctx *c, const ConfigFile *f) {
                         return fail(c, dfd < 0 ? dfd : negative_errno(), "set the mode of %s", f->path);
                 return 0;
         }
-        r = write_node(c, f->path, f->data ?: (uint8_t *) "", f->size, f->mode, 0, 0);
+        r = write_node(c, f->path, f->data ?: (uint8_t *) "", f->size, f->mode, (uid_t) -1, (gid_t) -1);
         if (r < 0)
                 return fail(c, r, "write %s", f->path);
         return 0;
@@ -694,7 +695,7 @@ static int apply_unit(Ctx *c, const ConfigUnit *u, const UnitPlan *plan) {
                 return r < 0 ? fail(c, r, "mask %s", u->name) : 0;
         }
         if (u->contents) {
-                r = write_node(c, path, u->contents, strlen(u->contents), 0644, 0, 0);
+                r = write_node(c, path, u->contents, strlen(u->contents), 0644, (uid_t) -1, (gid_t) -1);
                 if (r < 0)
                         return fail(c, r, "write %s", path);
         }
@@ -702,7 +703,7 @@ static int apply_unit(Ctx *c, const ConfigUnit *u, const UnitPlan *plan) {
                 _cleanup_free_ char *dp = NULL;
                 if (asprintf(&dp, UNIT_DIR "/%s.d/%s", u->name, u->dropins[i].name) < 0)
                         return -ENOMEM;
-                r = write_node(c, dp, u->dropins[i].contents, strlen(u->dropins[i].contents), 0644, 0, 0);
+                r = write_node(c, dp, u->dropins[i].contents, strlen(u->dropins[i].contents), 0644, (uid_t) -1, (gid_t) -1);
                 if (r < 0)
                         return fail(c, r, "write %s", dp);
         }
@@ -813,7 +814,7 @@ static int write_marker(Ctx *c) {
 
         if (asprintf(&text, "Provisioned by hull-firstboot from %s.\n", c->o->source ?: "no config") < 0)
                 return -ENOMEM;
-        r = write_node(c, FIRSTBOOT_MARKER, text, strlen(text), 0644, 0, 0);
+        r = write_node(c, FIRSTBOOT_MARKER, text, strlen(text), 0644, (uid_t) -1, (gid_t) -1);
         return r < 0 ? fail(c, r, "write the marker %s", FIRSTBOOT_MARKER) : 0;
 }
 
