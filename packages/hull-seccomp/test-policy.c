@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* generate: Hull's profile from Docker's and the policy. Checks that the result is within
+ * Docker's for every capability set (structurally, and by simulating both filters over every
+ * x86_64 syscall number with argument values taken from both profiles), that its PFC dump
+ * matches the golden file reviewers read, and that widening or unreasoned policies fail. */
+#include <glob.h>
+#include <inttypes.h>
+
+#include "bpfsim.h"
+#include "diff.h"
+#include "emit.h"
+#include "hull/tests.h"
+#include "policy.h"
+#include "resolve.h"
+#include "testutil.h"
+
+#define GOLDEN "golden/hull-default.amd64.pfc"
+
+static void check_golden(const Profile *hull) {
+        _cleanup_resolved_ Resolved *r = NULL;
+        _cleanup_free_ char *pfc = NULL, *golden = NULL;
+        Target t;
+
+        CHECK_EQ_INT(target_from_string("amd64", "6.1", &t), 0);
+        CHECK_EQ_INT(resolve_profile(hull, capset_docker_default(), &t, &r), 0);
+        CHECK_EQ_INT(emit_pfc(r, &pfc), 0);
+        golden = test_read(GOLDEN, NULL);
+        CHECK(golden != NULL);
+        if (pfc && golden && strcmp(pfc, golden) != 0) {
+                fprintf(stderr, "%s differs from the generated profile's PFC; if the change is intended, run\n"
+                                "  hull-seccomp generate ... && hull-seccomp compile OUT --caps default --arch amd64 "
+                                "--kernel 6.1 --pfc -o %s\n", GOLDEN, GOLDEN);
+                hull_test_failures++;
+        }
+}
+
+/* Argument values worth trying: every constant in either filter, and its neighbours. */
+static size_t sample_values(const Resolved *a, const Resolved *b, uint64_t *v, size_t max) {
+        size_t n = 0;
+        const Resolved *rs[] = { a, b };
+        v[n++] = 0;
+        v[n++] = UINT64_MAX;
+        v[n++] = 0x11; /* SIGCHLD */
+        for (size_t k = 0; k < 2; k++)
+                for (size_t i = 0; i < rs[k]->n_rules; i++)
+                        for (size_t c = 0; c < rs[k]->rules[i].n_conds && n + 4 < max; c++) {
+                                uint64_t x = rs[k]->rules[i].conds[c].datum_a, y = rs[k]->rules[i].conds[c].datum_b;
+                                v[n++] = x;
+                                v[n++] = x + 1;
+                                v[n++] = x - 1;
+                                v[n++] = y;
+                        }
+        return n;
+}
+
+static size_t n_sim;
+
+static void check_simulated_subset(const Profile *docker, const Profile *hull, CapSet caps) {
+        _cleanup_resolved_ Resolved *rd = NULL, *rh = NULL;
+        _cleanup_free_ struct sock_filter *bd = NULL, *bh = NULL;
+        size_t nd = 0, nh = 0, nv;
+        uint64_t vals[256];
+        uint32_t abis[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
+        Target t;
+
+        CHECK_EQ_INT(target_from_string("amd64", "6.1", &t), 0);
+        CHECK_EQ_INT(resolve_profile(docker, caps, &t, &rd), 0);
+        CHECK_EQ_INT(resolve_profile(hull, caps, &t, &rh), 0);
+        if (!rd || !rh)
+                return;
+        CHECK_EQ_INT(emit_bpf(rd, &bd, &nd), 0);
+        CHECK_EQ_INT(emit_bpf(rh, &bh, &nh), 0);
+        if (!bd || !bh)
+                return;
+        nv = sample_values(rd, rh, vals, ELEMENTSOF(vals));
+        for (size_t ai = 0; ai < ELEMENTSOF(abis); ai++)
+                for (int nr = 0; nr < 512; nr++)
+                        for (size_t vi = 0; vi < nv; vi++)
+                                for (unsigned arg = 0; arg < 2; arg++) {
+                                        struct seccomp_data d = { .nr = nr, .arch = abis[ai] };
+                                        uint32_t rdv = 0, rhv = 0;
+                                        d.args[arg] = vals[vi];
+                                        CHECK_EQ_INT(bpf_run(bd, nd / sizeof(*bd), &d, &rdv), 0);
+                                        CHECK_EQ_INT(bpf_run(bh, nh / sizeof(*bh), &d, &rhv), 0);
+                                        n_sim++;
+                                        if (action_allows(rhv) && !action_allows(rdv)) {
+                                                fprintf(stderr, "caps 0x%" PRIx64 ": hull allows arch 0x%x nr %d arg%u=0x%" PRIx64 ", docker does not\n",
+                                                        caps, abis[ai], nr, arg, vals[vi]);
+                                                hull_test_failures++;
+                                                return;
+                                        }
+                                }
+}
+
+static void check_refused(const char *policy_path, int expect) {
+        _cleanup_free_ char *base = NULL, *pol = NULL, *out = NULL;
+        size_t nb = 0, np = 0;
+        Diag db = {}, dp = {};
+        int r;
+
+        base = test_read(DOCKER_DEFAULT_JSON, &nb);
+        pol = test_read(policy_path, &np);
+        CHECK(base && pol);
+        if (!base || !pol)
+                return;
+        r = policy_generate(base, nb, pol, np, &db, &dp, &out);
+        if (r != expect || out || dp.n_errors != 1) {
+                fprintf(stderr, "%s: expected refusal %d with one error, got %d and %zu error(s):\n", policy_path, expect, r, dp.n_errors);
+                diag_print(&dp, policy_path);
+                hull_test_failures++;
+        }
+        diag_clear(&db);
+        diag_clear(&dp);
+}
+
+/* A profile that allows one call more than Docker's must be caught, and named. */
+static void check_widened(const char *docker_text) {
+        _cleanup_free_ char *w = test_read("tests/profiles/widened.json", NULL), *report = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&report, &n);
+
+        CHECK(w && f);
+        if (!w || !f)
+                return;
+        CHECK_EQ_INT(profile_within(docker_text, strlen(docker_text), w, strlen(w), f), 0);
+        fclose(f);
+        CHECK(report && strstr(report, "+ X86_64 kexec_load"));
+}
+
+int main(void) {
+        _cleanup_profile_ Profile *docker = test_profile("docker"), *hull = test_profile("hull");
+        _cleanup_free_ char *dt = test_profile_text("docker"), *ht = test_profile_text("hull");
+        const char *capsets[] = { "none", "default", "hull", "all", "default,CAP_SYS_ADMIN", "default,CAP_SYS_PTRACE",
+                                  "default,CAP_SYS_TIME", "default,CAP_DAC_READ_SEARCH", "default,CAP_SYS_MODULE",
+                                  "default,CAP_SYS_BOOT", "default,CAP_SYSLOG", "CAP_SYS_ADMIN" };
+
+        CHECK(docker && hull && dt && ht);
+        if (!docker || !hull || !dt || !ht)
+                return TEST_RETURN();
+
+        /* structurally: within for every capability set, arch and kernel, and strictly smaller */
+        CHECK_EQ_INT(profile_within(dt, strlen(dt), ht, strlen(ht), stderr), 1);
+        CHECK_EQ_INT(profile_within(ht, strlen(ht), dt, strlen(dt), NULL), 0);
+        for (size_t i = 0; i < ELEMENTSOF(capsets); i++) {
+                _cleanup_resolved_ Resolved *a = NULL, *b = NULL;
+                DiffStats st = {};
+                CapSet c;
+                Target t;
+                CHECK_EQ_INT(capset_from_string(capsets[i], &c), 0);
+                CHECK_EQ_INT(target_from_string("amd64", "6.1", &t), 0);
+                CHECK_EQ_INT(resolve_profile(docker, c, &t, &a), 0);
+                CHECK_EQ_INT(resolve_profile(hull, c, &t, &b), 0);
+                CHECK_EQ_INT(diff_resolved(a, b, NULL, &st), 0);
+                CHECK_EQ_INT(st.only_b, 0);
+                CHECK(st.only_a > 0); /* strict */
+                if (i < 4) /* none, default, hull, all: enough for the simulator's cross-check */
+                        check_simulated_subset(docker, hull, c);
+        }
+
+        check_golden(hull);
+        check_refused("tests/policy/conditional-move.policy", -EINVAL);
+        check_widened(dt);
+        check_refused("tests/policy/no-reason.policy", -EINVAL);
+        check_refused("tests/policy/assert-fails.policy", -EINVAL);
+        check_refused("tests/policy/unknown-directive.policy", -EINVAL);
+        fprintf(stderr, "test-policy: %zu simulated calls compared\n", n_sim);
+        return TEST_RETURN();
+}
