@@ -288,7 +288,8 @@ apply_presets() {
         rm -rf "$TREE"/etc/systemd/system/*.wants "$TREE"/etc/systemd/system/dbus-org.*.service \
                 "$TREE/etc/systemd/system/sshd.service"
         systemctl --root="$TREE" preset-all >"$HULL_BUILD/preset.log" 2>&1 ||
-                die "units/hull.preset: systemctl preset-all failed: $(tail -1 "$HULL_BUILD/preset.log")"
+                die "overlays/usr/lib/systemd/system-preset/10-hull.preset: systemctl preset-all failed: $(tail -1 "$HULL_BUILD/preset.log")"
+        (cd "$TREE" && find etc/systemd/system -type l -printf '/%p\n') | record_origin hull:presets
 }
 
 # Owners of every installed path, from dpkg's lists, before dpkg's database is removed.

@@ -13,6 +13,7 @@ allowed="
 /usr/bin/expiry              setgid shadow: password expiry at login
 /usr/sbin/unix_chkpwd        setgid shadow: PAM checks a user's own password
 /usr/lib/openssh/ssh-keysign setuid: host-based ssh authentication helper
+/usr/bin/ssh-agent           setgid _ssh: keeps other users from reading the agent's keys via ptrace
 /usr/lib/dbus-1.0/dbus-daemon-launch-helper  system bus activation
 "
 fail=0

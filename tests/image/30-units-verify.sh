@@ -1,9 +1,11 @@
 # Every unit Hull ships or enables passes systemd-analyze verify in the image tree.
 set -u
 cd "$TREE" || exit 1
+# Enablement links and aliases are checked by the name of the unit they point to.
 units=$( (ls usr/lib/systemd/system/hull-*.service usr/lib/systemd/system/hull-*.timer 2>/dev/null
-          find usr/share/factory/etc/systemd/system -name '*.service' -o -name '*.socket' -o -name '*.timer') |
-        xargs -rn1 basename | sort -u)
+          find usr/share/factory/etc/systemd/system \( -name '*.service' -o -name '*.socket' -o -name '*.timer' \) \
+                -exec readlink {} \;) |
+        xargs -rn1 basename | sed 's/@.*\./@hull./' | sort -u)
 [ -n "$units" ] || { echo "no units found"; exit 1; }
 fail=0
 for u in $units; do

@@ -8,7 +8,7 @@ while IFS= read -r -d '' f; do
         [ -n "$interp" ] || continue
         case $interp in /bin/*|/sbin/*|/lib/*) interp=/usr$interp ;; esac
         if [ "${interp#/usr/bin/env}" != "$interp" ]; then
-                prog=$(head -1 "$f" | awk '{ print $2 }')
+                prog=$(head -1 "$f" | sed -E 's/^#![[:space:]]*//' | awk '{ print $2 }')
                 [ -e "$TREE/usr/bin/$prog" ] || { echo "${f#"$TREE"}: env $prog not found"; fail=1; }
                 continue
         fi
