@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "caps.h"
+#include "hull/macro.h"
+
+#define JSON_DEPTH_MAX 64
+
+static const struct {
+        uint32_t bit;
+        const char *name;
+} drop_table[] = {
+        { DROP_NET_RAW, "CAP_NET_RAW" },
+        { DROP_MKNOD, "CAP_MKNOD" },
+        { DROP_AUDIT_WRITE, "CAP_AUDIT_WRITE" },
+        { DROP_SETPCAP, "CAP_SETPCAP" },
+};
+
+static const char *const cap_sets[] = { "bounding", "effective", "inheritable", "permitted", "ambient" };
+
+const char *drop_cap_name(uint32_t bit) {
+        for (size_t i = 0; i < ELEMENTSOF(drop_table); i++)
+                if (drop_table[i].bit == bit)
+                        return drop_table[i].name;
+        return NULL;
+}
+
+static uint32_t drop_bit_of(const char *normalized) {
+        for (size_t i = 0; i < ELEMENTSOF(drop_table); i++)
+                if (strcmp(drop_table[i].name, normalized) == 0)
+                        return drop_table[i].bit;
+        return 0;
+}
+
+int cap_name_normalize(const char *name, char ret[static CAP_NAME_MAX]) {
+        size_t n = strlen(name), off = 0;
+        char buf[CAP_NAME_MAX];
+
+        if (n == 0 || n >= CAP_NAME_MAX - STRLEN("CAP_"))
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++) {
+                char c = name[i];
+                if (c >= 'a' && c <= 'z')
+                        c = (char) (c - 'a' + 'A');
+                else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+                        return -EINVAL;
+                buf[i] = c;
+        }
+        buf[n] = 0;
+        if (strcmp(buf, "ALL") == 0 || strncmp(buf, "CAP_", 4) == 0) {
+                memcpy(ret, buf, n + 1);
+                return 0;
+        }
+        memcpy(ret, "CAP_", 4);
+        off = 4;
+        memcpy(ret + off, buf, n + 1);
+        return 0;
+}
+
+/* Parses one JSON document: an object, nothing but white space after it. */
+static int parse_object(const char *text, size_t size, size_t max, json_object **ret) {
+        json_tokener *tok;
+        json_object *root;
+        enum json_tokener_error e;
+        size_t end;
+
+        if (size > max)
+                return -EFBIG;
+        if (size > INT32_MAX || memchr(text, 0, size))
+                return -EINVAL;
+        tok = json_tokener_new_ex(JSON_DEPTH_MAX);
+        if (!tok)
+                return -ENOMEM;
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        root = json_tokener_parse_ex(tok, text, (int) size);
+        e = json_tokener_get_error(tok);
+        end = json_tokener_get_parse_end(tok);
+        json_tokener_free(tok);
+        if (!root || e != json_tokener_success) {
+                json_object_put(root);
+                return -EINVAL;
+        }
+        for (; end < size; end++)
+                if (!strchr(" \t\r\n", text[end])) {
+                        json_object_put(root);
+                        return -EINVAL;
+                }
+        if (!json_object_is_type(root, json_type_object)) {
+                json_object_put(root);
+                return -EINVAL;
+        }
+        *ret = root;
+        return 0;
+}
+
+/* Removes from drop every capability a CapAdd entry names; -EINVAL for a bad entry. */
+static int apply_cap_add(json_object *v, uint32_t *drop) {
+        char name[CAP_NAME_MAX];
+        int r;
+
+        if (json_object_is_type(v, json_type_string)) {
+                r = cap_name_normalize(json_object_get_string(v), name);
+                if (r < 0)
+                        return r;
+                if (strcmp(name, "ALL") == 0)
+                        *drop = 0;
+                else
+                        *drop &= ~drop_bit_of(name);
+                return 0;
+        }
+        return -EINVAL;
+}
+
+int hostconfig_drop_set(const char *text, size_t size, uint32_t *ret_drop) {
+        json_object *root = NULL, *v;
+        uint32_t drop = DROP_ALL;
+        int r;
+
+        r = parse_object(text, size, HOSTCONFIG_SIZE_MAX, &root);
+        if (r < 0)
+                return r;
+
+        if (json_object_object_get_ex(root, "Privileged", &v) && v) {
+                if (!json_object_is_type(v, json_type_boolean)) {
+                        r = -EINVAL;
+                        goto finish;
+                }
+                if (json_object_get_boolean(v))
+                        drop = 0;
+        }
+        /* Docker's strslice accepts a list or a single string; null means none. */
+        if (json_object_object_get_ex(root, "CapAdd", &v) && v) {
+                if (json_object_is_type(v, json_type_array)) {
+                        size_t n = json_object_array_length(v);
+                        for (size_t i = 0; i < n; i++) {
+                                r = apply_cap_add(json_object_array_get_idx(v, i), &drop);
+                                if (r < 0)
+                                        goto finish;
+                        }
+                } else {
+                        r = apply_cap_add(v, &drop);
+                        if (r < 0)
+                                goto finish;
+                }
+        }
+        *ret_drop = drop;
+        r = 0;
+finish:
+        json_object_put(root);
+        return r;
+}
+
+/* Removes the dropped names from one capability list. Returns the number removed. */
+static int filter_set(json_object *set, uint32_t drop) {
+        size_t n = json_object_array_length(set);
+        int removed = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *e = json_object_array_get_idx(set, i);
+                char name[CAP_NAME_MAX];
+
+                if (!json_object_is_type(e, json_type_string))
+                        return -EINVAL;
+                /* runc rejects unknown names itself; an odd one is just not ours to drop. */
+                if (cap_name_normalize(json_object_get_string(e), name) < 0)
+                        continue;
+                if (!(drop_bit_of(name) & drop))
+                        continue;
+                if (json_object_array_del_idx(set, i, 1) < 0)
+                        return -ENOMEM;
+                i--;
+                n--;
+                removed++;
+        }
+        return removed;
+}
+
+int oci_drop_caps(const char *text, size_t size, OciTarget target, uint32_t drop, char **ret_text) {
+        json_object *root = NULL, *process, *caps, *set;
+        const char *out;
+        char *copy;
+        int r, changed = 0;
+
+        r = parse_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
+        if (r < 0)
+                return r;
+
+        process = root;
+        if (target == OCI_TARGET_BUNDLE) {
+                if (!json_object_object_get_ex(root, "process", &process) || !process) {
+                        r = 0;
+                        goto unchanged;
+                }
+                if (!json_object_is_type(process, json_type_object)) {
+                        r = -EINVAL;
+                        goto finish;
+                }
+        }
+        if (!json_object_object_get_ex(process, "capabilities", &caps) || !caps) {
+                r = 0;
+                goto unchanged;
+        }
+        if (!json_object_is_type(caps, json_type_object)) {
+                r = -EINVAL;
+                goto finish;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(cap_sets); i++) {
+                if (!json_object_object_get_ex(caps, cap_sets[i], &set) || !set)
+                        continue;
+                if (!json_object_is_type(set, json_type_array)) {
+                        r = -EINVAL;
+                        goto finish;
+                }
+                r = filter_set(set, drop);
+                if (r < 0)
+                        goto finish;
+                changed += r;
+        }
+        if (changed == 0) {
+                r = 0;
+                goto unchanged;
+        }
+
+        out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!out) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        copy = strdup(out);
+        if (!copy) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        *ret_text = copy;
+        r = 1;
+        goto finish;
+unchanged:
+        *ret_text = NULL;
+finish:
+        json_object_put(root);
+        return r;
+}
+
+int edit_config(const char *config, size_t config_size, const char *hostconfig, size_t hostconfig_size,
+                OciTarget target, char **ret_text) {
+        uint32_t drop;
+        int r;
+
+        r = hostconfig_drop_set(hostconfig, hostconfig_size, &drop);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return -EPROTO;
+        return oci_drop_caps(config, config_size, target, drop, ret_text);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest config.json / process.json and hostconfig.json hull-runtime reads. Docker writes a
+ * few KiB; the limits only stop a runaway file from being loaded whole. */
+#define OCI_CONFIG_SIZE_MAX (8U * 1024U * 1024U)
+#define HOSTCONFIG_SIZE_MAX (1U * 1024U * 1024U)
+
+/* The capabilities Docker grants by default that Hull removes unless the container's
+ * HostConfig asks for them (CapAdd names them or "ALL", or Privileged is true). One bit each. */
+enum {
+        DROP_NET_RAW = 1U << 0,
+        DROP_MKNOD = 1U << 1,
+        DROP_AUDIT_WRITE = 1U << 2,
+        DROP_SETPCAP = 1U << 3,
+        DROP_ALL = DROP_NET_RAW | DROP_MKNOD | DROP_AUDIT_WRITE | DROP_SETPCAP,
+};
+
+/* "CAP_NET_RAW" for DROP_NET_RAW, NULL for anything that is not exactly one bit. */
+const char *drop_cap_name(uint32_t bit);
+
+/* Which JSON document is edited: a bundle's config.json keeps the capabilities under
+ * "process", the process.json of `runc exec --process` at its top level. */
+typedef enum OciTarget {
+        OCI_TARGET_BUNDLE,
+        OCI_TARGET_PROCESS,
+} OciTarget;
+
+/* Normalizes a capability name as Docker does: upper case, "CAP_" prefixed ("net_raw" →
+ * "CAP_NET_RAW"); "ALL" (any case) stays "ALL". -EINVAL for an empty, overlong or non
+ * [A-Za-z0-9_] name. ret holds at least CAP_NAME_MAX bytes. */
+#define CAP_NAME_MAX 64
+int cap_name_normalize(const char *name, char ret[static CAP_NAME_MAX]);
+
+/* Parses a Docker hostconfig.json and returns the set of DROP_* capabilities to remove from
+ * this container: DROP_ALL minus those named in "CapAdd"; 0 if CapAdd holds "ALL" or
+ * "Privileged" is true. -EINVAL for malformed JSON, a non-object, or "CapAdd"/"Privileged"
+ * of the wrong type; -EFBIG above HOSTCONFIG_SIZE_MAX; -ENOMEM. */
+int hostconfig_drop_set(const char *text, size_t size, uint32_t *ret_drop);
+
+/* Removes the capabilities in drop from all five sets (bounding, effective, inheritable,
+ * permitted, ambient) of an OCI config. Returns 0 if nothing had to change (*ret_text is set
+ * to NULL), 1 with the new document in *ret_text (caller frees) otherwise. Every other member
+ * is kept. A document without process capabilities is unchanged. -EINVAL for malformed JSON,
+ * a non-object root, or capability sets of the wrong type; -EFBIG above OCI_CONFIG_SIZE_MAX;
+ * -ENOMEM. */
+int oci_drop_caps(const char *text, size_t size, OciTarget target, uint32_t drop, char **ret_text);
+
+/* The pure edit: config text + hostconfig text → new config text. 0 unchanged (*ret_text
+ * NULL), 1 changed. Errors as above; a malformed hostconfig is -EPROTO, so the caller can
+ * tell which input was wrong (the config's errors are -EINVAL/-EFBIG). */
+int edit_config(const char *config, size_t config_size, const char *hostconfig, size_t hostconfig_size,
+                OciTarget target, char **ret_text);

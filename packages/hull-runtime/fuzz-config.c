@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON edit. The input is a hostconfig.json and a config.json separated by the first NUL
+ * byte; without a NUL the input is the config and the hostconfig is "{}". Both targets
+ * (a bundle's config.json and exec's process.json) are tried. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        const char *text = (const char *) data, *config = text, *hostconfig = "{}";
+        size_t config_size = size, hostconfig_size = 2;
+        const char *nul = memchr(text, 0, size);
+
+        if (nul) {
+                hostconfig = text;
+                hostconfig_size = (size_t) (nul - text);
+                config = nul + 1;
+                config_size = size - hostconfig_size - 1;
+        }
+        for (int t = 0; t < 2; t++) {
+                char *out = NULL, *again = NULL;
+                int r = edit_config(config, config_size, hostconfig, hostconfig_size,
+                                    t ? OCI_TARGET_PROCESS : OCI_TARGET_BUNDLE, &out);
+                if (r == 1) {
+                        /* The output is valid and a fixed point: editing it again changes nothing. */
+                        if (!out || edit_config(out, strlen(out), hostconfig, hostconfig_size,
+                                                t ? OCI_TARGET_PROCESS : OCI_TARGET_BUNDLE, &again) != 0 || again)
+                                __builtin_trap();
+                } else if (r == 0 && out)
+                        __builtin_trap();
+                free(out);
+        }
+        return 0;
+}

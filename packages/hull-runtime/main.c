@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* hull-runtime: dockerd's default OCI runtime. For `create` and `run` (and `exec --process`)
+ * of a Docker container it removes CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP
+ * from the capabilities the user did not ask for, then executes runc with the same command
+ * line. Everything else goes to runc untouched. See README.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "args.h"
+#include "bundle.h"
+#include "hull/fileio.h"
+#include "hull/log.h"
+#include "hull/macro.h"
+
+#define RUNC_PATH_DEFAULT "/usr/sbin/runc"
+
+static const char *arg_runc = RUNC_PATH_DEFAULT;
+static const char *arg_docker_root = DOCKER_ROOT_DEFAULT;
+
+static void help(void) {
+        printf("Usage: %s [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
+               "       %s --hull-help | --hull-version\n\n"
+               "Run runc (%s) with this command line. For `create` and `run` (the bundle's\n"
+               "config.json) and `exec --process FILE` of a Docker container, first remove\n"
+               "CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP from all capability sets\n"
+               "unless the container's hostconfig.json names them in CapAdd, holds \"ALL\" there,\n"
+               "or is Privileged. -h, --help and --version are runc's.\n\n"
+               "     --hull-help        show this help\n"
+               "     --hull-version     show hull-runtime's version\n\n"
+               "Environment (tests only): HULL_RUNTIME_RUNC (runc to run, default %s),\n"
+               "HULL_RUNTIME_DOCKER_ROOT (Docker's data-root, default %s).\n",
+               program_invocation_short_name, program_invocation_short_name, RUNC_PATH_DEFAULT,
+               RUNC_PATH_DEFAULT, DOCKER_ROOT_DEFAULT);
+}
+
+static int parse_argv(int argc, char *argv[], RuncCall *ret_call) {
+        const char *e, *bad = NULL;
+        int r;
+
+        if (argc == 2 && strcmp(argv[1], "--hull-help") == 0) {
+                help();
+                return 0;
+        }
+        if (argc == 2 && strcmp(argv[1], "--hull-version") == 0) {
+                printf("hull-runtime %s\n", HULL_VERSION);
+                return 0;
+        }
+        e = secure_getenv("HULL_RUNTIME_RUNC");
+        if (e && *e)
+                arg_runc = e;
+        e = secure_getenv("HULL_RUNTIME_DOCKER_ROOT");
+        if (e && *e)
+                arg_docker_root = e;
+        if (arg_runc[0] != '/' || arg_docker_root[0] != '/')
+                return log_error_errno(-EINVAL, "HULL_RUNTIME_RUNC and HULL_RUNTIME_DOCKER_ROOT need absolute paths.");
+
+        r = runc_call_parse(argc, argv, ret_call, &bad);
+        if (r < 0) {
+                if (bad)
+                        return log_error_errno(r, "Refusing to run: cannot parse the runc command line at '%s'.", bad);
+                return log_error_errno(r, "Refusing to run: the runc command line names no single container id.");
+        }
+        return 1;
+}
+
+/* containerd's shim reports the last "error" line of runc's --log file: put ours there too,
+ * in runc's format, so `docker run` shows why. Best effort. */
+static void log_to_runc_log(const RuncCall *call, const char *message) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *line = NULL;
+        char when[64];
+        struct timespec ts;
+        struct tm tm;
+        int n;
+
+        if (!call->log)
+                return;
+        fd = open(call->log, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        if (fd < 0)
+                return;
+        (void) clock_gettime(CLOCK_REALTIME, &ts);
+        if (!gmtime_r(&ts.tv_sec, &tm) || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                when[0] = 0;
+        if (call->log_format && strcmp(call->log_format, "json") == 0) {
+                json_object *o = json_object_new_object();
+                if (!o)
+                        return;
+                if (json_object_object_add(o, "level", json_object_new_string("error")) < 0 ||
+                    json_object_object_add(o, "msg", json_object_new_string(message)) < 0 ||
+                    json_object_object_add(o, "time", json_object_new_string(when)) < 0) {
+                        json_object_put(o);
+                        return;
+                }
+                n = asprintf(&line, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+                json_object_put(o);
+        } else
+                n = asprintf(&line, "time=\"%s\" level=error msg=\"%s\"\n", when, message);
+        if (n > 0)
+                (void) loop_write(fd, line, (size_t) n);
+}
+
+static int run(char *argv[], const RuncCall *call) {
+        PrepareError error = {};
+        int r;
+
+        r = runtime_prepare(call, arg_docker_root, &error);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                _cleanup_free_ char *message = NULL;
+                errno = -r;
+                if (asprintf(&message, "hull-runtime: '%s' %s (%m); the container was not started.",
+                             error.path ?: "?", error.problem ?: "is wrong") >= 0) {
+                        log_error("%s", message + STRLEN("hull-runtime: "));
+                        log_to_runc_log(call, message);
+                }
+                prepare_error_done(&error);
+                return r;
+        }
+        if (r > 0)
+                log_debug("Removed capabilities from the configuration of %s.", call->id);
+
+        argv[0] = (char *) arg_runc;
+        execv(arg_runc, argv);
+        r = negative_errno();
+        log_error_errno(r, "Failed to execute runc '%s': %m", arg_runc);
+        return r;
+}
+
+int main(int argc, char *argv[]) {
+        RuncCall call;
+        int r;
+
+        r = parse_argv(argc, argv, &call);
+        if (r <= 0)
+                return r < 0 ? 2 : 0;
+        r = run(argv, &call);
+        return r < 0 ? 1 : 0;
+}
