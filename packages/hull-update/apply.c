@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/* The privileged half of hull-update.
+ *
+ * Privilege separation, as in OpenNTPD: everything that reads downloaded bytes runs in a
+ * child that has dropped to nobody with no_new_privs before it touches them (libcurl, the
+ * JSON parser, zstd, the signature check). It streams the payload to this process over a
+ * socketpair as length-checked messages (proto.h). This side trusts nothing the child says:
+ *  - the manifest: it checks the Ed25519 signature over the exact manifest bytes itself and
+ *    binds the child's parsed fields to them by formatting the fields canonically and
+ *    comparing byte for byte, so no JSON parser runs with privilege;
+ *  - the /usr image: it computes the dm-verity tree of every byte it writes and compares the
+ *    root with the signed root hash, and the whole tree with the payload's tree;
+ *  - the UKI: it hashes what it receives against the signed SHA-256.
+ * A compromised child can therefore at worst fill the inactive slot with bytes that never
+ * become selectable: the slot's PARTUUIDs stay "pending" (derived from no root hash) until
+ * all checks have passed, and only then does the UKI that asks for them appear on the ESP.
+ * The child streams rather than spooling to /var: no disk space is needed twice and the
+ * writer never opens a file the reader could have prepared.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "hull/fileio.h"
+#include "hull/macro.h"
+#include "hull/parse.h"
+#include "proto.h"
+#include "state.h"
+#include "verity.h"
+
+#define ERR(...) (snprintf(err, err_size, __VA_ARGS__), -EBADMSG)
+
+typedef struct Reader {
+        pid_t pid;
+        int fd;
+} Reader;
+
+static int reader_start(const SourceOptions *src, Reader *ret) {
+        int sv[2];
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(sv[0]);
+                close(sv[1]);
+                return r;
+        }
+        if (pid == 0) {
+                int r;
+                close(sv[0]);
+                r = drop_privileges();
+                if (r < 0) {
+                        char m[128];
+                        snprintf(m, sizeof(m), "cannot drop privileges: %s", strerror(-r));
+                        (void) msg_send(sv[1], MSG_ERROR, m, strlen(m));
+                        _exit(1);
+                }
+                r = source_run(src, sv[1]);
+                _exit(r < 0 ? 1 : 0);
+        }
+        close(sv[1]);
+        ret->pid = pid;
+        ret->fd = sv[0];
+        return 0;
+}
+
+static int reader_finish(Reader *rd, bool kill_it) {
+        int status = 0;
+
+        if (rd->fd >= 0)
+                close(rd->fd);
+        rd->fd = -1;
+        if (rd->pid <= 0)
+                return 0;
+        if (kill_it)
+                (void) kill(rd->pid, SIGKILL);
+        while (waitpid(rd->pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        rd->pid = 0;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+/* Copies the child's refusal into err, without control characters. */
+static int child_error(const uint8_t *buf, size_t n, char *err, size_t err_size) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < n && k + 1 < err_size; i++)
+                err[k++] = (buf[i] < 0x20 || buf[i] == 0x7f) ? '?' : (char) buf[i];
+        err[k] = 0;
+        return -EBADMSG;
+}
+
+/* Receives one message of the expected type (or a refusal). */
+static int expect(int fd, MsgType want, uint8_t *buf, size_t buf_size, size_t *ret_size, char *err, size_t err_size) {
+        MsgType t;
+        size_t n;
+        int r;
+
+        r = msg_recv(fd, &t, buf, buf_size, &n);
+        if (r == -EPIPE)
+                return ERR("the payload reader ended without a result");
+        if (r < 0)
+                return ERR("the payload reader sent a malformed message");
+        if (t == MSG_ERROR)
+                return child_error(buf, n, err, err_size);
+        if (t != want)
+                return ERR("the payload reader sent message %u where %u was due", t, want);
+        *ret_size = n;
+        return 0;
+}
+
+/* The manifest, signature and fields, checked independently of the reader. */
+static int receive_manifest(int fd, const SourceOptions *src, Manifest *ret, char *err, size_t err_size) {
+        static uint8_t buf[MANIFEST_SIZE_MAX + sizeof(Manifest) + SIGNATURE_SIZE];
+        uint8_t raw[MANIFEST_SIZE_MAX], sig[SIGNATURE_SIZE];
+        _cleanup_free_ char *canon = NULL;
+        const char *why = NULL;
+        size_t n_raw, n, n_canon;
+        char perr[MSG_ERROR_MAX];
+        Manifest m;
+        int r;
+
+        r = expect(fd, MSG_MANIFEST, buf, sizeof(buf), &n_raw, err, err_size);
+        if (r < 0)
+                return r;
+        memcpy(raw, buf, n_raw);
+        r = expect(fd, MSG_SIGNATURE, buf, sizeof(buf), &n, err, err_size);
+        if (r < 0)
+                return r;
+        if (n != SIGNATURE_SIZE)
+                return ERR("the payload reader sent a signature of %zu bytes", n);
+        memcpy(sig, buf, SIGNATURE_SIZE);
+        r = expect(fd, MSG_FIELDS, buf, sizeof(buf), &n, err, err_size);
+        if (r < 0)
+                return r;
+        if (n != sizeof(Manifest))
+                return ERR("the payload reader sent %zu bytes of manifest fields", n);
+        memcpy(&m, buf, sizeof(m));
+
+        if (signature_verify(src->key, raw, n_raw, sig) < 0)
+                return ERR("manifest.json.sig: bad signature: the manifest is not signed by the trusted key %s", src->key_path);
+        if (manifest_validate(&m, &why) < 0)
+                return ERR("manifest.json: malformed manifest: %s", why);
+        r = manifest_format(&m, &canon, &n_canon);
+        if (r < 0)
+                return ERR("out of memory");
+        if (n_canon != n_raw || memcmp(canon, raw, n_raw) != 0)
+                return ERR("manifest.json: the fields the reader parsed do not match the signed manifest");
+        r = manifest_check_policy(&m, &src->policy, perr, sizeof(perr));
+        if (r < 0)
+                return ERR("manifest.json: %s: %s", r == -EKEYEXPIRED ? "expired manifest" : "downgrade", perr);
+        *ret = m;
+        return 0;
+}
+
+int check_manifest(const SourceOptions *src, Manifest *ret, char *err, size_t err_size) {
+        Reader rd = { .fd = -1 };
+        SourceOptions s = *src;
+        int r;
+
+        s.manifest_only = true;
+        r = reader_start(&s, &rd);
+        if (r < 0)
+                return ERR("cannot start the payload reader: %s", strerror(-r));
+        r = receive_manifest(rd.fd, src, ret, err, err_size);
+        if (reader_finish(&rd, r < 0) < 0 && r >= 0)
+                r = ERR("the payload reader failed");
+        return r;
+}
+
+static int64_t now_s(void) {
+        return (int64_t) time(NULL);
+}
+
+/* Removes UKIs that would boot the slot about to be overwritten, or a leftover for the new
+ * image: they point at UUIDs that are about to change and would only waste boot tries. */
+static int remove_stale_ukis(const Esp *esp, const Slot *target, const Slot *booted, const uint8_t newhash[32],
+                             char *err, size_t err_size) {
+        _cleanup_free_ Uki *ukis = NULL;
+        size_t n = 0;
+        int r;
+
+        r = esp_list(esp, &ukis, &n);
+        if (r < 0)
+                return ERR("cannot list the UKIs on the ESP: %s", strerror(-r));
+        for (size_t i = 0; i < n; i++) {
+                if (!ukis[i].has_usrhash)
+                        continue;
+                if (booted && booted->state == SLOT_READY && memcmp(ukis[i].usrhash, booted->usrhash, 32) == 0)
+                        continue;
+                if ((target->state == SLOT_READY && memcmp(ukis[i].usrhash, target->usrhash, 32) == 0) ||
+                    memcmp(ukis[i].usrhash, newhash, 32) == 0) {
+                        r = esp_remove(esp, ukis[i].name);
+                        if (r < 0)
+                                return ERR("cannot remove the stale UKI %s from the ESP: %s", ukis[i].name, strerror(-r));
+                }
+        }
+        return 0;
+}
+
+static int pwrite_full(int fd, const void *buf, size_t n, uint64_t off) {
+        const uint8_t *p = buf;
+
+        while (n > 0) {
+                ssize_t k = pwrite(fd, p, n, (off_t) off);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += k, n -= (size_t) k, off += (uint64_t) k;
+        }
+        return 0;
+}
+
+static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const Slot *t, int *ret_uki_fd, char *err,
+                      size_t err_size) {
+        _cleanup_free_ uint8_t *tree = NULL, *vbuf = NULL, *buf = NULL;
+        _cleanup_close_ int fd = -1, ufd = -1;
+        VerityHasher h = {};
+        VerityParams vp;
+        uint8_t root[32], sha[32];
+        char hex[65];
+        size_t n, tree_size;
+        uint64_t got = 0;
+        EVP_MD_CTX *uctx = NULL;
+        MsgType type;
+        int r;
+
+        buf = malloc(MSG_CHUNK_MAX);
+        vbuf = malloc(m->verity.size);
+        if (!buf || !vbuf)
+                return ERR("out of memory");
+        fd = open(o->target, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return ERR("%s: cannot open for writing: %m", o->target);
+
+        /* The verity tree, whole, into memory (at most the hash partition's size). */
+        while (got < m->verity.size) {
+                r = expect(rfd, MSG_VERITY, buf, MSG_CHUNK_MAX, &n, err, err_size);
+                if (r < 0)
+                        return r;
+                if (n > m->verity.size - got)
+                        return ERR("usr.verity: the reader sent more than the manifest gives");
+                memcpy(vbuf + got, buf, n);
+                got += n;
+        }
+        r = expect(rfd, MSG_VERITY_END, buf, MSG_CHUNK_MAX, &n, err, err_size);
+        if (r < 0)
+                return r;
+        if (verity_superblock_parse(vbuf, m->verity.size, &vp) < 0)
+                return ERR("usr.verity: not a dm-verity superblock of format 1 with SHA-256 and 4096-byte blocks");
+        if (vp.data_blocks * VERITY_BLOCK != m->usr.size || verity_hash_size(vp.data_blocks) != m->verity.size)
+                return ERR("usr.verity: the tree is for %" PRIu64 " data blocks, the image has %" PRIu64,
+                           vp.data_blocks, m->usr.size / VERITY_BLOCK);
+        r = verity_hasher_init(&h, vp.salt, vp.salt_size, vp.data_blocks);
+        if (r < 0)
+                return ERR("out of memory");
+
+        /* The image: written at the partition's offset while its verity tree is computed. */
+        got = 0;
+        for (;;) {
+                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
+                if (r < 0) {
+                        r = ERR("the payload reader ended or sent a malformed message in the image");
+                        goto finish;
+                }
+                if (type == MSG_ERROR) {
+                        r = child_error(buf, n, err, err_size);
+                        goto finish;
+                }
+                if (type == MSG_USR_END)
+                        break;
+                if (type != MSG_USR || n > m->usr.size - got) {
+                        r = ERR("usr image: the reader sent more than the manifest gives");
+                        goto finish;
+                }
+                r = pwrite_full(fd, buf, n, t->data->offset + got);
+                if (r < 0) {
+                        r = ERR("%s: write to partition %s failed: %s", o->target, t->data->name, strerror(-r));
+                        goto finish;
+                }
+                r = verity_hasher_feed(&h, buf, n);
+                if (r < 0) {
+                        r = ERR("usr image: hashing failed");
+                        goto finish;
+                }
+                got += n;
+                if (o->fail_after && got >= o->fail_after)
+                        _exit(3);
+        }
+        if (got != m->usr.size) {
+                r = ERR("usr image: truncated (%" PRIu64 " of %" PRIu64 " bytes)", got, m->usr.size);
+                goto finish;
+        }
+        if (fdatasync(fd) < 0) {
+                r = ERR("%s: fsync failed: %m", o->target);
+                goto finish;
+        }
+        r = verity_hasher_finish(&h, &tree, &tree_size, root);
+        if (r < 0) {
+                r = ERR("usr image: cannot compute its verity tree");
+                goto finish;
+        }
+        if (memcmp(root, m->usrhash, 32) != 0) {
+                hexmem(root, 32, hex);
+                r = ERR("root hash mismatch: the image written to %s has root hash %s, not the manifest's usrhash",
+                        t->data->name, hex);
+                goto finish;
+        }
+        if (tree_size != m->verity.size - VERITY_BLOCK || memcmp(tree, vbuf + VERITY_BLOCK, tree_size) != 0) {
+                r = ERR("usr.verity: the hash tree does not match the image (root hash mismatch below the root)");
+                goto finish;
+        }
+        r = pwrite_full(fd, vbuf, m->verity.size, t->hash->offset);
+        if (r < 0 || fdatasync(fd) < 0) {
+                r = ERR("%s: writing partition %s failed: %m", o->target, t->hash->name);
+                goto finish;
+        }
+
+        /* The UKI, into an anonymous file, hashed as it arrives. */
+        ufd = memfd_create("hull-update-uki", MFD_CLOEXEC);
+        uctx = EVP_MD_CTX_new();
+        if (ufd < 0 || !uctx || EVP_DigestInit_ex(uctx, EVP_sha256(), NULL) != 1) {
+                r = ERR("out of memory");
+                goto finish;
+        }
+        got = 0;
+        for (;;) {
+                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
+                if (r < 0) {
+                        r = ERR("the payload reader ended or sent a malformed message in the UKI");
+                        goto finish;
+                }
+                if (type == MSG_ERROR) {
+                        r = child_error(buf, n, err, err_size);
+                        goto finish;
+                }
+                if (type == MSG_UKI_END)
+                        break;
+                if (type != MSG_UKI || n > m->uki.size - got) {
+                        r = ERR("hull.efi: the reader sent more than the manifest gives");
+                        goto finish;
+                }
+                if (loop_write(ufd, buf, n) < 0 || EVP_DigestUpdate(uctx, buf, n) != 1) {
+                        r = ERR("hull.efi: cannot keep it in memory");
+                        goto finish;
+                }
+                got += n;
+        }
+        if (got != m->uki.size || EVP_DigestFinal_ex(uctx, sha, NULL) != 1 || memcmp(sha, m->uki.sha256, 32) != 0) {
+                r = ERR("hull.efi: SHA-256 mismatch or truncated");
+                goto finish;
+        }
+        {
+                _cleanup_free_ char *cmdline = NULL;
+                uint8_t uh[32];
+                if (pe_read_cmdline(ufd, &cmdline) < 0 || cmdline_usrhash(cmdline, uh) < 0 || memcmp(uh, m->usrhash, 32) != 0) {
+                        r = ERR("hull.efi: its command line has no usrhash= equal to the manifest's root hash");
+                        goto finish;
+                }
+        }
+        *ret_uki_fd = TAKE_FD(ufd);
+        r = 0;
+finish:
+        EVP_MD_CTX_free(uctx);
+        verity_hasher_done(&h);
+        return r;
+}
+
+static void record(const ApplyOptions *o, UpdateState *st, const char *result, const char *msg) {
+        if (!o->state_dir)
+                return;
+        snprintf(st->result, sizeof(st->result), "%s", result);
+        snprintf(st->message, sizeof(st->message), "%s", msg ?: "");
+        st->finished = streq_ptr(result, "in-progress") ? 0 : now_s();
+        (void) state_write(o->state_dir, st);
+}
+
+int apply(const ApplyOptions *o, char *err, size_t err_size) {
+        Reader rd = { .fd = -1 };
+        Layout layout;
+        Disk disk;
+        Slot slots[SLOTS_MAX];
+        const Slot *t = NULL, *booted = NULL;
+        size_t n_slots;
+        Manifest m;
+        UpdateState st = {};
+        char ud[37], uh[37], name[256];
+        _cleanup_close_ int ufd = -1;
+        int r;
+
+        st.started = now_s();
+        r = layout_load(o->layout_path, &layout);
+        if (r < 0)
+                return ERR("%s: cannot read the partition layout: %s", o->layout_path, strerror(r == -EBADMSG ? EINVAL : -r));
+        r = disk_read(o->target, &disk);
+        if (r < 0)
+                return ERR("%s: cannot read a GPT partition table: %s", o->target, strerror(-r));
+        r = slots_find(&layout, &disk, slots, &n_slots);
+        if (r < 0)
+                return ERR("%s: the partitions of %s (usr-X, usr-X-verity) are not all there", o->target, o->layout_path);
+        if (o->has_booted_hash) {
+                r = slot_by_hash(slots, n_slots, o->booted_hash);
+                if (r < 0)
+                        return ERR("%s: no slot has the PARTUUIDs of the booted usrhash", o->target);
+                booted = &slots[r];
+        }
+        for (size_t i = 0; i < n_slots; i++) {
+                if (&slots[i] == booted)
+                        continue;
+                if (o->slot ? streq_ptr(o->slot, slots[i].name) : !t)
+                        t = &slots[i];
+        }
+        if (!t)
+                return ERR("%s: no slot %s to write (the booted slot is never written)", o->target, o->slot ?: "");
+
+        r = reader_start(&o->src, &rd);
+        if (r < 0)
+                return ERR("cannot start the payload reader: %s", strerror(-r));
+        r = receive_manifest(rd.fd, &o->src, &m, err, err_size);
+        if (r < 0)
+                goto finish;
+        if (m.usr.size > t->data->size || m.verity.size > t->hash->size) {
+                r = ERR("%s: the image (%" PRIu64 " bytes) or its tree (%" PRIu64 ") does not fit partition %s or %s",
+                        o->target, m.usr.size, m.verity.size, t->data->name, t->hash->name);
+                goto finish;
+        }
+        if (booted && memcmp(booted->usrhash, m.usrhash, 32) == 0) {
+                r = ERR("version %s is the image already running (same root hash)", m.version);
+                goto finish;
+        }
+
+        snprintf(st.version, sizeof(st.version), "%s", m.version);
+        st.build = m.build;
+        hexmem(m.usrhash, 32, st.usrhash);
+        snprintf(st.slot, sizeof(st.slot), "%s", t->name);
+        record(o, &st, "in-progress", NULL);
+
+        /* 1. Nothing may boot the slot while it changes: its UKIs go, its UUIDs become pending. */
+        if (!o->no_uki) {
+                r = remove_stale_ukis(&o->esp, t, booted, m.usrhash, err, err_size);
+                if (r < 0)
+                        goto finish;
+        }
+        uuid_pending(t->data->name, ud);
+        uuid_pending(t->hash->name, uh);
+        r = disk_set_uuids(o->target, t->data->partno, ud, t->hash->partno, uh);
+        if (r < 0) {
+                r = ERR("%s: cannot mark slot %s pending in the partition table: %s", o->target, t->name, strerror(-r));
+                goto finish;
+        }
+        /* 2. Data, tree, checks (write_slot), with fsync after each. */
+        r = write_slot(o, rd.fd, &m, t, &ufd, err, err_size);
+        if (r < 0)
+                goto finish;
+        if (reader_finish(&rd, false) < 0) {
+                r = ERR("the payload reader failed after sending the payload");
+                goto finish;
+        }
+        /* 3. The slot becomes findable by its root hash. */
+        uuid_from_hash(m.usrhash, ud, uh);
+        r = disk_set_uuids(o->target, t->data->partno, ud, t->hash->partno, uh);
+        if (r < 0) {
+                r = ERR("%s: cannot set the PARTUUIDs of slot %s: %s", o->target, t->name, strerror(-r));
+                goto finish;
+        }
+        /* 4. Last, the UKI that boots it, with boot counting. */
+        if (!o->no_uki) {
+                snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version, UKI_TRIES);
+                r = esp_install(&o->esp, ufd, name);
+                if (r < 0) {
+                        r = ERR("cannot install %s on the ESP: %s", name, strerror(-r));
+                        goto finish;
+                }
+        }
+        r = 0;
+finish:
+        reader_finish(&rd, r < 0);
+        record(o, &st, r < 0 ? "failed" : "success", r < 0 ? err : NULL);
+        return r;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "disk.h"
+#include "esp.h"
+#include "source.h"
+
+typedef struct ApplyOptions {
+        const char *target;        /* whole disk or disk image file */
+        const char *slot;          /* slot to write; NULL: the one not booted */
+        bool has_booted_hash;
+        uint8_t booted_hash[32];   /* usrhash= of the running system */
+        Esp esp;
+        bool no_uki;               /* leave the UKI out (the caller installs it) */
+        const char *layout_path;
+        const char *state_dir;     /* NULL: keep no record */
+        SourceOptions src;         /* for the unprivileged reader */
+        uint64_t fail_after;       /* test hook, not reachable from the command line: _exit(3)
+                                    * after this many bytes of the image were written */
+} ApplyOptions;
+
+/* Applies a payload; on failure err holds one line saying why (the caller prints it). */
+int apply(const ApplyOptions *o, char *err, size_t err_size);
+
+/* Only the manifest: fetch, verify, check the policy; fills ret. */
+int check_manifest(const SourceOptions *src, Manifest *ret, char *err, size_t err_size);
