@@ -50,7 +50,7 @@ int layout_parse(const char *text, Layout *ret) {
                                 return -EBADMSG;
                         if (l.n_slots >= SLOTS_MAX)
                                 return -E2BIG;
-                        snprintf(l.slot[l.n_slots], sizeof(l.slot[0]), "%s", name + 4);
+                        snprintf(l.slot[l.n_slots], sizeof(l.slot[0]), "%.15s", name + 4);
                         snprintf(l.data_label[l.n_slots], sizeof(l.data_label[0]), "%s", label);
                         l.n_slots++;
                 } else if (streq_ptr(type, TYPE_USR_VERITY)) {
