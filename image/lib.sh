@@ -8,6 +8,11 @@ HULL_PACKAGES=${HULL_PACKAGES:-packages}
 HULL_PARTITIONS=${HULL_PARTITIONS:-image/partitions.conf}
 HULL_OVERLAYS=${HULL_OVERLAYS:-image/overlays.list}
 HULL_VERSION=${HULL_VERSION:-$(cat "$TOP/VERSION")}
+# Absolute from here on (the variables may be given relative to the repository).
+case $HULL_BUILD in /*) ;; *) HULL_BUILD=$TOP/$HULL_BUILD ;; esac
+case $HULL_OUT in /*) ;; *) HULL_OUT=$TOP/$HULL_OUT ;; esac
+# Compiled services; build tests point this at the main build to avoid recompiling.
+SERVICES_OUT=${HULL_SERVICES_OUT:-$HULL_BUILD/services}
 HULL_MIRROR=${HULL_MIRROR:-http://deb.debian.org/debian}
 HULL_SECURITY_MIRROR=${HULL_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then

@@ -52,7 +52,7 @@ stage_services() {
         local mk dir svc
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
-                make -s -C "$dir" O="$TOP/$HULL_BUILD/services/$svc" VERSION="$HULL_VERSION" all tests \
+                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
                         >"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: build failed (log: $HULL_BUILD/make-$svc.log)"; }
         done
@@ -198,8 +198,8 @@ install_services() {
                 dir=${mk%/Makefile} svc=${dir#packages/}
                 list=$HULL_BUILD/install-$svc.files
                 find "$TREE/usr" ! -type d | sort >"$list.before"
-                make -s -C "$dir" O="$TOP/$HULL_BUILD/services/$svc" VERSION="$HULL_VERSION" \
-                        install DESTDIR="$TOP/$TREE" >"$HULL_BUILD/make-$svc.log" 2>&1 ||
+                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" \
+                        install DESTDIR="$TREE" >"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install failed"; }
                 find "$TREE/usr" ! -type d | sort | comm -13 "$list.before" - |
                         sed "s#^$TREE##" | record_origin "hull:$dir"
@@ -238,7 +238,7 @@ resolve_alternatives() {
                 case $target in
                 /etc/alternatives/*)
                         target=$(readlink -f "$TREE$target" 2>/dev/null || true)
-                        target=${target#"$TOP/$TREE"}
+                        target=${target#"$TREE"}
                         target=${target#"$TREE"}
                         [ -n "$target" ] && [ -e "$TREE$target" ] || { rm -f "$l"; continue; }
                         ln -sfn "$target" "$l"
@@ -271,12 +271,16 @@ EOF
 # The machine is made unique at first boot, never at build time.
 depersonalize() {
         rm -f "$TREE"/etc/ssh/ssh_host_*
-        : >"$TREE/etc/machine-id"
+        # "uninitialized": systemd treats the boot as the first (ConditionFirstBoot=, presets) and
+        # writes the new ID to /etc once it is writable.
+        echo uninitialized >"$TREE/etc/machine-id"
         rm -f "$TREE/var/lib/dbus/machine-id"
         ln -sf /etc/machine-id "$TREE/var/lib/dbus/machine-id"
         echo hull >"$TREE/etc/hostname"
-        # Debian's fstab placeholder; / and /usr are mounted from the kernel command line.
-        echo "# / and /usr come from the kernel command line (see /proc/cmdline)." >"$TREE/etc/fstab"
+        # / and /usr are mounted from the kernel command line; this line only asks systemd to
+        # grow the state file system to its partition (which systemd-repart grows first).
+        printf '%s\n' "# / and /usr are mounted from the kernel command line (see /proc/cmdline)." \
+                "PARTUUID=$(state_partuuid) / ext4 rw,x-systemd.growfs 0 0" >"$TREE/etc/fstab"
         rm -rf "$TREE/var/lib/dpkg" "$TREE/var/lib/apt" "$TREE/var/cache/apt" "$TREE/var/cache/debconf" \
                 "$TREE/etc/apt" "$TREE/etc/dpkg" "$TREE/var/log"/*.log "$TREE/var/log/apt" \
                 "$TREE/etc/dracut.conf.d" "$TREE/etc/kernel" "$TREE/etc/initramfs"
@@ -481,7 +485,7 @@ publish() {
         local k
         cp "$HULL_BUILD/uki.cmdline" "$STAGING/cmdline"
         jq -n --arg version "$HULL_VERSION" --arg usrhash "$(cat "$STAGING/usrhash")" \
-                --arg out "$HULL_OUT" --arg kver "$KVER" --argjson epoch "$SOURCE_DATE_EPOCH" '{
+                --arg out "$(realpath --relative-to="$TOP" "$HULL_OUT")" --arg kver "$KVER" --argjson epoch "$SOURCE_DATE_EPOCH" '{
                 version: $version, source_date_epoch: $epoch, kernel: $kver, usrhash: $usrhash,
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",

@@ -43,7 +43,7 @@ unit_tests() {
         local mk dir svc t o
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
-                o=$TOP/$HULL_BUILD/services/$svc
+                o=$SERVICES_OUT/$svc
                 if selected "unit/$svc" || selected "asan/$svc"; then
                         make -s -C "$dir" O="$o" VERSION="$HULL_VERSION" tests asan >"$LOGS/make-asan-$svc.log" 2>&1 ||
                                 { result "build/$svc: unit tests and ASan+UBSan build" 1 "$LOGS/make-asan-$svc.log"; continue; }
@@ -67,7 +67,7 @@ fuzz_tests() {
         local mk dir svc f o corpus
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
-                o=$TOP/$HULL_BUILD/services/$svc
+                o=$SERVICES_OUT/$svc
                 grep -q '^FUZZERS' "$mk" || continue
                 selected "fuzz/$svc" || continue
                 make -s -C "$dir" O="$o" fuzz >"$LOGS/make-fuzz-$svc.log" 2>&1 ||
@@ -97,23 +97,23 @@ checksec_tests() {
                 dir=${mk%/Makefile} svc=${dir#packages/}
                 prog=$(sed -n 's/^PROG *:= *//p' "$mk")
                 [ -n "$prog" ] || continue
-                check "checksec/$prog" checksec_one "$HULL_BUILD/services/$svc/$prog"
+                check "checksec/$prog" checksec_one "$SERVICES_OUT/$svc/$prog"
         done
 }
 
 image_tests() {
         local t
         for t in tests/image/[0-9]*.sh; do
-                check "image/$(basename "$t" .sh)" env TREE="$TOP/$HULL_BUILD/tree" STATE="$TOP/$HULL_BUILD/state" \
-                        OUT="$TOP/$HULL_OUT" bash "$t"
+                check "image/$(basename "$t" .sh)" env TREE="$HULL_BUILD/tree" STATE="$HULL_BUILD/state" \
+                        OUT="$HULL_OUT" bash "$t"
         done
 }
 
 build_tests() {
         local t
         for t in tests/build/[0-9]*.sh; do
-                check "build/$(basename "$t" .sh)" env HULL_TOP="$TOP" HULL_BUILD="$TOP/$HULL_BUILD" \
-                        HULL_OUT="$TOP/$HULL_OUT" bash "$t"
+                check "build/$(basename "$t" .sh)" env HULL_TOP="$TOP" HULL_BUILD="$HULL_BUILD" HULL_SERVICES_OUT="$SERVICES_OUT" \
+                        HULL_OUT="$HULL_OUT" bash "$t"
         done
 }
 

@@ -3,7 +3,7 @@
 
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
-AGENT=$TOP/$HULL_BUILD/services/hull-test-agent/hull-test-agent
+AGENT=$SERVICES_OUT/hull-test-agent/hull-test-agent
 
 # vm_start DIR DISK [QEMU ARGS...]: boot DISK (qcow2) in the background. DIR gets the serial
 # log, the agent socket, the firmware variables and the pid. Sets VM_DIR and VM_SSH_PORT.
@@ -87,7 +87,7 @@ vm_stop() {
 vm_disk() {
         local disk=$1
         rm -f "$disk"
-        qemu-img create -q -f qcow2 -F raw -b "$TOP/$HULL_OUT/hull.raw" "$disk" 8G
+        qemu-img create -q -f qcow2 -F raw -b "$HULL_OUT/hull.raw" "$disk" 8G
 }
 
 # ./build.sh run: boot the built image with the serial console on this terminal.

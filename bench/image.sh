@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Measures the image pipeline and the booted image. Prints one "name: value" line a figure.
+#
+#   bench/image.sh [--cold] [--boots N]
+#
+# --cold    also time a build with an empty stage cache (downloads every package again)
+# --boots N boot the image N times (default 3) and report the median of each boot figure
+#
+# Figures: build time (cold, warm no-change, warm after a one-line C change), /usr image size,
+# files and ELF binaries in /usr, initrd/UKI/disk sizes, time to multi-user (systemd-analyze,
+# firmware excluded, and wall clock from QEMU start), unit count, memory used at idle, time of
+# the first `docker run`-free docker call (docker version, which socket-activates dockerd).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOP=$(pwd)
+cold=0 boots=3
+while [ $# -gt 0 ]; do
+        case $1 in
+        --cold) cold=1 ;;
+        --boots) boots=$2; shift ;;
+        *) echo "usage: $0 [--cold] [--boots N]" >&2; exit 2 ;;
+        esac
+        shift
+done
+
+t() { local t0; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $t0" | bc; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+if [ "$cold" = 1 ]; then
+        cache=$(mktemp -d /var/tmp/hull-bench-cache.XXXXXX)
+        echo "build, cold (empty cache): $(HULL_CACHE=$cache t ./build.sh image) s"
+        rm -rf "$cache"
+fi
+./build.sh image >/dev/null
+echo "build, warm (no change): $(t ./build.sh image) s"
+f=packages/libhull/parse.c
+cp "$f" "$f.bench"
+echo "/* bench */" >>"$f"
+echo "build, warm (one-line C change): $(t ./build.sh image) s"
+mv "$f.bench" "$f"
+./build.sh image >/dev/null
+
+echo "/usr image (erofs lz4hc): $(du -m --apparent-size out/usr.erofs | cut -f1) MiB"
+echo "/usr uncompressed: $(du -sm --apparent-size build/tree/usr | cut -f1) MiB"
+echo "/usr files: $(grep -vc '^#' out/manifest.tsv)"
+echo "/usr ELF binaries: $(find build/tree/usr -type f -exec sh -c 'head -c4 "$1" | grep -q ELF && echo' _ {} \; | wc -l)"
+echo "kernel modules: $(find build/tree/usr/lib/modules -name '*.ko*' | wc -l) ($(du -sm build/tree/usr/lib/modules | cut -f1) MiB)"
+echo "UKI: $(du -m --apparent-size out/hull.efi | cut -f1) MiB"
+echo "qcow2 disk: $(du -m out/hull.qcow2 | cut -f1) MiB"
+
+HULL_BUILD=build HULL_OUT=out
+. image/lib.sh
+. tests/qemu/qemu.sh
+for i in $(seq "$boots"); do
+        vm=build/vm/bench
+        rm -rf "$vm"; mkdir -p "$vm"
+        vm_disk "$vm/disk.qcow2"
+        vm_start "$vm" "$vm/disk.qcow2"
+        vm_wait_up 400 >/dev/null
+        wall=$(echo "$(date +%s.%N) - $VM_T0" | bc)
+        guest 'systemd-analyze' >"$vm/analyze"
+        userspace=$(sed -n 's/.*= \([0-9.]*\)s$/\1/p; s/.*= \([0-9]*\)min \([0-9.]*\)s$/\1*60+\2/p' "$vm/analyze" | head -1 | bc)
+        sleep 20
+        mem=$(guest "free -m | awk '/^Mem:/ { print \$3 }'")
+        units=$(guest 'systemctl list-units --all --no-legend | wc -l')
+        d0=$(date +%s.%N); guest 'docker version >/dev/null'; dock=$(echo "$(date +%s.%N) - $d0" | bc)
+        echo "$wall $userspace $mem $units $dock" >>"$vm/../bench-boots"
+        [ "$i" = 1 ] && { echo "systemd-analyze (boot 1): $(head -1 "$vm/analyze")"; guest 'systemd-analyze blame | head -10' | sed 's/^/    /'; }
+        vm_stop
+done
+f=build/vm/bench-boots
+echo "power-on to agent answering after multi-user (wall, median of $boots): $(cut -d' ' -f1 $f | median) s"
+echo "kernel+initrd+userspace (systemd-analyze, median): $(cut -d' ' -f2 $f | median) s"
+echo "memory used at idle (free, median): $(cut -d' ' -f3 $f | median) MiB"
+echo "units: $(cut -d' ' -f4 $f | median)"
+echo "first docker call, socket activation (median): $(cut -d' ' -f5 $f | median) s"
+rm -f "$f"
