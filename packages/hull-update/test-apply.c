@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/* End to end on a scratch GPT disk image file: make payloads, apply them, refuse the bad
+ * ones, resume after an interruption. Needs mkfs.erofs, veritysetup, sfdisk, mkfs.vfat,
+ * mtools and objcopy-free UKIs (a minimal PE is written here). */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cmd.h"
+#include "disk.h"
+#include "esp.h"
+#include "hull/fileio.h"
+#include "hull/macro.h"
+#include "hull/parse.h"
+#include "hull/tests.h"
+#include "sign.h"
+
+static char dir[] = "/tmp/test-apply.XXXXXX";
+static char usrhash[65];
+
+static int sh(const char *fmt, ...) _printf_(1, 2);
+static int sh(const char *fmt, ...) {
+        _cleanup_free_ char *cmd = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&cmd, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -1;
+        r = system(cmd);
+        if (r != 0)
+                fprintf(stderr, "command failed: %s\n", cmd);
+        return r;
+}
+
+/* Runs hull-update with args in a child; returns its exit status, stderr in *ret_err. */
+static int run(char **ret_err, ...) {
+        char *argv[64], errpath[600];
+        va_list ap;
+        int argc = 0, status;
+        pid_t pid;
+
+        argv[argc++] = (char *) "hull-update";
+        va_start(ap, ret_err);
+        for (char *a; (a = va_arg(ap, char *));)
+                argv[argc++] = a;
+        va_end(ap);
+        argv[argc] = NULL;
+        snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+        fflush(NULL);
+        pid = fork();
+        if (pid == 0) {
+                int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                dup2(fd, STDERR_FILENO);
+                _exit(hull_update_main(argc, argv));
+        }
+        waitpid(pid, &status, 0);
+        if (ret_err) {
+                *ret_err = NULL;
+                (void) read_full_file(errpath, 1 << 20, ret_err, NULL);
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void write_pe(const char *path, const char *cmdline) {
+        uint8_t img[4096] = {};
+        size_t n = strlen(cmdline);
+
+        img[0] = 'M', img[1] = 'Z';
+        img[0x3c] = 64;
+        memcpy(img + 64, "PE\0\0", 4);
+        img[68] = 0x64, img[69] = 0x86;
+        img[70] = 1;
+        memcpy(img + 88, ".cmdline", 8);
+        img[96] = (uint8_t) n;
+        img[104] = (uint8_t) n;
+        img[109] = 2;
+        memcpy(img + 512, cmdline, n);
+        CHECK_EQ_INT(write_file_atomic(path, img, sizeof(img), 0644), 0);
+}
+
+static char *path(const char *name) {
+        static char buf[8][600];
+        static int i;
+        i = (i + 1) % 8;
+        snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+        return buf[i];
+}
+
+/* The bytes of a region of the disk, hashed. */
+static void region_sha(uint64_t off, uint64_t size, uint8_t ret[32]) {
+        _cleanup_free_ char *buf = malloc(size);
+        _cleanup_close_ int fd = open(path("disk.raw"), O_RDONLY | O_CLOEXEC);
+        CHECK(buf && fd >= 0 && pread(fd, buf, size, (off_t) off) == (ssize_t) size);
+        sha256_buffer(buf, size, ret);
+}
+
+static void slots(Slot s[SLOTS_MAX], Disk *d) {
+        Layout l;
+        size_t n;
+        CHECK(layout_load(path("layout.conf"), &l) == 2);
+        CHECK_EQ_INT(disk_read(path("disk.raw"), d), 0);
+        CHECK_EQ_INT(slots_find(&l, d, s, &n), 0);
+}
+
+static int count_ukis_for(const char *hex) {
+        Esp e = {};
+        Uki *u = NULL;
+        size_t n = 0;
+        uint8_t h[32];
+        int k = 0;
+        Disk d;
+
+        CHECK_EQ_INT(disk_read(path("disk.raw"), &d), 0);
+        snprintf(e.image, sizeof(e.image), "%s", path("disk.raw"));
+        e.offset = disk_find(&d, "esp", NULL)->offset;
+        CHECK_EQ_INT(esp_list(&e, &u, &n), 0);
+        unhexmem(hex, 32, h);
+        for (size_t i = 0; i < n; i++)
+                if (u[i].has_usrhash && memcmp(u[i].usrhash, h, 32) == 0)
+                        k++;
+        free(u);
+        return k;
+}
+
+static void fresh_disk(void) {
+        CHECK_EQ_INT(sh("cp %s/disk.orig %s/disk.raw", dir, dir), 0);
+}
+
+/* The payload directory PAYLOAD from the fixture, with make-payload options. */
+static int make_payload(const char *out, const char *key, const char *version, const char *build, const char *hash,
+                        const char *extra) {
+        return sh("cd %s && %s/hull-update-test make-payload --key %s --version %s --build %s --expires 30 --usr usr.erofs"
+                  " --verity usr.verity --uki %s --usrhash %s -o %s %s >/dev/null 2>&1",
+                  dir, dir, key, version, build, strcmp(hash, usrhash) == 0 ? "hull.efi" : "hull-other.efi", hash, out, extra);
+}
+
+/* Applies payload to slot b; expects failure with want in a one-line error, slot a and its
+ * UUIDs untouched, slot b not selectable. */
+static void refused(const char *name, const char *payload, const char *want, const char *extra_opt) {
+        _cleanup_free_ char *err = NULL;
+        uint8_t before[32], after[32];
+        Slot s0[SLOTS_MAX], s1[SLOTS_MAX];
+        Disk d0, d1;
+        int rc;
+
+        fresh_disk();
+        slots(s0, &d0);
+        region_sha(s0[0].data->offset, s0[0].data->size + s0[0].hash->size, before);
+        rc = run(&err, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir", path("state"),
+                 extra_opt ? extra_opt : "--slot=b", "apply", "--target", path("disk.raw"), "--slot", "b", path(payload), NULL);
+        CHECK_EQ_INT(rc, 1);
+        if (!err || !strstr(err, want) || strchr(err, '\n') != err + strlen(err) - 1) {
+                fprintf(stderr, "%s: expected one line with \"%s\", got: %s", name, want, err ?: "(nothing)\n");
+                hull_test_failures++;
+        }
+        slots(s1, &d1);
+        region_sha(s1[0].data->offset, s1[0].data->size + s1[0].hash->size, after);
+        CHECK(memcmp(before, after, 32) == 0);
+        CHECK_STREQ(s1[0].data->uuid, s0[0].data->uuid);
+        CHECK_STREQ(s1[0].hash->uuid, s0[0].hash->uuid);
+        CHECK(!(s1[1].state == SLOT_READY && strncmp(usrhash, "", 0) == 0 &&
+                slot_by_hash(s1, 2, s1[1].usrhash) == 1 && count_ukis_for(usrhash) > 0));
+        CHECK_EQ_INT(count_ukis_for(usrhash), 0);
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_free_ char *err = NULL, *self = NULL;
+        Slot s[SLOTS_MAX];
+        Disk d;
+        uint8_t h1[32], h2[32];
+        char other[65];
+
+        if (system("for t in mkfs.erofs veritysetup sfdisk mkfs.vfat mcopy; do command -v $t >/dev/null || exit 1; done") != 0)
+                return 77;
+        if (!mkdtemp(dir))
+                return 1;
+        /* make-payload runs as a program: this binary re-enters hull_update_main. */
+        if (argc > 1)
+                return hull_update_main(argc, argv);
+        self = realpath("/proc/self/exe", NULL);
+        CHECK_EQ_INT(sh("ln -s %s %s/hull-update-test", self, dir), 0);
+
+        CHECK_EQ_INT(sh("cd %s && mkdir -p tree/lib && head -c 2000000 /dev/urandom >tree/lib/blob && echo hull >tree/os"
+                        " && mkfs.erofs -zlz4hc usr.erofs tree >/dev/null 2>&1"
+                        " && veritysetup format --data-block-size=4096 --hash-block-size=4096 usr.erofs usr.verity"
+                        " | awk '/^Root hash:/ { printf \"%%s\", $3 }' >usrhash", dir), 0);
+        {
+                _cleanup_free_ char *t = NULL;
+                CHECK_EQ_INT(read_full_file(path("usrhash"), 100, &t, NULL), 0);
+                snprintf(usrhash, sizeof(usrhash), "%s", t ?: "");
+        }
+        {
+                char cmdline[200];
+                snprintf(cmdline, sizeof(cmdline), "quiet usrhash=%s", usrhash);
+                write_pe(path("hull.efi"), cmdline);
+                memcpy(other, usrhash, 65);
+                other[0] = other[0] == '0' ? '1' : '0';
+                snprintf(cmdline, sizeof(cmdline), "quiet usrhash=%s", other);
+                write_pe(path("hull-other.efi"), cmdline);
+        }
+        CHECK_EQ_INT(sh("cd %s && printf '%%s\\n'"
+                        " 'esp c12a7328-f81f-11d2-ba4b-00a0c93ec93b 4 esp'"
+                        " 'usr-a 8484680c-9521-48c6-9c11-b0720656f69e 4 usr-a'"
+                        " 'usr-a-verity 77ff5f63-e7b6-4633-acf4-1565b864c0e6 1 usr-a-verity'"
+                        " 'usr-b 8484680c-9521-48c6-9c11-b0720656f69e 4 usr-b'"
+                        " 'usr-b-verity 77ff5f63-e7b6-4633-acf4-1565b864c0e6 1 usr-b-verity'"
+                        " 'state 4f68bce3-e8cd-4db1-96e7-fbcaf984b709 1 state' >layout.conf"
+                        " && truncate -s 17M disk.orig && printf '%%s\\n' 'label: gpt' 'unit: sectors'"
+                        " 'start=2048, size=8192, type=c12a7328-f81f-11d2-ba4b-00a0c93ec93b, name=esp'"
+                        " 'start=10240, size=8192, type=8484680c-9521-48c6-9c11-b0720656f69e, name=usr-a'"
+                        " 'start=18432, size=2048, type=77ff5f63-e7b6-4633-acf4-1565b864c0e6, name=usr-a-verity'"
+                        " 'start=20480, size=8192, type=8484680c-9521-48c6-9c11-b0720656f69e, name=usr-b'"
+                        " 'start=28672, size=2048, type=77ff5f63-e7b6-4633-acf4-1565b864c0e6, name=usr-b-verity'"
+                        " 'start=30720, size=2048, type=4f68bce3-e8cd-4db1-96e7-fbcaf984b709, name=state'"
+                        " | sfdisk -q disk.orig && mkfs.vfat -C esp.img 4096 >/dev/null"
+                        " && dd if=esp.img of=disk.orig bs=1M seek=1 conv=notrunc status=none"
+                        " && head -c 4194304 /dev/urandom | dd of=disk.orig bs=1M seek=5 conv=notrunc status=none",
+                        dir), 0);
+        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys"), NULL), 0);
+        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys2"), NULL), 0);
+        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys"), NULL), 1); /* never replaces a key */
+        CHECK_EQ_INT(make_payload("good", "keys/update-key.private.pem", "0.2.0", "2", usrhash, ""), 0);
+        CHECK_EQ_INT(make_payload("plain", "keys/update-key.private.pem", "0.2.0", "2", usrhash, "--no-compress"), 0);
+
+        /* check */
+        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--target", "x", "check", path("good"), NULL), 0);
+
+        /* apply to slot b of a disk image file */
+        fresh_disk();
+        CHECK_EQ_INT(run(&err, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 0);
+        slots(s, &d);
+        CHECK_EQ_INT(s[1].state, SLOT_READY);
+        {
+                char hex[65];
+                hexmem(s[1].usrhash, 32, hex);
+                CHECK_STREQ(hex, usrhash);
+        }
+        CHECK_EQ_INT(sh("cd %s && cmp -n $(stat -c %%s usr.erofs) usr.erofs disk.raw --ignore-initial=0:%llu", dir,
+                        (unsigned long long) s[1].data->offset), 0);
+        CHECK_EQ_INT(sh("cd %s && cmp -n $(stat -c %%s usr.verity) usr.verity disk.raw --ignore-initial=0:%llu", dir,
+                        (unsigned long long) s[1].hash->offset), 0);
+        CHECK_EQ_INT(count_ukis_for(usrhash), 1);
+        CHECK_EQ_INT(sh("MTOOLS_SKIP_CHECK=1 mdir -b -i %s/disk.raw@@1048576 ::/EFI/Linux | grep -qx '::/EFI/Linux/hull_0.2.0+3.efi'", dir), 0);
+        CHECK_EQ_INT(sh("grep -q '\"result\": \"success\"' %s/state/update.json", dir), 0);
+        /* Again: idempotent, still one UKI. */
+        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("plain"), NULL), 0);
+        CHECK_EQ_INT(count_ukis_for(usrhash), 1);
+        /* status and rollback see slot a as booted (--slot), b as ready with its UKI */
+        CHECK_EQ_INT(run(NULL, "--layout", path("layout.conf"), "--state-dir", path("state"), "status", "--json",
+                         "--target", path("disk.raw"), "--slot", "a", NULL), 0);
+
+        /* Interrupted after 1 MiB of the image: slot b pending, then a second run completes. */
+        fresh_disk();
+        {
+                char target[600], layout[600];
+                ApplyOptions o = { .target = target, .slot = "b", .layout_path = layout, .fail_after = 1 << 20 };
+                EVP_PKEY *key = NULL;
+                int status;
+                pid_t pid;
+                char e[1024];
+
+                snprintf(target, sizeof(target), "%s", path("disk.raw"));
+                snprintf(layout, sizeof(layout), "%s", path("layout.conf"));
+                CHECK_EQ_INT(key_load_public(path("keys/update-key.pem"), &key), 0);
+                snprintf(o.esp.image, sizeof(o.esp.image), "%s", path("disk.raw"));
+                o.esp.offset = 1048576;
+                o.src.key = key;
+                o.src.key_path = "test";
+                o.src.policy.now = time(NULL);
+                o.src.usr_compressed = true;
+                o.src.fds[SRC_MANIFEST] = open(path("good/manifest.json"), O_RDONLY | O_CLOEXEC);
+                o.src.fds[SRC_SIGNATURE] = open(path("good/manifest.json.sig"), O_RDONLY | O_CLOEXEC);
+                o.src.fds[SRC_USR] = open(path("good/usr.erofs.zst"), O_RDONLY | O_CLOEXEC);
+                o.src.fds[SRC_VERITY] = open(path("good/usr.verity"), O_RDONLY | O_CLOEXEC);
+                o.src.fds[SRC_UKI] = open(path("good/hull.efi"), O_RDONLY | O_CLOEXEC);
+                pid = fork();
+                if (pid == 0)
+                        _exit(apply(&o, e, sizeof(e)) < 0 ? (fprintf(stderr, "%s\n", e), 1) : 0);
+                waitpid(pid, &status, 0);
+                CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+                EVP_PKEY_free(key);
+                for (int i = 0; i < _SRC_MAX; i++)
+                        close(o.src.fds[i]);
+        }
+        slots(s, &d);
+        CHECK_EQ_INT(s[1].state, SLOT_PENDING);
+        CHECK_EQ_INT(count_ukis_for(usrhash), 0);
+        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 0);
+        slots(s, &d);
+        CHECK_EQ_INT(s[1].state, SLOT_READY);
+        CHECK_EQ_INT(count_ukis_for(usrhash), 1);
+        region_sha(s[1].data->offset, 0, h1);
+        (void) h2;
+
+        /* Refusals: one error line each, slot a untouched, slot b not selectable. */
+        CHECK_EQ_INT(make_payload("wrongkey", "keys2/update-key.private.pem", "0.2.0", "2", usrhash, ""), 0);
+        refused("wrong key", "wrongkey", "wrong key", NULL);
+
+        CHECK_EQ_INT(sh("cp -r %1$s/good %1$s/badsig && printf '\\001' | dd of=%1$s/badsig/manifest.json.sig bs=1 seek=10 conv=notrunc status=none", dir), 0);
+        refused("bad signature", "badsig", "bad signature", NULL);
+
+        CHECK_EQ_INT(sh("cp -r %1$s/good %1$s/trunc && truncate -s 500000 %1$s/trunc/usr.erofs.zst", dir), 0);
+        refused("truncated image", "trunc", "truncated", NULL);
+
+        CHECK_EQ_INT(sh("cp -r %1$s/plain %1$s/shabad && printf 'X' | dd of=%1$s/shabad/usr.erofs bs=1 seek=1500000 conv=notrunc status=none", dir), 0);
+        refused("SHA-256 mismatch", "shabad", "SHA-256 mismatch", NULL);
+
+        CHECK_EQ_INT(make_payload("roothash", "keys/update-key.private.pem", "0.2.0", "2", other, ""), 0);
+        refused("root hash mismatch", "roothash", "root hash mismatch", NULL);
+
+        CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.3.0\\n' >%s/os-release", dir), 0);
+        {
+                char opt[700];
+                snprintf(opt, sizeof(opt), "--os-release=%s", path("os-release"));
+                refused("downgrade", "good", "downgrade", opt);
+        }
+
+        CHECK_EQ_INT(sh("cd %s && SOURCE_DATE_EPOCH=1000000 ./hull-update-test make-payload --key keys/update-key.private.pem"
+                        " --version 0.2.0 --build 2 --expires 1 --usr usr.erofs --verity usr.verity --uki hull.efi"
+                        " --usrhash %s -o expired >/dev/null 2>&1", dir, usrhash), 0);
+        refused("expired manifest", "expired", "expired manifest", NULL);
+
+        /* A signed manifest that is not canonical JSON. */
+        {
+                _cleanup_free_ char *text = NULL, *bad = NULL;
+                EVP_PKEY *k = NULL;
+                uint8_t sig[SIGNATURE_SIZE];
+                size_t n;
+
+                CHECK_EQ_INT(sh("cp -r %1$s/good %1$s/malformed", dir), 0);
+                CHECK_EQ_INT(read_full_file(path("good/manifest.json"), 65536, &text, &n), 0);
+                CHECK(asprintf(&bad, "{\"extra\": true,%s", text + 1) > 0);
+                CHECK_EQ_INT(key_load_private(path("keys/update-key.private.pem"), &k), 0);
+                CHECK_EQ_INT(signature_create(k, bad, strlen(bad), sig), 0);
+                CHECK_EQ_INT(write_file_atomic(path("malformed/manifest.json"), bad, strlen(bad), 0644), 0);
+                CHECK_EQ_INT(write_file_atomic(path("malformed/manifest.json.sig"), sig, sizeof(sig), 0644), 0);
+                EVP_PKEY_free(k);
+        }
+        refused("malformed manifest", "malformed", "malformed manifest", NULL);
+
+        /* Usage errors exit 2. */
+        CHECK_EQ_INT(run(NULL, "frobnicate", NULL), 2);
+        CHECK_EQ_INT(run(NULL, "--bogus", NULL), 2);
+
+        if (hull_test_failures == 0)
+                (void) sh("rm -rf %s", dir);
+        return TEST_RETURN();
+}
