@@ -478,6 +478,10 @@ stage_disk() {
         write_part "$STAGING/usr.verity" usr-a-verity
         write_part "$HULL_BUILD/state.img" state
         qemu-img convert -c -f raw -O qcow2 "$raw" "$STAGING/hull.qcow2"
+        # Azure takes fixed VHD (its size a whole number of MiB, which the layout guarantees);
+        # VMware and VirtualBox take stream-optimised VMDK.
+        qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$STAGING/hull.vhd"
+        qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$STAGING/hull.vmdk"
 }
 
 # Replace out/ with the finished build in one step: a failed build leaves no half-made image.
@@ -488,10 +492,11 @@ publish() {
                 --arg out "$(realpath --relative-to="$TOP" "$HULL_OUT")" --arg kver "$KVER" --argjson epoch "$SOURCE_DATE_EPOCH" '{
                 version: $version, source_date_epoch: $epoch, kernel: $kver, usrhash: $usrhash,
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
+                disk_vhd: "\($out)/hull.vhd", disk_vmdk: "\($out)/hull.vmdk",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",
                 uki: "\($out)/hull.efi", manifest: "\($out)/manifest.tsv", cmdline: "\($out)/cmdline"
         }' >"$STAGING/build.json"
-        for k in hull.raw hull.qcow2 usr.erofs usr.verity hull.efi manifest.tsv; do
+        for k in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv; do
                 [ -s "$STAGING/$k" ] || die "$STAGING/$k missing: not publishing"
         done
         rm -rf "$HULL_OUT.old"
@@ -503,7 +508,7 @@ publish() {
 summary() {
         local f t
         echo "==> summary"
-        for f in hull.raw hull.qcow2 usr.erofs usr.verity hull.efi manifest.tsv build.json; do
+        for f in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv build.json; do
                 printf '    %-26s %s\n' "$HULL_OUT/$f" "$(du -h --apparent-size "$HULL_OUT/$f" | cut -f1) ($(du -h "$HULL_OUT/$f" | cut -f1) on disk)"
         done
         printf '    %-26s %s\n' initrd "$(mib "$INITRD")" kernel "$(mib "$VMLINUZ")" \

@@ -90,13 +90,26 @@ vm_disk() {
         qemu-img create -q -f qcow2 -F raw -b "$HULL_OUT/hull.raw" "$disk" 8G
 }
 
-# ./build.sh run: boot the built image with the serial console on this terminal.
+# ./build.sh run [--keep] [--config FILE]: boot the built image with the serial console on this
+# terminal; FILE (an Ignition config) is handed to first boot over QEMU fw_cfg.
 run_interactive() {
-        local dir=$HULL_BUILD/vm/run disk
+        local dir=$HULL_BUILD/vm/run disk keep=0 extra=()
+        while [ $# -gt 0 ]; do
+                case $1 in
+                --keep) keep=1 ;;
+                --config)
+                        [ -r "${2:-}" ] || die "${2:-(none)}: cannot read the config for --config"
+                        extra+=(-fw_cfg "name=opt/org.hull/config,file=$(realpath "$2")")
+                        shift
+                        ;;
+                *) die "run: unknown option '$1' (use --keep, --config FILE)" ;;
+                esac
+                shift
+        done
         [ -f "$HULL_OUT/hull.raw" ] || die "$HULL_OUT/hull.raw missing: run ./build.sh first"
         mkdir -p "$dir"
         disk=$(cd "$dir" && pwd)/disk.qcow2
-        [ "${1:-}" = --keep ] && [ -f "$disk" ] || vm_disk "$disk"
+        if [ "$keep" = 0 ] || [ ! -f "$disk" ]; then vm_disk "$disk"; fi
         cp "$OVMF_VARS" "$dir/vars.fd"
         echo "Booting $HULL_OUT/hull.raw (changes go to $disk; Ctrl-a x quits)."
         exec qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048 -nodefaults \
@@ -105,5 +118,5 @@ run_interactive() {
                 -drive if=pflash,format=raw,unit=1,file="$dir/vars.fd" \
                 -drive if=virtio,format=qcow2,file="$disk" \
                 -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22 -device virtio-net-pci,netdev=net0 \
-                -device virtio-rng-pci
+                -device virtio-rng-pci "${extra[@]}"
 }
