@@ -173,8 +173,8 @@ qemu_suite() {
                         log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
                         st=0
                         if [[ $t == *.host.sh ]]; then
-                                HULL_VM_DIR=$VM_DIR HULL_SSH_PORT=$VM_SSH_PORT HULL_AGENT=$AGENT here=$here \
-                                        bash -c '. tests/qemu/qemu.sh; VM_DIR=$HULL_VM_DIR; . "$1"' _ "$t" >"$log" 2>&1 || st=$?
+                                HULL_VM_DIR=$VM_DIR HULL_SSH_PORT=$VM_SSH_PORT HULL_AGENT=$AGENT \
+                                        PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
                         else
                                 guest -t 900 <"$t" >"$log" 2>&1 || st=$?
                         fi

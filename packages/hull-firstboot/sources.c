@@ -134,21 +134,30 @@ int read_config_from_dir(const char *dir, const char *label, char **ret_text, si
         return -EINVAL;
 }
 
+/* One probe of every block device per run, shared by all the labels looked up: probing is the
+ * slow part (seconds per pass under emulation), the lookups are cheap. */
+static blkid_cache probed_cache;
+
+static void probed_cache_free(void) {
+        if (probed_cache)
+                blkid_put_cache(probed_cache);
+        probed_cache = NULL;
+}
+
 static int find_device(const char *label, char **ret_dev, char **ret_type) {
-        blkid_cache cache = NULL;
         char *dev, *type;
 
-        /* No cache file: probe what /proc/partitions lists now. */
-        if (blkid_get_cache(&cache, "/dev/null") < 0)
-                return -ENOMEM;
-        (void) blkid_probe_all(cache);
-        dev = blkid_get_devname(cache, "LABEL", label);
-        if (!dev) {
-                blkid_put_cache(cache);
-                return 0;
+        if (!probed_cache) {
+                /* No cache file: probe what /proc/partitions lists now. */
+                if (blkid_get_cache(&probed_cache, "/dev/null") < 0)
+                        return -ENOMEM;
+                (void) blkid_probe_all(probed_cache);
+                (void) atexit(probed_cache_free);
         }
-        type = blkid_get_tag_value(cache, "TYPE", dev);
-        blkid_put_cache(cache);
+        dev = blkid_get_devname(probed_cache, "LABEL", label);
+        if (!dev)
+                return 0;
+        type = blkid_get_tag_value(probed_cache, "TYPE", dev);
         if (!type) {
                 free(dev);
                 return -EMEDIUMTYPE;
