@@ -7,7 +7,12 @@ trap 'rm -rf "$tmp"' EXIT
 install -m 0600 "$here/test-key-THROWAWAY" "$tmp/key"
 opts=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=60
       -o IdentitiesOnly=yes -o IdentityAgent=none -p "$HULL_SSH_PORT")
-ssh "${opts[@]}" -i "$tmp/key" core@127.0.0.1 true || { echo "core cannot log in with the provisioned key"; exit 1; }
+# sshd may still be (re)starting right after the boot: give it a minute.
+for i in $(seq 12); do
+        ssh "${opts[@]}" -i "$tmp/key" core@127.0.0.1 true && break
+        [ "$i" = 12 ] && { echo "core cannot log in with the provisioned key"; exit 1; }
+        sleep 5
+done
 [ "$(ssh "${opts[@]}" -i "$tmp/key" core@127.0.0.1 id -un)" = core ]
 if ssh "${opts[@]}" -i "$tmp/key" root@127.0.0.1 true; then echo "root logged in over SSH"; exit 1; fi
 # Password authentication must not even be offered (core has a password hash in the config).
