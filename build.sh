@@ -6,6 +6,7 @@
 #   ./build.sh run          boot out/hull.qcow2 in QEMU with the serial console attached
 #   ./build.sh services     compile Hull's C services and their unit tests only
 #   ./build.sh usr          build only the /usr image and its verity tree (in build/out.new)
+#   ./build.sh payload      build only the signed update payload (out/payload)
 #   ./build.sh clean        remove build/ and out/ (the download cache stays)
 #
 # Environment: HULL_CACHE (stage cache, default /var/cache/hull), HULL_OUT (default out),
@@ -20,7 +21,7 @@ cd "$TOP"
 . image/stages.sh
 
 usage() {
-        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -30,6 +31,7 @@ main() {
         image) build_image ;;
         services) host_tools; stage services stage_services ;;
         usr) build_usr ;;
+        payload) build_payload ;;
         test)
                 # shellcheck source=tests/run.sh
                 . tests/run.sh

@@ -83,7 +83,7 @@ HOST_TOOLS=(
         qemu-img:qemu-utils objcopy:binutils cc:gcc make:make clang:clang pkg-config:pkg-config
         jq:jq bc:bc setfiles:policycoreutils semodule_package:semodule-utils checkmodule:checkpolicy
         sbsign:sbsigntool checksec:checksec zstd:zstd busybox:busybox-static cpio:cpio
-        ssh:openssh-client ssh-keygen:openssh-client socat:socat python3:python3
+        ssh:openssh-client ssh-keygen:openssh-client openssl:openssl python3:python3
         /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf
         /usr/share/selinux/devel/Makefile:selinux-policy-dev
         /usr/src/selinux-policy-src.tar.zst:selinux-policy-src

@@ -18,6 +18,7 @@ build_image() {
         stage customize stage_customize
         stage "/usr image" stage_usr
         stage uki stage_uki
+        stage payload stage_payload
         stage disk stage_disk
         publish
         summary
@@ -35,6 +36,17 @@ build_usr() {
         stage initrd stage_initrd
         stage customize stage_customize
         stage "/usr image" stage_usr
+}
+
+# Everything an update needs, no disk: ./build.sh payload (publishes into HULL_OUT).
+build_payload() {
+        build_usr
+        stage uki stage_uki
+        stage payload stage_payload
+        mkdir -p "$HULL_OUT"
+        rm -rf "$HULL_OUT/payload"
+        mv "$STAGING/payload" "$HULL_OUT/payload"
+        echo "    $HULL_OUT/payload: version $HULL_VERSION, usrhash $(cat "$STAGING/usrhash")"
 }
 
 # --- services: Hull's C programs, hardened build, unit tests built too ---------------------
@@ -262,6 +274,7 @@ VERSION_ID=$HULL_VERSION
 IMAGE_ID=hull
 IMAGE_VERSION=$HULL_VERSION
 BUILD_ID=$SOURCE_DATE_EPOCH
+HULL_BUILD=$SOURCE_DATE_EPOCH
 HOME_URL="https://hull.invalid/"
 EOF
         ln -s ../usr/lib/os-release "$TREE/etc/os-release"
@@ -343,6 +356,9 @@ stage_customize() {
         cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf" 2>/dev/null ||
                 { mkdir -p "$TREE/usr/lib/hull" && cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf"; }
         echo /usr/lib/hull/partitions.conf | record_origin hull:image/partitions.conf
+        update_keys
+        install -m 0644 "$UPDATE_PUBKEY" "$TREE/usr/lib/hull/update-key.pem"
+        echo /usr/lib/hull/update-key.pem | record_origin hull:update-key
         if declare -F selinux_customize >/dev/null; then selinux_customize; fi
         split_state
         write_manifest
@@ -430,6 +446,34 @@ stage_uki() {
         info "cmdline: $(cat "$HULL_BUILD/uki.cmdline")"
 }
 
+# --- update payload: the signed form of this build's /usr, verity tree and UKI ---------------
+HULL_UPDATE=$SERVICES_OUT/hull-update/hull-update
+
+# The signing key: HULL_UPDATE_KEY (a private Ed25519 PEM), or a development key pair made on
+# the first build in the cache, outside the repository. Its public half goes into /usr.
+update_keys() {
+        local dir=$HULL_CACHE/keys
+        UPDATE_KEY=${HULL_UPDATE_KEY:-$dir/update-key.private.pem}
+        if [ -z "${HULL_UPDATE_KEY:-}" ] && [ ! -s "$UPDATE_KEY" ]; then
+                "$HULL_UPDATE" keygen -o "$dir" >/dev/null || die "hull-update keygen -o $dir failed"
+                info "made a development update key pair in $dir"
+        fi
+        [ -r "$UPDATE_KEY" ] || die "$UPDATE_KEY: cannot read the update signing key"
+        UPDATE_PUBKEY=$HULL_BUILD/update-key.pem
+        openssl pkey -in "$UPDATE_KEY" -pubout -out "$UPDATE_PUBKEY" 2>/dev/null ||
+                die "$UPDATE_KEY: not a private key openssl can read"
+}
+
+stage_payload() {
+        rm -rf "$STAGING/payload"
+        "$HULL_UPDATE" make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
+                --build "$SOURCE_DATE_EPOCH" --expires "${HULL_PAYLOAD_EXPIRES_DAYS:-90}" \
+                --usr "$STAGING/usr.erofs" --verity "$STAGING/usr.verity" --uki "$STAGING/hull.efi" \
+                --usrhash "$(cat "$STAGING/usrhash")" -o "$STAGING/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
+                die "hull-update make-payload failed: $(tail -1 "$HULL_BUILD/payload.log")"
+        info "payload: $(du -sh "$STAGING/payload" | cut -f1) ($(ls "$STAGING/payload" | paste -sd' ' -))"
+}
+
 # --- disk: ESP, slot A, empty slot B, state; raw and qcow2 ----------------------------------
 make_esp() {
         local img=$1 size=$2 efi=$TREE/usr/lib/systemd/boot/efi/systemd-bootx64.efi
@@ -442,9 +486,6 @@ make_esp() {
         mcopy -i "$img" "$efi" ::/EFI/systemd/systemd-bootx64.efi
         printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nconsole-mode keep\n' >"$HULL_BUILD/loader.conf"
         mcopy -i "$img" "$HULL_BUILD/loader.conf" ::/loader/loader.conf
-        # "+3": systemd-boot counts tries down; systemd-bless-boot marks it good once the
-        # system reaches boot-complete.target.
-        mcopy -i "$img" "$STAGING/hull.efi" "::/EFI/Linux/hull_$HULL_VERSION+3.efi"
 }
 
 stage_disk() {
@@ -456,8 +497,6 @@ stage_disk() {
                 start=$((start + size))
         done < <(partitions)
         total=$((start + 1))
-        uuid[usr-a]=$(uuid_from_hex "${h:0:32}")
-        uuid[usr-a-verity]=$(uuid_from_hex "${h:32:32}")
         uuid[state]=$(state_partuuid)
         script="label: gpt"$'\n'"label-id: $(uuid_for disk)"$'\n'"unit: sectors"$'\n'
         while read -r name type size label; do
@@ -474,9 +513,16 @@ stage_disk() {
                 dd if="$1" of="$raw" bs=1M seek="${off[$2]}" conv=notrunc,sparse status=none
         }
         write_part "$HULL_BUILD/esp.img" esp
-        write_part "$STAGING/usr.erofs" usr-a
-        write_part "$STAGING/usr.verity" usr-a-verity
         write_part "$HULL_BUILD/state.img" state
+        # Slot A is written the way an update writes a slot of a running machine: the same
+        # program and checks, with the disk image file as the target. It sets the slot's
+        # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi
+        # (systemd-boot counts tries down; systemd-bless-boot marks it good once the system
+        # reaches boot-complete.target).
+        rm -rf "$HULL_BUILD/update-state"
+        "$HULL_UPDATE" --key "$UPDATE_PUBKEY" --layout "$HULL_PARTITIONS" --state-dir "$HULL_BUILD/update-state" \
+                --target "$raw" --slot a apply "$STAGING/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
+                { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-update could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
         qemu-img convert -c -f raw -O qcow2 "$raw" "$STAGING/hull.qcow2"
         # Azure takes fixed VHD (its size a whole number of MiB, which the layout guarantees);
         # VMware and VirtualBox take stream-optimised VMDK.
@@ -494,9 +540,10 @@ publish() {
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
                 disk_vhd: "\($out)/hull.vhd", disk_vmdk: "\($out)/hull.vmdk",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",
-                uki: "\($out)/hull.efi", manifest: "\($out)/manifest.tsv", cmdline: "\($out)/cmdline"
+                uki: "\($out)/hull.efi", manifest: "\($out)/manifest.tsv", cmdline: "\($out)/cmdline",
+                payload: "\($out)/payload"
         }' >"$STAGING/build.json"
-        for k in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv; do
+        for k in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv payload/manifest.json; do
                 [ -s "$STAGING/$k" ] || die "$STAGING/$k missing: not publishing"
         done
         rm -rf "$HULL_OUT.old"
@@ -508,7 +555,7 @@ publish() {
 summary() {
         local f t
         echo "==> summary"
-        for f in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv build.json; do
+        for f in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv build.json payload; do
                 printf '    %-26s %s\n' "$HULL_OUT/$f" "$(du -h --apparent-size "$HULL_OUT/$f" | cut -f1) ($(du -h "$HULL_OUT/$f" | cut -f1) on disk)"
         done
         printf '    %-26s %s\n' initrd "$(mib "$INITRD")" kernel "$(mib "$VMLINUZ")" \
