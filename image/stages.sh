@@ -516,13 +516,16 @@ stage_disk() {
         write_part "$HULL_BUILD/state.img" state
         # Slot A is written the way an update writes a slot of a running machine: the same
         # program and checks, with the disk image file as the target. It sets the slot's
-        # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi
-        # (systemd-boot counts tries down; systemd-bless-boot marks it good once the system
-        # reaches boot-complete.target).
+        # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi.
         rm -rf "$HULL_BUILD/update-state"
         "$HULL_UPDATE" --key "$UPDATE_PUBKEY" --layout "$HULL_PARTITIONS" --state-dir "$HULL_BUILD/update-state" \
                 --target "$raw" --slot a apply "$STAGING/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
                 { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-update could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
+        # The factory slot starts out blessed: with no other slot to fall back to, counting its
+        # tries could only cost reboots (and its health check would run on every first boot).
+        MTOOLS_SKIP_CHECK=1 mmove -i "$raw@@$((off[esp] * 1048576))" \
+                "::/EFI/Linux/hull_$HULL_VERSION+3.efi" "::/EFI/Linux/hull_$HULL_VERSION.efi" ||
+                die "could not bless the factory entry in the ESP of $raw"
         qemu-img convert -c -f raw -O qcow2 "$raw" "$STAGING/hull.qcow2"
         # Azure takes fixed VHD (its size a whole number of MiB, which the layout guarantees);
         # VMware and VirtualBox take stream-optimised VMDK.

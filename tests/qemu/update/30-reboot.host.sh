@@ -1,0 +1,3 @@
+# Reboot into the new slot (systemd-boot picks the newest version first).
+set -eu
+guest-reboot 900
