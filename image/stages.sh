@@ -7,16 +7,7 @@ STATE=$HULL_BUILD/state   # the state partition's contents: the root skeleton, /
 STAGING=$HULL_BUILD/out.new
 
 build_image() {
-        mkdir -p "$HULL_BUILD" "$HULL_CACHE"
-        rm -rf "$STAGING"
-        mkdir -p "$STAGING"
-        stage "host tools" host_tools
-        stage services stage_services
-        stage rootfs stage_rootfs
-        stage tree stage_tree
-        stage initrd stage_initrd
-        stage customize stage_customize
-        stage "/usr image" stage_usr
+        build_usr
         stage uki stage_uki
         stage payload stage_payload
         stage disk stage_disk
@@ -24,7 +15,8 @@ build_image() {
         summary
 }
 
-# The stages up to the sealed /usr, without a disk (the reproducibility test uses this).
+# The stages up to the sealed /usr: the start of every build; alone (./build.sh usr), what the
+# reproducibility test compares.
 build_usr() {
         mkdir -p "$HULL_BUILD" "$HULL_CACHE"
         rm -rf "$STAGING"
