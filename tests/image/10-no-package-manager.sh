@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # No package manager on the image: no dpkg or apt programs, databases, caches or config.
 set -u
 fail=0

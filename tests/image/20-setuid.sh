@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Setuid and setgid files: only those on the allow-list, each with its reason.
 set -u
 allowed="

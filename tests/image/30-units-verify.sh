@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Every unit Hull ships or enables passes systemd-analyze verify in the image tree.
 set -u
 cd "$TREE" || exit 1

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # os-release names the image and its version; /etc/os-release points at it.
 set -u
 f=$TREE/usr/lib/os-release

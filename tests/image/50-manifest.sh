@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The manifest lists every file in /usr exactly once, each with an owner, none unknown.
 set -u
 m=$OUT/manifest.tsv

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Every script shipped in /usr names an interpreter that exists in /usr (the pruned userland
 # must not leave scripts behind whose interpreter went with a removed package).
 set -u

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Nothing machine-specific is baked into the image: no ssh host keys, an empty machine-id.
 set -u
 fail=0

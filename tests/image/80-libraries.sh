@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Every shared library Hull's own programs need is in /usr (the package lists carry them).
 set -u
 fail=0
