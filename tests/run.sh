@@ -87,7 +87,7 @@ checksec_one() {
         local out
         out=$(checksec --output=csv --file="$1") || return 1
         echo "$out"
-        echo "$out" | awk -F, '{ exit !($1 == "Full RELRO" && $2 == "Canary found" && $3 == "NX enabled" && $4 == "PIE enabled" && $NF ~ /^[1-9]/) }' ||
+        echo "$out" | awk -F, '{ exit !($1 == "Full RELRO" && $2 == "Canary found" && $3 == "NX enabled" && $4 == "PIE enabled" && $8 == "Yes") }' ||
                 { echo "$1: hardening incomplete (want Full RELRO, Canary, NX, PIE, FORTIFY)"; return 1; }
 }
 
