@@ -104,6 +104,7 @@ checksec_tests() {
 image_tests() {
         local t
         for t in tests/image/[0-9]*.sh; do
+                if [ ! -f "$t" ]; then continue; fi
                 check "image/$(basename "$t" .sh)" env TREE="$HULL_BUILD/tree" STATE="$HULL_BUILD/state" \
                         OUT="$HULL_OUT" bash "$t"
         done
@@ -112,6 +113,7 @@ image_tests() {
 build_tests() {
         local t
         for t in tests/build/[0-9]*.sh; do
+                if [ ! -f "$t" ]; then continue; fi
                 check "build/$(basename "$t" .sh)" env HULL_TOP="$TOP" HULL_BUILD="$HULL_BUILD" HULL_SERVICES_OUT="$SERVICES_OUT" \
                         HULL_OUT="$HULL_OUT" bash "$t"
         done
