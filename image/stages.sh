@@ -108,8 +108,8 @@ stage_rootfs() {
                 "deb $HULL_MIRROR bookworm-updates main" \
                 "deb $HULL_SECURITY_MIRROR bookworm-security main" >"$log" 2>&1; then
                 rm -f "$tmp"
-                missing=$(grep -oE "(Unable to locate package|Package '?)[^ ']+'? (has no installation candidate)?" "$log" |
-                        sed -E "s/Unable to locate package //; s/Package '?//; s/'? has no.*//" | head -1 || true)
+                missing=$(sed -nE -e "s/.*Unable to locate package ([^ ]+).*/\1/p" \
+                        -e "s/.*Package '?([^ ']+)'? has no installation candidate.*/\1/p" "$log" | head -1)
                 if [ -n "$missing" ]; then
                         where=$(grep -nwH -- "^[[:space:]]*$missing" "$HULL_PACKAGES"/*.list | head -1 | cut -d: -f1,2)
                         die "${where:-$HULL_PACKAGES}: package '$missing' does not exist in $SUITES"
