@@ -19,6 +19,8 @@ cd "$TOP"
 . image/lib.sh
 # shellcheck source=image/stages.sh
 . image/stages.sh
+# shellcheck source=image/selinux.sh
+. image/selinux.sh
 
 usage() {
         sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'

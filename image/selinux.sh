@@ -1,0 +1,134 @@
+# SELinux in the image: Debian's reference policy (selinux-policy-default) plus the container
+# and docker modules built from selinux-policy-src, Hull's local module and the module for
+# Hull's own services (image/selinux/), installed into the tree's policy store offline; then
+# every file of the tree labelled. Sourced by build.sh; stage_customize calls
+# selinux_customize before split_state, while /etc is still $TREE/etc and /var $TREE/var.
+# shellcheck shell=bash
+
+SELINUX_SRC=/usr/src/selinux-policy-src.tar.zst
+SELINUX_DEVEL=/usr/share/selinux/devel/Makefile
+SELINUX_TYPE=default
+# Built from the policy sources (Debian's binary policy lacks them), then Hull's own.
+SELINUX_UPSTREAM_MODULES="container docker"
+SELINUX_HULL_MODULES="hull_local hull"
+
+# Where a path of the tree is labelled as another: the factory /etc (the overlay's lower layer)
+# and the overlay's upper and work directories hold /etc's files, so they carry /etc's labels.
+# A relabel of the running system (restorecon -R /var) keeps them that way.
+SELINUX_EQUIVALENCES="/usr/share/factory/etc /etc
+/var/lib/hull/etc/upper /etc
+/var/lib/hull/etc/work /etc"
+
+# selinux_modules: the policy packages, cached by the sources they are built from.
+selinux_modules() {
+        local key dir work m e
+        key=$(digest image/selinux "$SELINUX_SRC" "$SELINUX_DEVEL" -- "$SELINUX_UPSTREAM_MODULES" selinux-v1)
+        dir=$HULL_CACHE/selinux-$key
+        SELINUX_PP=$dir
+        if [ -d "$dir" ]; then
+                info "cached: $dir"
+                return 0
+        fi
+        work=$HULL_BUILD/selinux
+        rm -rf "$work"
+        mkdir -p "$work/src"
+        tar -C "$work/src" --zstd -xf "$SELINUX_SRC" ||
+                die "$SELINUX_SRC: cannot unpack the policy sources"
+        for m in $SELINUX_UPSTREAM_MODULES; do
+                # .te and .fc only: the devel headers already carry the modules' interfaces.
+                for e in te fc; do
+                        cp "$work/src/selinux-policy-src/policy/modules/services/$m.$e" "$work/" ||
+                                die "$SELINUX_SRC: no policy/modules/services/$m.$e"
+                done
+        done
+        cp image/selinux/*.te image/selinux/*.fc image/selinux/*.if "$work/"
+        make -C "$work" -f "$SELINUX_DEVEL" NAME="$SELINUX_TYPE" \
+                $(for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do echo "$m.pp"; done) \
+                >"$HULL_BUILD/selinux-make.log" 2>&1 ||
+                { tail -5 "$HULL_BUILD/selinux-make.log" >&2; die "image/selinux: policy modules failed to build (log: $HULL_BUILD/selinux-make.log)"; }
+        # m4 reports errors without failing the build: treat any as fatal.
+        if grep -E '^m4:.*(Error|ERROR)' "$HULL_BUILD/selinux-make.log" >&2; then
+                die "image/selinux: m4 errors in the policy sources (log: $HULL_BUILD/selinux-make.log)"
+        fi
+        mkdir -p "$dir.tmp"
+        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do cp "$work/$m.pp" "$dir.tmp/"; done
+        rm -rf "$dir"
+        mv "$dir.tmp" "$dir"
+        rm -rf "$work"
+}
+
+# selinux_install: the modules into the tree's store (/var/lib/selinux), which rebuilds the
+# binary policy and file_contexts under $TREE/etc/selinux. -n: nothing to load on the host.
+# Never -v: Debian's spamassassin module has a duplicate file context only verbose mode rejects.
+selinux_install() {
+        local pps=() m log=$HULL_BUILD/semodule.log
+        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do pps+=("$SELINUX_PP/$m.pp"); done
+        semodule -p "$(cd "$TREE" && pwd)" -s "$SELINUX_TYPE" -n -i "${pps[@]}" >"$log" 2>&1 ||
+                { cat "$log" >&2; die "image/selinux: semodule could not install ${pps[*]} into $TREE"; }
+        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do
+                [ -d "$TREE/var/lib/selinux/$SELINUX_TYPE/active/modules/400/$m" ] ||
+                        die "image/selinux: module $m is not in the policy store after semodule"
+        done
+        # Equivalences, where libselinux reads them and in the store (so a later semodule on the
+        # running system installs the same file).
+        printf '%s\n' "$SELINUX_EQUIVALENCES" >"$TREE/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts.subs"
+        printf '%s\n' "$SELINUX_EQUIVALENCES" >"$TREE/var/lib/selinux/$SELINUX_TYPE/active/file_contexts.subs"
+        echo "/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts.subs" | record_origin hull:image/selinux.sh
+}
+
+# selinux_config: enforcing, the default (MCS) policy. The kernel command line (image/cmdline)
+# says the same, so the mode does not depend on a file an administrator can edit.
+selinux_config() {
+        cat >"$TREE/etc/selinux/config" <<EOF
+# Hull: SELinux is enforcing from the first boot with the reference policy and the container
+# modules. enforcing=1 on the kernel command line (in the signed UKI) takes precedence.
+SELINUX=enforcing
+SELINUXTYPE=$SELINUX_TYPE
+EOF
+        # Debian's relabel machinery runs fixfiles on a writable /, which Hull does not have; the
+        # image is labelled when it is built.
+        rm -f "$TREE/usr/lib/systemd/system/basic.target.wants/selinux-autorelabel-mark.service" \
+                "$TREE/usr/lib/systemd/system-generators/selinux-autorelabel-generator.sh"
+}
+
+# selinux_label ROOT PATH...: label PATHs of ROOT (as seen inside it: /, /etc) against the tree's
+# file_contexts. The build host has no LSM: setfiles stores the labels as plain xattrs, and
+# cp/mv, mke2fs -d and mkfs.erofs carry them into the images.
+selinux_label() {
+        local root fc=/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts p
+        # Before split_state the tree's /etc is $TREE/etc, after it the factory /etc.
+        if [ -f "$TREE$fc" ]; then fc=$TREE$fc; else fc=$TREE/usr/share/factory$fc; fi
+        root=$(cd "$1" && pwd)
+        shift
+        for p in "$@"; do
+                setfiles -F -r "$root" "$fc" "$root${p%/}" >>"$HULL_BUILD/setfiles.log" 2>&1 ||
+                        { tail -5 "$HULL_BUILD/setfiles.log" >&2; die "setfiles could not label $root/$p (log: $HULL_BUILD/setfiles.log)"; }
+        done
+}
+
+selinux_customize() {
+        local d
+        stage "selinux modules" selinux_modules
+        stage "selinux store" selinux_install
+        selinux_config
+        : >"$HULL_BUILD/setfiles.log"
+        # What split_state makes exists before labelling, so it is labelled too (its mkdir -p keep
+        # the labels): the factory directory, the overlay's directories, the state root's
+        # skeleton, and lost+found, which mke2fs -d keeps when the source has one.
+        mkdir -p "$TREE/usr/share/factory" "$TREE/var/lib/hull/etc/upper" "$TREE/var/lib/hull/etc/work"
+        mkdir -p "$STATE"
+        for d in etc usr proc sys dev run tmp home srv mnt opt media efi lost+found; do mkdir -p "$STATE/$d"; done
+        chmod 0700 "$STATE/lost+found"
+        stage "selinux labels" selinux_label "$TREE" /
+        selinux_label "$STATE" /
+}
+
+# split_state (image/stages.sh) makes the state root's bin, sbin, lib and lib64 links after
+# selinux_customize: label them once they exist.
+if declare -F split_state >/dev/null && ! declare -F selinux_split_state_unlabelled >/dev/null; then
+        eval "selinux_split_state_unlabelled() $(declare -f split_state | tail -n +2)"
+        split_state() {
+                selinux_split_state_unlabelled
+                selinux_label "$STATE" /bin /sbin /lib /lib64
+        }
+fi
