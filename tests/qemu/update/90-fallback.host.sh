@@ -1,7 +1,7 @@
 # Reboot: 0.1.1 boots, fails its health check, reboots, three times; then its entry has no tries
 # left, sorts last, and 0.1.0 boots again by itself.
 set -u
-guest -t 10 'systemctl reboot' >/dev/null 2>&1 || true
+guest -t 10 'sync; systemctl reboot -ff' >/dev/null 2>&1 || true
 sleep 20
 end=$(($(date +%s) + 1500))
 while [ "$(date +%s)" -lt "$end" ]; do
