@@ -1,0 +1,20 @@
+# `systemd-analyze security` rates every Hull service 2.0 or lower ("OK" or better).
+# hull-test-agent is the one exception: it exists to run arbitrary commands as root for the
+# test harness, only starts when the virtio port org.hull.test exists, and never in production.
+set -u
+bad=0 n=0
+for f in /usr/lib/systemd/system/hull-*.service; do
+        u=$(basename "$f")
+        [ "$u" = hull-test-agent.service ] && continue
+        line=$(systemd-analyze security --no-pager "$u" 2>&1 | grep 'Overall exposure level')
+        score=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) .*/\1/p')
+        echo "$u: ${score:-?} (${line#*: })"
+        n=$((n + 1))
+        if [ -z "$score" ] || awk -v s="$score" 'BEGIN { exit !(s > 2.0) }'; then
+                echo "FAIL: $u is rated ${score:-not at all}, above 2.0"
+                systemd-analyze security --no-pager "$u" | grep -E '^✗' | head -20
+                bad=1
+        fi
+done
+[ "$n" -ge 3 ] || { echo "FAIL: only $n Hull services found"; bad=1; }
+exit "$bad"
