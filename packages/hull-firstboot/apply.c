@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Applies a validated Config to a tree. Every path is resolved with openat2(RESOLVE_IN_ROOT)
+/* Applies a validated Config to a tree. Every path is resolved with openat_in_root() (libhull)
  * below the root's fd, so a symlink in the tree (an absolute one too) can never lead a write
  * out of it, with --root as on the real system. Library code: errors are returned with a
  * description of the failed step, never logged here. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,13 +53,8 @@ static int fail(Ctx *c, int r, const char *format, ...) {
         return r;
 }
 
-static int open_in_root(Ctx *c, const char *path, uint64_t flags) {
-        struct open_how how = {
-                .flags = flags | O_CLOEXEC,
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        long fd = syscall(SYS_openat2, c->rootfd, path, &how, sizeof(how));
-        return fd < 0 ? negative_errno() : (int) fd;
+static int open_in_root(Ctx *c, const char *path, int flags) {
+        return openat_in_root(c->rootfd, path, flags);
 }
 
 /* Sets the SELinux context the next created node gets; a no-op unless labelling. */

@@ -69,16 +69,6 @@ int base64_decode(const char *s, size_t len, uint8_t **ret, size_t *ret_size) {
         return 0;
 }
 
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
-
 int percent_decode(const char *s, size_t len, uint8_t **ret, size_t *ret_size) {
         _cleanup_free_ uint8_t *buf = NULL;
         size_t n = 0;
@@ -91,8 +81,8 @@ int percent_decode(const char *s, size_t len, uint8_t **ret, size_t *ret_size) {
                         int a, b;
                         if (len - i < 3)
                                 return -EINVAL;
-                        a = hexval(s[i + 1]);
-                        b = hexval(s[i + 2]);
+                        a = unhexchar(s[i + 1]);
+                        b = unhexchar(s[i + 2]);
                         if (a < 0 || b < 0)
                                 return -EINVAL;
                         buf[n++] = (uint8_t) (a << 4 | b);

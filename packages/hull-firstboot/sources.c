@@ -2,7 +2,6 @@
 /* Finding the config at boot. Library code: errors are returned, the caller logs. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,21 +93,15 @@ int parse_label_url(const char *url, char **ret_label, char **ret_path) {
 }
 
 int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t *ret_size) {
-        struct open_how how = {
-                .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
         _cleanup_close_ int dfd = -1, fd = -1;
         struct stat st;
-        long k;
 
         dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return negative_errno();
-        k = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-        if (k < 0)
-                return negative_errno();
-        fd = (int) k;
+        fd = openat_in_root(dfd, path, O_RDONLY | O_NOCTTY);
+        if (fd < 0)
+                return fd;
         if (fstat(fd, &st) < 0)
                 return negative_errno();
         if (!S_ISREG(st.st_mode))

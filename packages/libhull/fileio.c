@@ -2,10 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hull/fileio.h"
@@ -107,4 +111,181 @@ int write_file_atomic(const char *path, const void *data, size_t size, unsigned 
         if (dfd >= 0)
                 (void) fsync(dfd);
         return 0;
+}
+
+/* Symlinks followed in one resolution, as the kernel's MAXSYMLINKS. */
+#define IN_ROOT_MAX_LINKS 40
+
+static bool same_inode(const struct stat *a, const struct stat *b) {
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* The walk keeps the rest of the path to resolve in todo; a symlink's target is spliced in
+ * front of what follows it, and an absolute target restarts from the root. Every component is
+ * opened with O_PATH | O_NOFOLLOW relative to the directory reached so far, so the kernel never
+ * follows a link on its own; ".." at the root stays at the root. */
+int openat_in_root_walk(int rootfd, const char *path, int flags) {
+        _cleanup_free_ char *todo = NULL;
+        struct stat root_st, st;
+        int cur, links = 0, r;
+
+        if (flags & O_CREAT)
+                return -EINVAL;
+        if (*path == '\0')
+                return -ENOENT;
+        if (fstat(rootfd, &root_st) < 0)
+                return negative_errno();
+        todo = strdup(path);
+        if (!todo)
+                return -ENOMEM;
+        cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cur < 0)
+                return negative_errno();
+
+        for (;;) {
+                char *p = todo, *comp, *rest;
+                bool last, trailing_slash, had_slash;
+                int fd;
+
+                while (*p == '/')
+                        p++;
+                if (*p == '\0') {
+                        /* Nothing left: the directory reached is the answer. */
+                        fd = openat(cur, ".", flags | O_CLOEXEC);
+                        r = fd < 0 ? negative_errno() : fd;
+                        break;
+                }
+                comp = p;
+                rest = strchr(p, '/');
+                had_slash = rest != NULL;
+                if (rest)
+                        *rest++ = '\0';
+                else
+                        rest = p + strlen(p);
+                while (*rest == '/')
+                        rest++;
+                last = *rest == '\0';
+                trailing_slash = last && had_slash;
+
+                if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+                        if (comp[1] == '.') {
+                                if (fstat(cur, &st) < 0) {
+                                        r = negative_errno();
+                                        break;
+                                }
+                                if (!same_inode(&st, &root_st)) {
+                                        fd = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                                        if (fd < 0) {
+                                                r = negative_errno();
+                                                break;
+                                        }
+                                        close(cur);
+                                        cur = fd;
+                                }
+                        }
+                        memmove(todo, rest, strlen(rest) + 1);
+                        continue;
+                }
+
+                fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        r = negative_errno();
+                        break;
+                }
+                if (fstat(fd, &st) < 0) {
+                        r = negative_errno();
+                        close(fd);
+                        break;
+                }
+                if (S_ISLNK(st.st_mode) && (!last || trailing_slash || !(flags & O_NOFOLLOW))) {
+                        char target[PATH_MAX];
+                        char *spliced;
+                        ssize_t n;
+
+                        if (++links > IN_ROOT_MAX_LINKS) {
+                                close(fd);
+                                r = -ELOOP;
+                                break;
+                        }
+                        n = readlinkat(fd, "", target, sizeof(target) - 1);
+                        close(fd);
+                        if (n < 0) {
+                                r = negative_errno();
+                                break;
+                        }
+                        target[n] = '\0';
+                        if (asprintf(&spliced, "%s%s%s", target, *rest || trailing_slash ? "/" : "", rest) < 0) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        free(todo);
+                        todo = spliced;
+                        if (target[0] == '/') {
+                                fd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                                if (fd < 0) {
+                                        r = negative_errno();
+                                        break;
+                                }
+                                close(cur);
+                                cur = fd;
+                        }
+                        continue;
+                }
+                if (!last || trailing_slash) {
+                        if (!S_ISDIR(st.st_mode)) {
+                                close(fd);
+                                r = -ENOTDIR;
+                                break;
+                        }
+                        close(cur);
+                        cur = fd;
+                        memmove(todo, rest, strlen(rest) + 1);
+                        if (last) {
+                                /* "dir/": the directory itself, opened with the caller's flags. */
+                                fd = openat(cur, ".", flags | O_CLOEXEC);
+                                r = fd < 0 ? negative_errno() : fd;
+                                break;
+                        }
+                        continue;
+                }
+                /* The last component, not a link to follow: open it with the caller's flags, never
+                 * following a link swapped in since, and make sure it is the inode checked. */
+                if ((flags & O_PATH) && (flags & O_NOFOLLOW)) {
+                        r = fd;
+                        break;
+                }
+                {
+                        struct stat st2;
+                        int fd2 = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
+
+                        close(fd);
+                        if (fd2 < 0) {
+                                r = negative_errno();
+                                break;
+                        }
+                        if (fstat(fd2, &st2) < 0 || !same_inode(&st, &st2)) {
+                                close(fd2);
+                                r = -EAGAIN;
+                                break;
+                        }
+                        r = fd2;
+                }
+                break;
+        }
+        close(cur);
+        return r;
+}
+
+int openat_in_root(int rootfd, const char *path, int flags) {
+        struct open_how how = {
+                .flags = (uint64_t) (unsigned) (flags | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+        if (fd >= 0)
+                return (int) fd;
+        if (errno != ENOSYS)
+                return negative_errno();
+        return openat_in_root_walk(rootfd, path, flags);
 }

@@ -64,7 +64,7 @@ int parse_boolean(const char *s) {
         return -EINVAL;
 }
 
-static int unhexchar(char c) {
+int unhexchar(char c) {
         if (c >= '0' && c <= '9')
                 return c - '0';
         if (c >= 'a' && c <= 'f')

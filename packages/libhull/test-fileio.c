@@ -1,11 +1,103 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/tests.h"
+
+/* What openat_in_root and its user-space walk make of a path: an inode or an errno. */
+static void resolved(int fd, char *buf, size_t size) {
+        struct stat st;
+
+        if (fd < 0)
+                snprintf(buf, size, "error %d", -fd);
+        else if (fstat(fd, &st) < 0)
+                snprintf(buf, size, "fstat failed");
+        else
+                snprintf(buf, size, "inode %lu type %o", (unsigned long) st.st_ino, st.st_mode & S_IFMT);
+        if (fd >= 0)
+                close(fd);
+}
+
+static void test_in_root(void) {
+        char root[] = "/tmp/hull-test-inroot.XXXXXX";
+        _cleanup_free_ char *text = NULL;
+        static const struct {
+                const char *path;
+                int flags;
+        } cases[] = {
+                { "/etc/passwd", O_RDONLY },
+                { "etc/passwd", O_RDONLY },
+                { "link-abs/passwd", O_RDONLY },       /* absolute link: stays in the root */
+                { "a/up/passwd", O_RDONLY },           /* ../../../.. clamps at the root */
+                { "a/b/../../../../etc/passwd", O_RDONLY },
+                { "a/file-link", O_RDONLY },
+                { "a/file-link", O_PATH | O_NOFOLLOW }, /* the link itself */
+                { "a/file-link/", O_RDONLY },          /* ENOTDIR */
+                { "a/loop1", O_RDONLY },               /* ELOOP */
+                { "notdir/x", O_RDONLY },
+                { "dangling", O_RDONLY },
+                { "dangling", O_PATH | O_NOFOLLOW },
+                { "/", O_RDONLY | O_DIRECTORY },
+                { "a/b/", O_RDONLY | O_DIRECTORY },
+                { "link-abs/", O_RDONLY | O_DIRECTORY },
+                { "a//b/./", O_PATH },
+                { "", O_RDONLY | O_DIRECTORY },
+                { "missing/x", O_RDONLY },
+        };
+        _cleanup_close_ int rootfd = -1;
+        char path[256], want[64], got[64];
+        size_t i;
+        int fd;
+
+        CHECK(mkdtemp(root) != NULL);
+#define IN(p) (snprintf(path, sizeof(path), "%s/%s", root, p), path)
+        CHECK(mkdir(IN("etc"), 0755) == 0);
+        CHECK_EQ_INT(write_file_atomic(IN("etc/passwd"), "inside", 6, 0644), 0);
+        CHECK(mkdir(IN("a"), 0755) == 0);
+        CHECK(mkdir(IN("a/b"), 0755) == 0);
+        CHECK(symlink("/etc", IN("link-abs")) == 0);
+        CHECK(symlink("../../../../etc", IN("a/up")) == 0);
+        CHECK(symlink("loop2", IN("a/loop1")) == 0);
+        CHECK(symlink("loop1", IN("a/loop2")) == 0);
+        CHECK(symlink("/etc/passwd", IN("a/file-link")) == 0);
+        CHECK(symlink("/nonexistent", IN("dangling")) == 0);
+        CHECK_EQ_INT(write_file_atomic(IN("notdir"), "x", 1, 0644), 0);
+        rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        CHECK(rootfd >= 0);
+
+        /* The walk resolves every path exactly as the kernel's RESOLVE_IN_ROOT. */
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                resolved(openat_in_root(rootfd, cases[i].path, cases[i].flags), want, sizeof(want));
+                resolved(openat_in_root_walk(rootfd, cases[i].path, cases[i].flags), got, sizeof(got));
+                if (strcmp(want, got) != 0)
+                        fprintf(stderr, "in-root %s (flags %#x): kernel %s, walk %s\n", cases[i].path,
+                                (unsigned) cases[i].flags, want, got);
+                CHECK_STREQ(got, want);
+        }
+        /* ... and the escapes land inside: the root's etc/passwd, not the host's. */
+        fd = openat_in_root_walk(rootfd, "a/up/passwd", O_RDONLY);
+        CHECK(fd >= 0);
+        CHECK_EQ_INT(read_full_fd(fd, 100, &text, NULL), 0);
+        CHECK_STREQ(text, "inside");
+        close(fd);
+        CHECK_EQ_INT(openat_in_root_walk(rootfd, "a/loop1", O_RDONLY), -ELOOP);
+        CHECK_EQ_INT(openat_in_root_walk(rootfd, "x", O_RDONLY | O_CREAT), -EINVAL);
+
+        for (const char *const *q = (const char *const[]) { "a/b", "a/up", "a/loop1", "a/loop2", "a/file-link",
+                                                         "a", "link-abs", "dangling", "notdir", "etc/passwd",
+                                                         "etc", NULL };
+             *q; q++)
+                (void) (unlinkat(AT_FDCWD, IN(*q), 0) < 0 ? rmdir(IN(*q)) : 0);
+        rmdir(root);
+#undef IN
+}
 
 int main(void) {
         char dir[] = "/tmp/hull-test-fileio.XXXXXX";
@@ -23,5 +115,6 @@ int main(void) {
         CHECK_EQ_INT(read_full_file("/nonexistent/x", 10, &data2, NULL), -ENOENT);
         unlink(path);
         rmdir(dir);
+        test_in_root();
         return TEST_RETURN();
 }

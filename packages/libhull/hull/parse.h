@@ -12,6 +12,8 @@ int safe_atou32(const char *s, uint32_t *ret);
 int safe_atoi64(const char *s, int64_t *ret);
 int parse_boolean(const char *s); /* 1, 0 or -EINVAL */
 
+/* The value of one hex digit, or -EINVAL. */
+int unhexchar(char c);
 /* Lowercase hex of exactly 2*len characters into bytes. */
 int unhexmem(const char *s, size_t len, uint8_t *ret);
 void hexmem(const uint8_t *p, size_t len, char *ret); /* ret holds 2*len+1 */
