@@ -9,7 +9,8 @@
 # Figures: build time (cold, warm no-change, warm after a one-line C change), /usr image size,
 # files and ELF binaries in /usr, initrd/UKI/disk sizes, time to multi-user (systemd-analyze,
 # firmware excluded, and wall clock from QEMU start), unit count, memory used at idle, time of
-# the first `docker run`-free docker call (docker version, which socket-activates dockerd).
+# the first `docker run`-free docker call (docker version, which socket-activates dockerd), audit
+# events written in one idle minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
@@ -66,6 +67,14 @@ for i in $(seq "$boots"); do
         d0=$(date +%s.%N); guest 'docker version >/dev/null'; dock=$(echo "$(date +%s.%N) - $d0" | bc)
         echo "$wall $userspace $mem $units $dock" >>"$vm/../bench-boots"
         [ "$i" = 1 ] && { echo "systemd-analyze (boot 1): $(head -1 "$vm/analyze")"; guest 'systemd-analyze blame | head -10' | sed 's/^/    /'; }
+        if [ "$i" = 1 ]; then
+                # Audit volume at idle: events (distinct serials) and records written to
+                # audit.log during one minute with nobody logged in.
+                count='tail -n +$(cat /tmp/audit-mark) /var/log/audit/audit.log | sed -n "s/.*msg=audit(\\([0-9.:]*\\)).*/\\1/p" | sort -u | wc -l'
+                guest 'echo $(($(wc -l </var/log/audit/audit.log) + 1)) >/tmp/audit-mark'
+                sleep 60
+                echo "audit events in one idle minute (boot 1): $(guest "$count") ($(guest 'tail -n +$(cat /tmp/audit-mark) /var/log/audit/audit.log | wc -l') records)"
+        fi
         vm_stop
 done
 f=build/vm/bench-boots

@@ -144,7 +144,7 @@ test_image_tar() {
 # One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every
 # boot must pass. Logs (serial, journal) of a boot with a failure are kept.
 qemu_suite() {
-        local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc=""
+        local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed=""
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
                 selected "qemu/$suite/$(basename "$t")" && any=1
@@ -182,7 +182,7 @@ qemu_suite() {
                         fi
                         result "$name" "$st" "$log"
                 done
-                boot_checks "$suite" "$expected_avc"
+                boot_checks "$suite" "$expected_avc" "$expected_failed"
                 if [ "$T_FAIL" != "$failed_before" ]; then
                         guest -t 60 'journalctl -b --no-pager -o short-monotonic' >"$LOGS/qemu-$suite/journal.txt" 2>&1 || true
                 fi
@@ -202,11 +202,17 @@ guest_check() {
 }
 
 # What every boot must show, whatever its tests did. A suite whose test provokes a denial on
-# purpose names it in boot.conf (expected_avc, an extended regex over the AVC line).
+# purpose names it in boot.conf (expected_avc, an extended regex over the AVC line); one whose
+# boot fails a unit on purpose names the unit (expected_failed), which must then have failed.
 boot_checks() {
-        local s=$1 expected=${2:-} st=0
-        guest_check "qemu/$s: no failed unit" \
-                'systemctl --failed --no-legend --plain | grep . && exit 1; exit 0'
+        local s=$1 expected=${2:-} failed=${3:-} st=0
+        if [ -n "$failed" ]; then
+                guest_check "qemu/$s: only $failed failed" \
+                        "f=\$(systemctl --failed --no-legend --plain | awk '{print \$1}' | sort); echo \"failed: \$f\"; [ \"\$f\" = '$failed' ]"
+        else
+                guest_check "qemu/$s: no failed unit" \
+                        'systemctl --failed --no-legend --plain | grep . && exit 1; exit 0'
+        fi
         guest_check "qemu/$s: no dm-verity error" \
                 'journalctl -b -k --no-pager | grep -iE "device-mapper: verity.*(corrupt|error)" && exit 1; exit 0'
         guest_check "qemu/$s: no SELinux AVC denial${expected:+ (but the expected one)}" \

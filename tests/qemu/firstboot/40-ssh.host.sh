@@ -1,7 +1,7 @@
 # From the host: core logs in with the provisioned key; password login and root login are
 # refused (root has the same key authorised by the config, so only sshd's policy stops it).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(dirname "$(readlink -f "$0")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 install -m 0600 "$here/test-key-THROWAWAY" "$tmp/key"

@@ -1,0 +1,1 @@
+../firstboot/20-files.sh

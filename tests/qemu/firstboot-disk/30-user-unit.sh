@@ -1,0 +1,1 @@
+../firstboot/30-user-unit.sh

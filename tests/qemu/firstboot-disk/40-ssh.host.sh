@@ -1,0 +1,1 @@
+../firstboot/40-ssh.host.sh

@@ -1,0 +1,1 @@
+../firstboot/50-second-boot.host.sh

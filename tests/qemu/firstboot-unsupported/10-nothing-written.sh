@@ -1,0 +1,1 @@
+../firstboot-malformed/10-nothing-written.sh

@@ -1,0 +1,1 @@
+../firstboot-malformed/20-console.host.sh
