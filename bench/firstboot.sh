@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
         esac
         shift
 done
+TOP=$(pwd)
 HULL_BUILD=${HULL_BUILD:-build} HULL_OUT=${HULL_OUT:-out}
 . image/lib.sh
 . tests/qemu/qemu.sh
