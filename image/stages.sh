@@ -217,8 +217,10 @@ prune_tree() {
                 f=$TREE/var/lib/dpkg/info/$p.list
                 [ -f "$f" ] || f=$TREE/var/lib/dpkg/info/$p:amd64.list
                 [ -f "$f" ] || die "$HULL_PACKAGES/prune.rules: remove-package '$p' is not installed"
-                # Files only (directories may be shared with packages that stay).
+                # Files and links only: directories may be shared with packages that stay, and
+                # /lib, /bin, /sbin are links to directories (merged /usr) that every list names.
                 while IFS= read -r g; do
+                        [ -d "$TREE$g" ] && continue
                         if [ -L "$TREE$g" ] || [ -f "$TREE$g" ]; then rm -f "$TREE$g"; fi
                 done <"$f"
         done < <(prune_rules remove-package)
