@@ -7,6 +7,8 @@
 #   ./build.sh services     compile Hull's C services and their unit tests only
 #   ./build.sh usr          build only the /usr image and its verity tree (in build/out.new)
 #   ./build.sh payload      build only the signed update payload (out/payload)
+#   ./build.sh kernel-config  merge and check Hull's kernel configuration (image/kernel/)
+#   ./build.sh kernel       compile Hull's kernel (bzImage, cached)
 #   ./build.sh clean        remove build/ and out/ (the download cache stays)
 #
 # Environment: HULL_CACHE (stage cache, default /var/cache/hull), HULL_OUT (default out),
@@ -21,9 +23,11 @@ cd "$TOP"
 . image/stages.sh
 # shellcheck source=image/selinux.sh
 . image/selinux.sh
+# shellcheck source=image/kernel.sh
+. image/kernel.sh
 
 usage() {
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -34,6 +38,8 @@ main() {
         services) host_tools; stage services stage_services ;;
         usr) build_usr ;;
         payload) build_payload ;;
+        kernel-config) build_kernel_config ;;
+        kernel) stage kernel stage_kernel ;;
         test)
                 # shellcheck source=tests/run.sh
                 . tests/run.sh
