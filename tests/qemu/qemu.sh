@@ -6,7 +6,13 @@ OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 AGENT=$SERVICES_OUT/hull-test-agent/hull-test-agent
 
 # vm_start DIR DISK [QEMU ARGS...]: boot DISK (qcow2) in the background. DIR gets the serial
-# log, the agent socket, the firmware variables and the pid. Sets VM_DIR and VM_SSH_PORT.
+# log, the agent socket, the firmware variables and the pids. Sets VM_DIR and VM_SSH_PORT.
+#
+# A guest reboot is a power cycle: QEMU runs with -no-reboot, so a reset ends the process, and
+# a supervisor starts a fresh one on the same disk and firmware variables. Resetting inside one
+# QEMU process under multi-threaded TCG now and then left a vCPU spinning in the firmware
+# forever; a new process always starts clean. The supervisor tells a reboot (the kernel's
+# "reboot: Restarting system" is the last line of the serial log) from a power-off (it stops).
 vm_start() {
         local dir=$1 disk=$2
         shift 2
@@ -15,21 +21,39 @@ vm_start() {
         [ -f "$VM_DIR/vars.fd" ] || cp "$OVMF_VARS" "$VM_DIR/vars.fd"
         VM_SSH_PORT=$(vm_free_port)
         echo "$VM_SSH_PORT" >"$VM_DIR/ssh-port"
-        rm -f "$VM_DIR/agent.sock"
-        qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048 \
-                -nodefaults -display none -no-user-config \
-                -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
-                -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd" \
-                -drive if=virtio,format=qcow2,file="$disk",cache=unsafe \
-                -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0 \
-                -device virtio-serial-pci \
-                -chardev socket,id=agent,path="$VM_DIR/agent.sock",server=on,wait=off \
-                -device virtserialport,chardev=agent,name=org.hull.test \
-                -netdev user,id=net0,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22 \
-                -device virtio-net-pci,netdev=net0 \
-                -device virtio-rng-pci \
-                -pidfile "$VM_DIR/qemu.pid" -daemonize "$@" ||
-                return 1
+        rm -f "$VM_DIR/agent.sock" "$VM_DIR/stop" "$VM_DIR/qemu.pid"
+        local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048
+                -nodefaults -display none -no-user-config -no-reboot
+                -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE"
+                -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
+                -drive if=virtio,format=qcow2,file="$disk",cache=unsafe
+                -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
+                -device virtio-serial-pci
+                -chardev socket,id=agent,path="$VM_DIR/agent.sock",server=on,wait=off
+                -device virtserialport,chardev=agent,name=org.hull.test
+                -netdev user,id=net0,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
+                -device virtio-net-pci,netdev=net0
+                -device virtio-rng-pci
+                -pidfile "$VM_DIR/qemu.pid" "$@")
+        (
+                trap '' HUP
+                while :; do
+                        rm -f "$VM_DIR/agent.sock"
+                        "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || break
+                        [ -e "$VM_DIR/stop" ] && break
+                        tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -v '^$' | tail -3 |
+                                grep -q 'reboot: Restarting system' || break
+                        echo "$(date +%s.%N) reset" >>"$VM_DIR/resets"
+                done
+                rm -f "$VM_DIR/qemu.pid"
+        ) >>"$VM_DIR/qemu.log" 2>&1 &
+        echo $! >"$VM_DIR/supervisor.pid"
+        local i
+        for i in $(seq 100); do
+                [ -s "$VM_DIR/qemu.pid" ] && break
+                kill -0 "$(cat "$VM_DIR/supervisor.pid")" 2>/dev/null || { cat "$VM_DIR/qemu.log" >&2; return 1; }
+                sleep 0.1
+        done
         VM_T0=$(date +%s.%N)
 }
 
@@ -42,7 +66,7 @@ vm_free_port() {
 }
 
 vm_running() {
-        [ -f "$VM_DIR/qemu.pid" ] && kill -0 "$(cat "$VM_DIR/qemu.pid")" 2>/dev/null
+        [ -f "$VM_DIR/supervisor.pid" ] && kill -0 "$(cat "$VM_DIR/supervisor.pid")" 2>/dev/null
 }
 
 # guest [-t SECONDS] [SCRIPT]: run SCRIPT (or stdin) as root in the guest.
@@ -73,13 +97,18 @@ vm_wait_up() {
 }
 
 vm_stop() {
-        local pid
-        [ -f "$VM_DIR/qemu.pid" ] || return 0
-        pid=$(cat "$VM_DIR/qemu.pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$pid" 2>/dev/null || true
-        rm -f "$VM_DIR/qemu.pid"
+        local pid sup
+        [ -f "$VM_DIR/supervisor.pid" ] || return 0
+        sup=$(cat "$VM_DIR/supervisor.pid")
+        touch "$VM_DIR/stop"
+        pid=$(cat "$VM_DIR/qemu.pid" 2>/dev/null || true)
+        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+        for _ in $(seq 50); do kill -0 "$sup" 2>/dev/null || break; sleep 0.2; done
+        pid=$(cat "$VM_DIR/qemu.pid" 2>/dev/null || true)
+        if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
+        kill -9 "$sup" 2>/dev/null || true
+        wait "$sup" 2>/dev/null || true
+        rm -f "$VM_DIR/qemu.pid" "$VM_DIR/supervisor.pid"
 }
 
 # A fresh disk for a test boot: a qcow2 overlay on the built raw image, 8 GiB so the state
