@@ -14,6 +14,7 @@
 
 #include <blkid/blkid.h>
 #include <json-c/json.h>
+#include <systemd/sd-journal.h>
 #include <zstd.h>
 
 #include "apply.h"
@@ -668,11 +669,50 @@ static const Uki *uki_for(const Facts *f, const uint8_t h[32]) {
         return NULL;
 }
 
+/* The newest failed check hull-health logged ("FAIL <check>: <why>"), from the journal of any
+ * boot; NULL if none or no journal. */
+static char *last_health_failure(void) {
+        sd_journal *j = NULL;
+        char *ret = NULL;
+        const void *d;
+        size_t l;
+
+        if (sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+                return NULL;
+        if (sd_journal_add_match(j, "_SYSTEMD_UNIT=hull-health.service", 0) >= 0 && sd_journal_seek_tail(j) >= 0)
+                for (int n = 0; n < 1000 && sd_journal_previous(j) > 0; n++) {
+                        if (sd_journal_get_data(j, "MESSAGE", &d, &l) < 0 || l < 13)
+                                continue;
+                        if (memcmp(d, "MESSAGE=FAIL ", 13) == 0) {
+                                ret = strndup((const char *) d + 13, l - 13);
+                                break;
+                        }
+                }
+        sd_journal_close(j);
+        return ret;
+}
+
+/* A UKI whose boot counter ran out (no tries left, some done) and that is not the booted slot's:
+ * systemd-boot tried that version, its boots never passed the health gate, and the machine went
+ * back to the booted slot. */
+static const Uki *rolled_back_from(const Facts *f) {
+        const Uki *booted = f->booted >= 0 && f->slots[f->booted].state == SLOT_READY ?
+                uki_for(f, f->slots[f->booted].usrhash) : NULL;
+
+        for (size_t i = 0; i < f->n_ukis; i++)
+                if (f->ukis[i].tries_left == 0 && f->ukis[i].tries_done > 0 && &f->ukis[i] != booted &&
+                    (!booted || strcmp(f->ukis[i].version, booted->version) != 0))
+                        return &f->ukis[i];
+        return NULL;
+}
+
 static int run_status(void) {
         _cleanup_free_ char *selected = efivar_string("LoaderEntrySelected");
         Facts f;
         UpdateState st;
         bool has_state;
+        _cleanup_free_ char *why = NULL;
+        const Uki *back;
         char hex[65];
         int r;
 
@@ -682,6 +722,9 @@ static int run_status(void) {
                 return r;
         }
         has_state = state_read(arg_state_dir, &st) >= 0;
+        back = rolled_back_from(&f);
+        if (back)
+                why = last_health_failure();
         if (arg_json) {
                 json_object *o = json_object_new_object(), *slots = json_object_new_array(), *ukis = json_object_new_array();
                 json_object_object_add(o, "disk", json_object_new_string(f.disk));
@@ -727,6 +770,15 @@ static int run_status(void) {
                         json_object_object_add(o, "last_update", s);
                 } else
                         json_object_object_add(o, "last_update", NULL);
+                if (back) {
+                        json_object *b = json_object_new_object();
+                        json_object_object_add(b, "failed_version", json_object_new_string(back->version));
+                        json_object_object_add(b, "uki", json_object_new_string(back->name));
+                        json_object_object_add(b, "tries_done", json_object_new_int(back->tries_done));
+                        json_object_object_add(b, "health_failure", why ? json_object_new_string(why) : NULL);
+                        json_object_object_add(o, "rollback", b);
+                } else
+                        json_object_object_add(o, "rollback", NULL);
                 printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
                 json_object_put(o);
         } else {
@@ -753,6 +805,12 @@ static int run_status(void) {
                                st.build, st.slot, st.message[0] ? ": " : "", st.message);
                 else
                         printf("Last update:   none\n");
+                if (back) {
+                        printf("Rolled back:   version %s used its %d boot tries without passing the health checks; "
+                               "it does not boot again unless installed anew\n", back->version, back->tries_done);
+                        if (why)
+                                printf("Health check:  %s (journalctl -u hull-health -b -1 for the whole run)\n", why);
+                }
         }
         facts_done(&f);
         return 0;
