@@ -160,6 +160,10 @@ static int receive_manifest(int fd, const SourceOptions *src, Manifest *ret, cha
         if (n_canon != n_raw || memcmp(canon, raw, n_raw) != 0)
                 return ERR("manifest.json: the fields the reader parsed do not match the signed manifest");
         r = manifest_check_policy(&m, &src->policy, perr, sizeof(perr));
+        if (r == -EALREADY) {
+                snprintf(err, err_size, "manifest.json: nothing to do: %s", perr);
+                return r;
+        }
         if (r < 0)
                 return ERR("manifest.json: %s: %s", r == -EKEYEXPIRED ? "expired manifest" : "downgrade", perr);
         *ret = m;
@@ -316,9 +320,11 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
                 goto finish;
         }
         if (memcmp(root, m->usrhash, 32) != 0) {
+                char want[65];
                 hexmem(root, 32, hex);
-                r = ERR("root hash mismatch: the image written to %s has root hash %s, not the manifest's usrhash",
-                        t->data->name, hex);
+                hexmem(m->usrhash, 32, want);
+                r = ERR("%s: root hash mismatch: the image written to %s has root hash %s, the manifest's usrhash is %s",
+                        manifest_usr_file(m), t->data->name, hex, want);
                 goto finish;
         }
         if (tree_size != m->verity.size - VERITY_BLOCK || memcmp(tree, vbuf + VERITY_BLOCK, tree_size) != 0) {
@@ -381,6 +387,33 @@ finish:
         return r;
 }
 
+/* Unattended runs do not write a slot again for the image it holds: -EALREADY if slot t holds
+ * this image and the ESP has its UKI, either still to boot (*o->ret_pending set: a reboot
+ * starts it) or with no tries left (it was tried and rolled back here: only a person decides to
+ * try it again, with apply). */
+static int installed_already(const ApplyOptions *o, const Slot *t, const Manifest *m, char *err, size_t err_size) {
+        _cleanup_free_ Uki *ukis = NULL;
+        size_t n = 0;
+
+        if (o->no_uki || t->state != SLOT_READY || memcmp(t->usrhash, m->usrhash, 32) != 0 || esp_list(&o->esp, &ukis, &n) < 0)
+                return 0;
+        for (size_t i = 0; i < n; i++) {
+                if (!ukis[i].has_usrhash || memcmp(ukis[i].usrhash, m->usrhash, 32) != 0)
+                        continue;
+                if (ukis[i].tries_left == 0) {
+                        snprintf(err, err_size, "nothing to do: version %s was tried in slot %s and rolled back (%s has no boot "
+                                 "tries left); run hull-update apply to try it again", m->version, t->name, ukis[i].name);
+                        return -EALREADY;
+                }
+                snprintf(err, err_size, "nothing to do: version %s is installed in slot %s already and boots next (%s)",
+                         m->version, t->name, ukis[i].name);
+                if (o->ret_pending)
+                        *o->ret_pending = true;
+                return -EALREADY;
+        }
+        return 0;
+}
+
 static void record(const ApplyOptions *o, UpdateState *st, const char *result, const char *msg) {
         if (!o->state_dir)
                 return;
@@ -440,8 +473,14 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
                 goto finish;
         }
         if (booted && memcmp(booted->usrhash, m.usrhash, 32) == 0) {
-                r = ERR("version %s is the image already running (same root hash)", m.version);
+                snprintf(err, err_size, "nothing to do: version %s is the image already running (same root hash)", m.version);
+                r = -EALREADY;
                 goto finish;
+        }
+        if (o->unattended) {
+                r = installed_already(o, t, &m, err, err_size);
+                if (r < 0)
+                        goto finish;
         }
 
         snprintf(st.version, sizeof(st.version), "%s", m.version);
@@ -490,6 +529,7 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         r = 0;
 finish:
         reader_finish(&rd, r < 0);
-        record(o, &st, r < 0 ? "failed" : "success", r < 0 ? err : NULL);
+        if (r != -EALREADY)
+                record(o, &st, r < 0 ? "failed" : "success", r < 0 ? err : NULL);
         return r;
 }

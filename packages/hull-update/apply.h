@@ -18,11 +18,14 @@ typedef struct ApplyOptions {
         const char *layout_path;
         const char *state_dir;     /* NULL: keep no record */
         SourceOptions src;         /* for the unprivileged reader */
+        bool unattended;           /* hull-update auto: skip an image the other slot holds already */
+        bool *ret_pending;         /* set when that image is installed and boots next */
         uint64_t fail_after;       /* test hook, not reachable from the command line: _exit(3)
                                     * after this many bytes of the image were written */
 } ApplyOptions;
 
-/* Applies a payload; on failure err holds one line saying why (the caller prints it). */
+/* Applies a payload; on failure err holds one line saying why (the caller prints it).
+ * -EALREADY: nothing to do (the running image, or with unattended, installed already). */
 int apply(const ApplyOptions *o, char *err, size_t err_size);
 
 /* Only the manifest: fetch, verify, check the policy; fills ret. */

@@ -14,10 +14,12 @@
 
 #include <blkid/blkid.h>
 #include <json-c/json.h>
+#include <systemd/sd-bus.h>
 #include <systemd/sd-journal.h>
 #include <zstd.h>
 
 #include "apply.h"
+#include "config.h"
 #include "proto.h"
 #include "cmd.h"
 #include "hull/fileio.h"
@@ -39,11 +41,12 @@ static const char *arg_layout = NULL;
 static const char *arg_state_dir = STATE_DIR;
 static const char *arg_os_release = NULL;
 static const char *arg_output = NULL;
+static const char *arg_config = UPDATE_CONF;
 static const char *arg_version = NULL;
 static const char *arg_usr = NULL, *arg_verity = NULL, *arg_uki = NULL, *arg_usrhash = NULL;
 static uint64_t arg_build = 0, arg_expires_days = 90;
 static bool arg_json = false, arg_allow_downgrade = false, arg_no_uki = false, arg_no_compress = false;
-static bool arg_build_set = false;
+static bool arg_build_set = false, arg_validate = false;
 static int arg_level = 6;
 
 static void help(void) {
@@ -51,10 +54,12 @@ static void help(void) {
                "       %1$s [OPTIONS] check URL|DIR\n"
                "       %1$s [OPTIONS] apply URL|DIR\n"
                "       %1$s [OPTIONS] rollback\n"
+               "       %1$s [--config FILE] [--validate] auto\n"
                "       %1$s make-payload --key KEY.pem --version V --build N --expires DAYS\n"
                "                  --usr usr.erofs --verity usr.verity --uki hull.efi --usrhash HEX -o DIR\n"
                "       %1$s keygen -o DIR\n\n"
-               "Signed A/B updates of /usr: the running slot is never written.\n\n"
+               "Signed A/B updates of /usr: the running slot is never written.\n"
+               "Exit status: 0 done, 1 failed or refused, 2 usage, 3 nothing to do (no newer version).\n\n"
                "  -h --help             show this help\n"
                "     --version          show the version\n"
                "     --key PEM          public key to trust (default " KEY_PATH "),\n"
@@ -70,6 +75,8 @@ static void help(void) {
                "     --os-release FILE  the running version (default " OS_RELEASE ",\n"
                "                        none with --target)\n"
                "     --json             status as JSON\n"
+               "     --config FILE      auto: the configuration (default " UPDATE_CONF ")\n"
+               "     --validate         auto: check the configuration, print \"configuration OK\"\n"
                "  -o --output DIR       where make-payload and keygen write\n"
                "     --no-compress      make-payload: ship usr.erofs uncompressed\n"
                "     --level N          make-payload: zstd level (default 6)\n",
@@ -86,7 +93,7 @@ static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_VERSION = 0x100, ARG_KEY, ARG_ALLOW_DOWNGRADE, ARG_TARGET, ARG_SLOT, ARG_ESP, ARG_NO_UKI,
                 ARG_LAYOUT, ARG_STATE_DIR, ARG_OS_RELEASE, ARG_JSON, ARG_PVERSION, ARG_BUILD, ARG_EXPIRES,
-                ARG_USR, ARG_VERITY, ARG_UKI, ARG_USRHASH, ARG_NO_COMPRESS, ARG_LEVEL,
+                ARG_USR, ARG_VERITY, ARG_UKI, ARG_USRHASH, ARG_NO_COMPRESS, ARG_LEVEL, ARG_CONFIG, ARG_VALIDATE,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -110,6 +117,8 @@ static int parse_argv(int argc, char *argv[]) {
                 { "usrhash", required_argument, NULL, ARG_USRHASH },
                 { "no-compress", no_argument, NULL, ARG_NO_COMPRESS },
                 { "level", required_argument, NULL, ARG_LEVEL },
+                { "config", required_argument, NULL, ARG_CONFIG },
+                { "validate", no_argument, NULL, ARG_VALIDATE },
                 {}
         };
         uint64_t u;
@@ -162,6 +171,8 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_UKI: arg_uki = optarg; break;
                 case ARG_USRHASH: arg_usrhash = optarg; break;
                 case ARG_NO_COMPRESS: arg_no_compress = true; break;
+                case ARG_CONFIG: arg_config = optarg; break;
+                case ARG_VALIDATE: arg_validate = true; break;
                 case ARG_LEVEL:
                         r = parse_u64_arg("--level", optarg, &u);
                         if (r < 0)
@@ -544,6 +555,10 @@ static int run_check(const char *what) {
                 return r;
         r = check_manifest(&s, &m, err, sizeof(err));
         source_close(&s);
+        if (r == -EALREADY) {
+                log_info("%s: %s", what, err);
+                return r;
+        }
         if (r < 0)
                 return log_error_errno(r, "%s: refused: %s", what, err);
         hexmem(m.usrhash, 32, hex);
@@ -552,10 +567,13 @@ static int run_check(const char *what) {
         return 0;
 }
 
-static int run_apply(const char *what) {
+/* -EALREADY: nothing to do (logged here, not as an error). unattended: see ApplyOptions;
+ * *ret_pending: an installed update waits for a reboot. */
+static int apply_payload(const char *what, bool unattended, bool *ret_pending) {
         _cleanup_pkey_ EVP_PKEY *key = NULL;
         _cleanup_free_ char *running = NULL, *disk = NULL;
-        ApplyOptions o = { .layout_path = arg_layout, .state_dir = arg_state_dir, .slot = arg_slot, .no_uki = arg_no_uki };
+        ApplyOptions o = { .layout_path = arg_layout, .state_dir = arg_state_dir, .slot = arg_slot, .no_uki = arg_no_uki,
+                           .unattended = unattended, .ret_pending = ret_pending };
         char err[MSG_ERROR_MAX + 512];
         int r;
 
@@ -581,10 +599,90 @@ static int run_apply(const char *what) {
                 return r;
         r = apply(&o, err, sizeof(err));
         source_close(&o.src);
+        if (r == -EALREADY) {
+                log_info("%s: %s", what, err);
+                return r;
+        }
         if (r < 0)
                 return log_error_errno(r, "%s: refused: %s", what, err);
+        if (ret_pending)
+                *ret_pending = true;
         log_info("Applied %s to slot %s of %s; it boots next (3 tries).", what, arg_slot ?: "(inactive)", o.target);
         return 0;
+}
+
+static int run_apply(const char *what) {
+        return apply_payload(what, false, NULL);
+}
+
+/* --- auto: the unattended updater (hull-update.service) ---------------------------------- */
+
+/* reboot.target through systemd's private socket (no D-Bus daemon, no logind). */
+static int reboot_now(void) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd to reboot: %s", strerror(-r));
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                               "StartUnit", &e, NULL, "ss", "reboot.target", "replace-irreversibly");
+        if (r < 0)
+                log_error("Failed to start reboot.target: %s", e.message ?: strerror(-r));
+        sd_bus_error_free(&e);
+        return r;
+}
+
+static int run_auto(void) {
+        _cleanup_free_ char *text = NULL;
+        UpdateConfig c;
+        bool pending = false;
+        char err[256];
+        struct tm tm;
+        time_t now;
+        int r, minute;
+
+        r = read_full_file(arg_config, 65536, &text, NULL);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot read the configuration: %s", arg_config, strerror(-r));
+        r = update_config_parse(text, &c, err, sizeof(err));
+        if (r < 0)
+                return log_error_errno(r, "%s: %s", arg_config, err);
+        if (arg_validate) {
+                printf("%s: configuration OK (URL=%s, REBOOT=%s)\n", arg_config, c.url, reboot_policy_to_string(c.reboot));
+                return 0;
+        }
+        r = apply_payload(strncmp(c.url, "file://", 7) == 0 ? c.url + 7 : c.url, true, &pending);
+        if (r < 0 && r != -EALREADY)
+                return r;
+        if (!pending)
+                return r;
+        now = time(NULL);
+        if (!localtime_r(&now, &tm))
+                return log_error_errno(-EINVAL, "Cannot tell the local time.");
+        minute = tm.tm_hour * 60 + tm.tm_min;
+        switch (c.reboot) {
+        case REBOOT_NEVER:
+                log_info("REBOOT=never: the new slot starts at the next reboot.");
+                return r;
+        case REBOOT_WINDOW:
+                if (!window_contains(&c, minute)) {
+                        log_info("REBOOT=window: rebooting in the window %02d:%02d-%02d:%02d, not now (%02d:%02d).",
+                                 c.window_start / 60, c.window_start % 60, c.window_end / 60, c.window_end % 60,
+                                 tm.tm_hour, tm.tm_min);
+                        return r;
+                }
+                __attribute__((fallthrough));
+        case REBOOT_NOW:
+                log_info("REBOOT=%s: rebooting into the new slot.", reboot_policy_to_string(c.reboot));
+                return reboot_now() < 0 ? -EIO : 0;
+        }
+        return r;
 }
 
 /* --- status, rollback -------------------------------------------------------------------- */
@@ -886,6 +984,8 @@ static int run(int argc, char *argv[]) {
                 return run_check(argv[optind + 1]);
         if (streq_ptr(verb, "apply") && nargs == 1)
                 return run_apply(argv[optind + 1]);
+        if (streq_ptr(verb, "auto") && nargs == 0)
+                return run_auto();
         log_error("Unknown command or wrong number of arguments: '%s'; see --help.", verb);
         return -EINVAL - 1000; /* usage */
 }
@@ -900,5 +1000,7 @@ int hull_update_main(int argc, char *argv[]) {
         r = run(argc, argv);
         if (r == -EINVAL - 1000)
                 return 2;
+        if (r == -EALREADY)
+                return 3; /* nothing to do */
         return r < 0 ? 1 : 0;
 }

@@ -285,6 +285,24 @@ int esp_rename(const Esp *e, const char *from, const char *to) {
         return mtools(e, -1, "mren", a, b, NULL);
 }
 
+/* A power loss during an install leaves its temporary file (".hull_<version>+3.efi.tmp",
+ * which systemd-boot ignores); the next install removes it, whatever its version, so that
+ * leftovers never fill the ESP. */
+static void remove_stale_tmp(const char *dir) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                size_t n = strlen(de->d_name);
+                if (strncmp(de->d_name, "." UKI_PREFIX, strlen("." UKI_PREFIX)) == 0 && n > 4 &&
+                    strcmp(de->d_name + n - 4, ".tmp") == 0)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
+}
+
 int esp_install(const Esp *e, int fd, const char *name) {
         char path[4500], tmp[4600], src[64];
         char buf[1 << 16];
@@ -304,6 +322,7 @@ int esp_install(const Esp *e, int fd, const char *name) {
         snprintf(path, sizeof(path), "%s/" UKI_DIR, e->dir);
         if (mkdir(path, 0755) < 0 && errno != EEXIST)
                 return -errno;
+        remove_stale_tmp(path);
         snprintf(tmp, sizeof(tmp), "%s/" UKI_DIR "/.%s.tmp", e->dir, name);
         {
                 _cleanup_close_ int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -320,6 +339,14 @@ int esp_install(const Esp *e, int fd, const char *name) {
                         r = -errno;
                         goto fail;
                 }
+        }
+        /* Test hook (tests/qemu/update-powerloss), never set in production: stop with the UKI
+         * written and synced under its temporary name, not yet renamed, so that the test can
+         * cut the power at exactly this point. */
+        if (secure_getenv("HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME")) {
+                fprintf(stderr, "hull-update: test hook: paused before renaming %s\n", tmp);
+                for (;;)
+                        pause();
         }
         snprintf(path, sizeof(path), "%s/" UKI_DIR "/%s", e->dir, name);
         if (rename(tmp, path) < 0) {

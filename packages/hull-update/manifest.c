@@ -278,8 +278,15 @@ int manifest_check_policy(const Manifest *m, const Policy *p, char *err, size_t 
         if (!p->running_version || p->allow_downgrade)
                 return 0;
         c = version_compare(m->version, p->running_version);
-        if (c < 0 || (c == 0 && (!p->has_running_build || m->build <= p->running_build))) {
-                if (c == 0 && p->has_running_build)
+        if (c == 0 && (!p->has_running_build || m->build == p->running_build)) {
+                if (p->has_running_build)
+                        snprintf(err, err_size, "version %s build %" PRIu64 " is the running version", m->version, m->build);
+                else
+                        snprintf(err, err_size, "version %s is the running version", m->version);
+                return -EALREADY;
+        }
+        if (c < 0 || (c == 0 && m->build < p->running_build)) {
+                if (c == 0)
                         snprintf(err, err_size, "version %s build %" PRIu64 " is not newer than the running %s build %" PRIu64
                                  " (use --allow-downgrade to install it anyway)",
                                  m->version, m->build, p->running_version, p->running_build);

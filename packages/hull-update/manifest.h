@@ -67,5 +67,6 @@ typedef struct Policy {
         int64_t now;
 } Policy;
 
-/* 0 if allowed; else -EKEYEXPIRED (expired) or -ESTALE (not newer) with a message in err. */
+/* 0 if allowed; else, with a message in err, -EKEYEXPIRED (expired), -EALREADY (the running
+ * version and build: nothing to do) or -ESTALE (older: a downgrade). */
 int manifest_check_policy(const Manifest *m, const Policy *p, char *err, size_t err_size);

@@ -224,6 +224,7 @@ int source_run(const SourceOptions *o, int out_fd) {
         char err[MSG_ERROR_MAX - 64], e2[MSG_ERROR_MAX];
         const char *why = NULL;
         size_t n_manifest, n_sig;
+        bool already;
         Manifest m;
         int r;
 
@@ -259,12 +260,15 @@ int source_run(const SourceOptions *o, int out_fd) {
                 snprintf(e2, sizeof(e2), "manifest.json: malformed manifest: %s", why ?: "cannot parse");
                 return refuse(out_fd, e2);
         }
+        /* The running version is not a refusal: the writer says there is nothing to do, and
+         * needs only the manifest for that. */
         r = manifest_check_policy(&m, &o->policy, err, sizeof(err));
-        if (r < 0) {
+        already = r == -EALREADY;
+        if (r < 0 && !already) {
                 snprintf(e2, sizeof(e2), "manifest.json: %s: %s", r == -EKEYEXPIRED ? "expired manifest" : "downgrade", err);
                 return refuse(out_fd, e2);
         }
-        if (o->url == NULL && (m.compression == COMPRESSION_ZSTD) != o->usr_compressed && !o->manifest_only) {
+        if (o->url == NULL && (m.compression == COMPRESSION_ZSTD) != o->usr_compressed && !o->manifest_only && !already) {
                 snprintf(e2, sizeof(e2), "%s: missing from the payload", manifest_usr_file(&m));
                 return refuse(out_fd, e2);
         }
@@ -273,7 +277,7 @@ int source_run(const SourceOptions *o, int out_fd) {
                 r = msg_send(out_fd, MSG_SIGNATURE, sig, SIGNATURE_SIZE);
         if (r >= 0)
                 r = msg_send(out_fd, MSG_FIELDS, &m, sizeof(m));
-        if (r < 0 || o->manifest_only)
+        if (r < 0 || o->manifest_only || already)
                 return r;
         /* The tree first: the writer needs its salt to hash the image as it writes it. */
         r = stream_file(o, out_fd, SRC_VERITY, names[SRC_VERITY], MSG_VERITY, MSG_VERITY_END, &m.verity, false);

@@ -317,7 +317,7 @@ int main(int argc, char *argv[]) {
         refused("SHA-256 mismatch", "shabad", "SHA-256 mismatch", NULL);
 
         CHECK_EQ_INT(make_payload("roothash", "keys/update-key.private.pem", "0.2.0", "2", other, ""), 0);
-        refused("root hash mismatch", "roothash", "root hash mismatch", NULL);
+        refused("root hash mismatch", "roothash", "usr.erofs.zst: root hash mismatch", NULL);
 
         CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.3.0\\n' >%s/os-release", dir), 0);
         {
@@ -348,6 +348,49 @@ int main(int argc, char *argv[]) {
                 EVP_PKEY_free(k);
         }
         refused("malformed manifest", "malformed", "malformed manifest", NULL);
+
+        /* Nothing to do exits 3: the running version and build (apply and check), and in
+         * unattended runs (auto) an image the other slot holds already, waiting for a reboot or
+         * rolled back. */
+        {
+                _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL;
+                char opt[700], conf[700];
+                Esp esp = { .offset = 1048576 };
+
+                fresh_disk();
+                CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.2.0\\nHULL_BUILD=2\\n' >%s/os-release-same", dir), 0);
+                snprintf(opt, sizeof(opt), "--os-release=%s", path("os-release-same"));
+                CHECK_EQ_INT(run(&e1, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                                 path("state-same"), opt, "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 3);
+                CHECK(e1 && strstr(e1, "nothing to do: version 0.2.0 build 2 is the running version"));
+                CHECK(access(path("state-same/update.json"), F_OK) < 0);
+                /* Only the manifest is read to tell. */
+                CHECK_EQ_INT(sh("mkdir %1$s/manifest-only && cp %1$s/good/manifest.json* %1$s/manifest-only/", dir), 0);
+                CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                                 path("state-same"), opt, "apply", "--target", path("disk.raw"), "--slot", "b",
+                                 path("manifest-only"), NULL), 3);
+                CHECK_EQ_INT(run(&e2, "--key", path("keys/update-key.pem"), opt, "check", path("good"), NULL), 3);
+                CHECK(e2 && strstr(e2, "nothing to do"));
+                CHECK_EQ_INT(count_ukis_for(usrhash), 0);
+
+                CHECK_EQ_INT(sh("printf 'URL=file://%s\\nREBOOT=never\\n' >%s/update.conf", path("good"), dir), 0);
+                snprintf(conf, sizeof(conf), "--config=%s", path("update.conf"));
+                CHECK_EQ_INT(run(&e3, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 0);
+                CHECK(e3 && strstr(e3, "REBOOT=never"));
+                CHECK_EQ_INT(count_ukis_for(usrhash), 1);
+                CHECK_EQ_INT(run(&e4, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 3);
+                CHECK(e4 && strstr(e4, "nothing to do: version 0.2.0 is installed in slot b already and boots next (hull_0.2.0+3.efi)"));
+                snprintf(esp.image, sizeof(esp.image), "%s", path("disk.raw"));
+                CHECK_EQ_INT(esp_rename(&esp, "hull_0.2.0+3.efi", "hull_0.2.0+0-3.efi"), 0);
+                CHECK_EQ_INT(run(&e5, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
+                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 3);
+                CHECK(e5 && strstr(e5, "was tried in slot b and rolled back"));
+                CHECK_EQ_INT(count_ukis_for(usrhash), 1);
+                CHECK_EQ_INT(sh("printf 'URL=relative\\n' >%s/update.conf", dir), 0);
+                CHECK_EQ_INT(run(NULL, conf, "auto", NULL), 1);
+        }
 
         /* Usage errors exit 2. */
         CHECK_EQ_INT(run(NULL, "frobnicate", NULL), 2);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "disk.h"
@@ -31,6 +32,12 @@ static int make_pe(const char *cmdline) {
         memcpy(img + 512, cmdline, n);
         CHECK(loop_write(fd, img, sizeof(img)) == 0);
         return fd;
+}
+
+static int sh_rm(const char *dir) {
+        char cmd[400];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        return system(cmd);
 }
 
 int main(void) {
@@ -139,6 +146,39 @@ int main(void) {
                 _cleanup_close_ int fd = memfd_create("x", MFD_CLOEXEC);
                 CHECK(loop_write(fd, "MZ not a PE", 11) == 0);
                 CHECK(pe_read_cmdline(fd, &c) < 0);
+        }
+        /* A mounted ESP: install through a temporary name; a leftover temporary file of an
+         * interrupted install (any version) is removed by the next install. */
+        {
+                char dir[] = "/tmp/hull-test-esp.XXXXXX", p[300];
+                Esp e = {};
+                Uki *u = NULL;
+                size_t nu = 0;
+                int fd = make_pe("quiet usrhash=" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+                CHECK(mkdtemp(dir) != NULL);
+                snprintf(e.dir, sizeof(e.dir), "%s", dir);
+                snprintf(p, sizeof(p), "%s/EFI", dir);
+                CHECK_EQ_INT(mkdir(p, 0755), 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux", dir);
+                CHECK_EQ_INT(mkdir(p, 0755), 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux/.hull_0.0.9+3.efi.tmp", dir);
+                CHECK_EQ_INT(write_file_atomic(p, "x", 1, 0644), 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux/.other.tmp", dir);
+                CHECK_EQ_INT(write_file_atomic(p, "x", 1, 0644), 0);
+                CHECK_EQ_INT(esp_install(&e, fd, "hull_0.1.1+3.efi"), 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux/.hull_0.0.9+3.efi.tmp", dir);
+                CHECK(access(p, F_OK) < 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux/.hull_0.1.1+3.efi.tmp", dir);
+                CHECK(access(p, F_OK) < 0);
+                snprintf(p, sizeof(p), "%s/EFI/Linux/.other.tmp", dir);
+                CHECK(access(p, F_OK) == 0);
+                CHECK_EQ_INT(esp_list(&e, &u, &nu), 0);
+                CHECK_EQ_INT(nu, 1);
+                CHECK(nu == 1 && streq_ptr(u[0].name, "hull_0.1.1+3.efi") && u[0].tries_left == 3);
+                free(u);
+                close(fd);
+                CHECK_EQ_INT(sh_rm(dir), 0);
         }
         return TEST_RETURN();
 }

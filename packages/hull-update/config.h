@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define UPDATE_CONF "/etc/hull/update.conf"
+
+typedef enum RebootPolicy {
+        REBOOT_NEVER,   /* install only; the next reboot, whoever makes it, starts the new slot */
+        REBOOT_NOW,     /* reboot as soon as the new slot is installed */
+        REBOOT_WINDOW,  /* reboot when a run finds an installed update inside the window */
+} RebootPolicy;
+
+typedef struct UpdateConfig {
+        char url[2048];
+        RebootPolicy reboot;
+        int window_start, window_end; /* minutes after local midnight; end < start wraps */
+} UpdateConfig;
+
+/* The unattended updater's configuration: "KEY=VALUE" lines, '#' comments, blank lines.
+ * URL= (required: an http(s):// or file:// URL or a directory), REBOOT=never|now|window
+ * (default never), WINDOW=HH:MM-HH:MM (local time, required with REBOOT=window). -EINVAL
+ * with "line N: why" in err for anything else. */
+int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t err_size);
+
+/* Whether the minute of the day (0-1439) lies inside the window [start, end). */
+bool window_contains(const UpdateConfig *c, int minute);
+
+const char *reboot_policy_to_string(RebootPolicy p);
