@@ -12,7 +12,8 @@
 #   ./build.sh clean        remove build/ and out/ (the download cache stays)
 #
 # Environment: HULL_CACHE (stage cache, default /var/cache/hull), HULL_OUT (default out),
-# SOURCE_DATE_EPOCH (default: the last commit's time), HULL_VERSION (default: VERSION file).
+# SOURCE_DATE_EPOCH (default: the last commit's time), HULL_VERSION (default: VERSION file),
+# HULL_KERNEL (hull: Hull's own kernel; debian: Debian's linux-image-amd64; see README).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +28,7 @@ cd "$TOP"
 . image/kernel.sh
 
 usage() {
-        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -38,8 +39,8 @@ main() {
         services) host_tools; stage services stage_services ;;
         usr) build_usr ;;
         payload) build_payload ;;
-        kernel-config) build_kernel_config ;;
-        kernel) stage kernel stage_kernel ;;
+        kernel-config) mkdir -p "$HULL_BUILD"; host_tools; build_kernel_config ;;
+        kernel) mkdir -p "$HULL_BUILD"; host_tools; stage kernel stage_kernel ;;
         test)
                 # shellcheck source=tests/run.sh
                 . tests/run.sh

@@ -1,24 +1,41 @@
-# Hull's own kernel (sourced by build.sh): Debian's linux-source-6.1 configured for a container
-# host by image/kernel/hull.config, everything built in.
+# The kernel of the image (sourced by build.sh). HULL_KERNEL picks it:
+#
+#   hull    Hull's own kernel: Debian's linux-source-6.1 configured for a container
+#           host by image/kernel/hull.config, everything built in, no modules anywhere: the
+#           rootfs has no linux-image-amd64, /usr no /usr/lib/modules, the initrd no drivers.
+#   debian  Debian's packaged kernel (linux-image-amd64) with its modules in /usr and the
+#           storage drivers in the initrd: for hardware the Hull configuration does not cover.
+#           (The default until Hull's kernel passes every QEMU suite.)
 #
 #   ./build.sh kernel-config   merge the configuration and check it (fast, no compile)
 #   ./build.sh kernel          build bzImage (cached by a digest of the source and the fragment)
-#
-# The image itself still boots Debian's packaged kernel (linux-image-amd64); the Hull kernel is
-# built and checked beside it until it passes every QEMU suite (see README).
 # shellcheck shell=bash
 
+HULL_KERNEL=${HULL_KERNEL:-debian}
+case $HULL_KERNEL in
+hull | debian) ;;
+*) die "HULL_KERNEL=$HULL_KERNEL: choose hull (Hull's own kernel) or debian (linux-image-amd64)" ;;
+esac
 KERNEL_FRAGMENT=${HULL_KERNEL_FRAGMENT:-image/kernel/hull.config}
-KERNEL_TOOLS=(
-        /usr/src/linux-source-6.1.tar.xz:linux-source-6.1 flex:flex bison:bison bc:bc
-        /usr/include/libelf.h:libelf-dev /usr/include/openssl/evp.h:libssl-dev cpio:cpio
-)
 
-kernel_tools() {
-        local saved=("${HOST_TOOLS[@]}")
-        HOST_TOOLS=("${KERNEL_TOOLS[@]}")
-        host_tools
-        HOST_TOOLS=("${saved[@]}")
+# kernel_packages: the package names on stdin minus Debian's kernel when Hull's is used.
+kernel_packages() {
+        if [ "$HULL_KERNEL" = hull ]; then grep -v '^linux-image-'; else cat; fi
+}
+
+# kernel_tree: after the rootfs is unpacked into $TREE, sets KVER (the kernel release the
+# initrd is made for) and checks that the tree carries the chosen kernel only.
+kernel_tree() {
+        if [ "$HULL_KERNEL" = hull ]; then
+                if [ -n "$(find "$TREE/usr/lib/modules" "$TREE/boot" -type f -print -quit 2>/dev/null)" ]; then
+                        die "$ROOTFS_TAR: Debian kernel files in a rootfs for HULL_KERNEL=hull (is a linux-image package pulled in by another?)"
+                fi
+                rm -rf "$TREE/usr/lib/modules"
+                KVER=$(cat "$KERNEL_RELEASE")
+        else
+                KVER=$(ls "$TREE/usr/lib/modules")
+                [ "$(echo "$KVER" | wc -w)" = 1 ] || die "$ROOTFS_TAR: expected one kernel, found: $KVER"
+        fi
 }
 
 # kernel_source: unpacks Debian's kernel source once per source version into $HULL_CACHE and
@@ -40,7 +57,7 @@ kernel_source() {
 # option whose dependencies are not met without failing, so this is where a typo or a missing
 # dependency is caught.
 kernel_config() {
-        local o=$1 frag line opt val bad=0
+        local o=$1 frag line opt val now bad=()
         mkdir -p "$o"
         frag=$o/hull.fragment
         sed 's/[[:space:]]*#.*//; /^$/d; s/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' "$KERNEL_FRAGMENT" >"$frag"
@@ -51,24 +68,22 @@ kernel_config() {
         make -s -C "$KSRC" O="$o" olddefconfig >>"$o/config.log" 2>&1 || die "kernel: make olddefconfig failed"
         while IFS= read -r line; do
                 opt=${line%%=*} val=${line#*=}
+                now=$(grep "^$opt=\|^# $opt is not set" "$o/.config" || echo absent)
                 if [ "$val" = n ]; then
-                        if grep -q "^$opt=" "$o/.config"; then
-                                echo "$KERNEL_FRAGMENT: $opt=n did not take: $(grep "^$opt=" "$o/.config")" >&2
-                                bad=1
-                        fi
-                elif ! grep -qxF "$opt=$val" "$o/.config"; then
-                        echo "$KERNEL_FRAGMENT: $opt=$val did not take (dependencies unmet?): $(grep "^$opt=\|# $opt is not set" "$o/.config" || echo absent)" >&2
-                        bad=1
+                        case $now in "$opt="*) bad+=("$opt=n did not take (now: $now)") ;; esac
+                elif [ "$now" != "$opt=$val" ]; then
+                        bad+=("$opt=$val did not take (dependencies unmet or no such option; now: $now)")
                 fi
         done < <(sed 's/[[:space:]]*#.*//; /^$/d' "$KERNEL_FRAGMENT")
-        [ "$bad" = 0 ] || die "$KERNEL_FRAGMENT: options missing from the merged configuration (above)"
+        if [ ${#bad[@]} -gt 0 ]; then
+                die "$KERNEL_FRAGMENT: $(printf '%s; ' "${bad[@]}" | sed 's/; $//')"
+        fi
         if grep -q '=m$' "$o/.config"; then
                 die "$KERNEL_FRAGMENT: options left as modules (build them in or turn them off): $(grep '=m$' "$o/.config" | paste -sd' ' -)"
         fi
 }
 
 build_kernel_config() {
-        kernel_tools
         kernel_source
         KCONFIG_DIR=$HULL_BUILD/kernel-config
         rm -rf "$KCONFIG_DIR"
@@ -76,34 +91,48 @@ build_kernel_config() {
         info "kernel $KVERSION configuration: $KCONFIG_DIR/.config ($(grep -c '=y$' "$KCONFIG_DIR/.config") options built in, none as modules)"
 }
 
-# The compiled kernel, cached by the source version and the fragment. The module signing key
-# is generated by the kernel build in the build directory and deleted after it: nothing signed
+# The compiled kernel, cached by the source version, the fragment and the tool chain (the inputs
+# that change what it does: the build time stamp is the source package's, user and host are
+# fixed; bump KERNEL_CACHE_VERSION when this file changes how the kernel is configured or built). The
+# build directory stays between builds, so a changed fragment recompiles only what it touches.
+# The module signing key is generated by the kernel build and deleted after it: nothing signed
 # with it can be made later, and the kernel refuses anything unsigned (MODULE_SIG_FORCE).
+KERNEL_CACHE_VERSION=kernel-v2
 stage_kernel() {
-        local key dir
-        kernel_tools
+        local key dir o stamp
         kernel_source
-        key=$(digest "$KERNEL_FRAGMENT" image/kernel.sh -- "$KVERSION")
+        # The compiler and linker change the output too.
+        key=$(digest "$KERNEL_FRAGMENT" -- "$KVERSION" "$KERNEL_CACHE_VERSION" \
+                "$(gcc -dumpfullversion)" "$(ld --version | head -1)")
         dir=$HULL_CACHE/kernel-$key
-        KERNEL_IMAGE=$dir/bzImage
-        if [ -s "$KERNEL_IMAGE" ]; then
+        KERNEL_IMAGE=$dir/bzImage KERNEL_CONFIG=$dir/config KERNEL_RELEASE=$dir/release
+        if [ -s "$KERNEL_IMAGE" ] && [ -s "$KERNEL_CONFIG" ] && [ -s "$KERNEL_RELEASE" ]; then
                 info "kernel: cached $KERNEL_IMAGE"
                 return 0
         fi
-        local o=$HULL_BUILD/kernel
-        rm -rf "$o"
+        o=$HULL_BUILD/kernel
+        # A build directory belongs to one source tree.
+        if [ "$(cat "$o/.hull-source" 2>/dev/null)" != "$KSRC" ]; then
+                rm -rf "$o"
+                mkdir -p "$o"
+                echo "$KSRC" >"$o/.hull-source"
+        fi
         kernel_config "$o"
+        stamp=$(date -u -d "@$(stat -c %Y /usr/src/linux-source-6.1.tar.xz)" '+%a %b %e %H:%M:%S UTC %Y')
         info "kernel: compiling $KVERSION (cold: about 15-20 min on 2 cores; log $o/make.log)"
-        nice make -C "$KSRC" O="$o" -j"$(nproc)" KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH" \
-                KBUILD_BUILD_USER=hull KBUILD_BUILD_HOST=hull bzImage modules >"$o/make.log" 2>&1 ||
-                { tail -20 "$o/make.log" >&2; die "kernel: compile failed (log $o/make.log)"; }
-        rm -f "$o/certs/signing_key.pem" "$o/certs/signing_key.x509"
+        make -C "$KSRC" O="$o" -j"${HULL_KERNEL_JOBS:-2}" KBUILD_BUILD_TIMESTAMP="$stamp" \
+                KBUILD_BUILD_USER=hull KBUILD_BUILD_HOST=hull KBUILD_BUILD_VERSION=1 \
+                bzImage modules >"$o/make.log" 2>&1 ||
+                { rm -f "$o/certs/signing_key.pem"; tail -20 "$o/make.log" >&2; die "kernel: compile failed (log $o/make.log)"; }
+        rm -f "$o/certs/signing_key.pem"
         if [ -n "$(find "$o" -name '*.ko' -print -quit)" ]; then
                 die "kernel: the build made modules; the configuration must build everything in"
         fi
         mkdir -p "$dir.tmp"
-        cp "$o/arch/x86/boot/bzImage" "$o/.config" "$dir.tmp/"
+        cp "$o/arch/x86/boot/bzImage" "$dir.tmp/bzImage"
+        cp "$o/.config" "$dir.tmp/config"
+        make -s -C "$KSRC" O="$o" kernelrelease >"$dir.tmp/release"
         rm -rf "$dir"
         mv "$dir.tmp" "$dir"
-        info "kernel: $(mib "$KERNEL_IMAGE") bzImage in $dir"
+        info "kernel: $(mib "$KERNEL_IMAGE") bzImage ($(cat "$dir/release")) in $dir"
 }

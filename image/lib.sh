@@ -93,6 +93,8 @@ HOST_TOOLS=(
         /usr/include/libfdisk/libfdisk.h:libfdisk-dev /usr/include/blkid/blkid.h:libblkid-dev
         /usr/include/systemd/sd-journal.h:libsystemd-dev /usr/include/selinux/selinux.h:libselinux1-dev
         /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
+        /usr/src/linux-source-6.1.tar.xz:linux-source-6.1 flex:flex bison:bison
+        /usr/include/libelf.h:libelf-dev
 )
 
 host_tools() {

@@ -24,6 +24,7 @@ build_usr() {
         stage "host tools" host_tools
         stage services stage_services
         stage rootfs stage_rootfs
+        if [ "$HULL_KERNEL" = hull ]; then stage kernel stage_kernel; fi
         stage tree stage_tree
         stage initrd stage_initrd
         stage customize stage_customize
@@ -85,10 +86,12 @@ prune_rules() {
 }
 
 stage_rootfs() {
-        local pkgs opts=() g key log tmp missing where
+        local pkgs opts=() g key log tmp missing where kernel=()
         ls "$HULL_PACKAGES"/*.list >/dev/null 2>&1 || die "$HULL_PACKAGES: no package lists (*.list)"
-        pkgs=$(package_names | sort -u | paste -sd, -)
-        key=$(digest "$HULL_PACKAGES"/*.list "$HULL_PACKAGES/prune.rules" -- "$SUITES" rootfs-v1)
+        pkgs=$(package_names | kernel_packages | sort -u | paste -sd, -)
+        # Hull's kernel: no linux-image-amd64 in the tree (image/kernel.sh), a rootfs of its own.
+        [ "$HULL_KERNEL" = debian ] || kernel=("kernel=$HULL_KERNEL")
+        key=$(digest "$HULL_PACKAGES"/*.list "$HULL_PACKAGES/prune.rules" -- "$SUITES" rootfs-v1 "${kernel[@]}")
         ROOTFS_KEY=$key
         ROOTFS_TAR=$HULL_CACHE/rootfs-$key.tar
         if [ -s "$ROOTFS_TAR" ]; then
@@ -124,16 +127,21 @@ stage_tree() {
         rm -rf "$TREE" "$STATE"
         mkdir -p "$TREE"
         tar -C "$TREE" --numeric-owner -xpf "$ROOTFS_TAR"
-        KVER=$(ls "$TREE/usr/lib/modules")
-        [ "$(echo "$KVER" | wc -w)" = 1 ] || die "$ROOTFS_TAR: expected one kernel, found: $KVER"
+        kernel_tree
 }
 
 # --- initrd: dracut inside the tree, cached by the rootfs and the dracut settings -----------
+# With Hull's kernel the initrd carries no kernel modules (--no-kernel: everything is built in)
+# and the kernel is the one stage_kernel compiled; with Debian's, the drivers of dracut.conf
+# and the packaged vmlinuz.
 stage_initrd() {
-        local key dir t=$TREE
-        key=$(digest image/initrd -- "$ROOTFS_KEY" initrd-v1)
+        local key dir t=$TREE nokernel=()
+        key=$(digest image/initrd -- "$ROOTFS_KEY" initrd-v1 "$HULL_KERNEL" "$KVER")
         dir=$HULL_CACHE/initrd-$key
         INITRD=$dir/initrd.img VMLINUZ=$dir/vmlinuz
+        if [ "$HULL_KERNEL" = hull ]; then
+                VMLINUZ=$KERNEL_IMAGE nokernel=(--no-kernel)
+        fi
         if [ -s "$INITRD" ] && [ -s "$VMLINUZ" ]; then
                 info "cached: $dir"
                 return 0
@@ -144,16 +152,17 @@ stage_initrd() {
         # dracut needs /proc, /sys and /dev; a private mount namespace keeps them from leaking.
         unshare --mount --propagation private bash -euc '
                 t=$1 kver=$2
+                shift 2
                 mount -t proc proc "$t/proc"
                 mount --rbind /sys "$t/sys"
                 mount --rbind /dev "$t/dev"
                 chroot "$t" dracut --quiet --force --conf /tmp/hull-dracut/dracut.conf \
-                        --confdir /tmp/hull-dracut/conf.d --kver "$kver" /tmp/hull-dracut/initrd.img
-        ' _ "$t" "$KVER" >"$HULL_BUILD/dracut.log" 2>&1 ||
+                        --confdir /tmp/hull-dracut/conf.d --kver "$kver" "$@" /tmp/hull-dracut/initrd.img
+        ' _ "$t" "$KVER" "${nokernel[@]}" >"$HULL_BUILD/dracut.log" 2>&1 ||
                 { tail -5 "$HULL_BUILD/dracut.log" >&2; die "image/initrd: dracut failed (log: $HULL_BUILD/dracut.log)"; }
         mkdir -p "$dir.tmp"
         cp "$t/tmp/hull-dracut/initrd.img" "$dir.tmp/initrd.img"
-        cp "$t/boot/vmlinuz-$KVER" "$dir.tmp/vmlinuz"
+        [ "$HULL_KERNEL" = hull ] || cp "$t/boot/vmlinuz-$KVER" "$dir.tmp/vmlinuz"
         rm -rf "$t/tmp/hull-dracut" "$dir"
         mv "$dir.tmp" "$dir"
         info "initrd: $(mib "$INITRD"), kernel $KVER: $(mib "$VMLINUZ")"
@@ -233,7 +242,8 @@ prune_tree() {
         done < <(prune_rules remove)
         # Empty directories left behind by removed packages.
         find "$TREE/usr" -depth -type d -empty -delete 2>/dev/null || true
-        mkdir -p "$TREE/usr/local/bin" "$TREE/usr/lib/modules"
+        mkdir -p "$TREE/usr/local/bin"
+        [ "$HULL_KERNEL" = hull ] || mkdir -p "$TREE/usr/lib/modules"
 }
 
 # /usr must not depend on /etc: alternatives become direct links.
@@ -532,8 +542,8 @@ publish() {
         local k
         cp "$HULL_BUILD/uki.cmdline" "$STAGING/cmdline"
         jq -n --arg version "$HULL_VERSION" --arg usrhash "$(cat "$STAGING/usrhash")" \
-                --arg out "$(realpath --relative-to="$TOP" "$HULL_OUT")" --arg kver "$KVER" --argjson epoch "$SOURCE_DATE_EPOCH" '{
-                version: $version, source_date_epoch: $epoch, kernel: $kver, usrhash: $usrhash,
+                --arg out "$(realpath --relative-to="$TOP" "$HULL_OUT")" --arg kver "$KVER" --arg kflavour "$HULL_KERNEL" --argjson epoch "$SOURCE_DATE_EPOCH" '{
+                version: $version, source_date_epoch: $epoch, kernel: $kver, kernel_flavour: $kflavour, usrhash: $usrhash,
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
                 disk_vhd: "\($out)/hull.vhd", disk_vmdk: "\($out)/hull.vmdk",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",
