@@ -7,13 +7,14 @@ want_domain() {
         if [ "$(echo "$ctx" | cut -d: -f3)" = "$type" ]; then echo "ok   $what: $ctx"; else echo "FAIL $what: '$ctx', want $type"; fail=1; fi
 }
 # catch COMM COMMAND...: run COMMAND (which starts a unit), return the label of the process
-# COMM while it runs.
+# COMM while it runs. ps prints '-' for a process that exits between its listing and the read of
+# its label: that is a miss, not a label.
 catch() {
         local i ctx="" comm=$1
         shift
         "$@" >/dev/null
         for i in $(seq 200); do
-                ctx=$(ps -e -o label=,comm= | awk -v c="$comm" '$2 == c { print $1; exit }')
+                ctx=$(ps -e -o label=,comm= | awk -v c="$comm" '$2 == c && $1 != "-" { print $1; exit }')
                 [ -n "$ctx" ] && break
                 sleep 0.1
         done
