@@ -230,6 +230,34 @@ static int pwrite_full(int fd, const void *buf, size_t n, uint64_t off) {
         return 0;
 }
 
+/* Streaming writeback. The image is written through the page cache; left alone, the kernel
+ * starts writing it out only when dirty pages pile up, and the closing fdatasync() then waits
+ * for most of the image, after all the decompressing and hashing is done. Instead each
+ * WRITEBACK_WINDOW written is handed to the device at once (SYNC_FILE_RANGE_WRITE), so the
+ * disk works while the next window is decompressed and hashed, and the window before it is
+ * waited for, which bounds the dirty memory to two windows. Errors surface at fdatasync(). */
+#define WRITEBACK_WINDOW (8U << 20)
+
+typedef struct Writeback {
+        int fd;
+        uint64_t base;    /* partition offset */
+        uint64_t started; /* bytes (from base) handed to the device */
+        uint64_t waited;  /* bytes (from base) known written */
+} Writeback;
+
+static void writeback_progress(Writeback *w, uint64_t written) {
+        while (written - w->started >= WRITEBACK_WINDOW) {
+                (void) sync_file_range(w->fd, (off_t) (w->base + w->started), WRITEBACK_WINDOW, SYNC_FILE_RANGE_WRITE);
+                w->started += WRITEBACK_WINDOW;
+                if (w->started - w->waited > WRITEBACK_WINDOW) {
+                        (void) sync_file_range(w->fd, (off_t) (w->base + w->waited), WRITEBACK_WINDOW,
+                                               SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                                       SYNC_FILE_RANGE_WAIT_AFTER);
+                        w->waited += WRITEBACK_WINDOW;
+                }
+        }
+}
+
 static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const Slot *t, int *ret_uki_fd, char *err,
                       size_t err_size) {
         _cleanup_free_ uint8_t *tree = NULL, *vbuf = NULL, *buf = NULL;
@@ -276,6 +304,7 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
 
         /* The image: written at the partition's offset while its verity tree is computed. */
         got = 0;
+        Writeback wb = { .fd = fd, .base = t->data->offset };
         for (;;) {
                 r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
                 if (r < 0) {
@@ -303,6 +332,7 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
                         goto finish;
                 }
                 got += n;
+                writeback_progress(&wb, got);
                 if (o->fail_after && got >= o->fail_after)
                         _exit(3);
         }
@@ -487,6 +517,8 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         st.build = m.build;
         hexmem(m.usrhash, 32, st.usrhash);
         snprintf(st.slot, sizeof(st.slot), "%s", t->name);
+        if (o->ret_slot)
+                snprintf(o->ret_slot, sizeof(t->name), "%s", t->name);
         record(o, &st, "in-progress", NULL);
 
         /* 1. Nothing may boot the slot while it changes: its UKIs go, its UUIDs become pending. */

@@ -20,6 +20,7 @@ typedef struct ApplyOptions {
         SourceOptions src;         /* for the unprivileged reader */
         bool unattended;           /* hull-update auto: skip an image the other slot holds already */
         bool *ret_pending;         /* set when that image is installed and boots next */
+        char *ret_slot;            /* if set, receives the name of the slot written (16 bytes) */
         uint64_t fail_after;       /* test hook, not reachable from the command line: _exit(3)
                                     * after this many bytes of the image were written */
 } ApplyOptions;

@@ -574,9 +574,10 @@ static int apply_payload(const char *what, bool unattended, bool *ret_pending) {
         _cleanup_free_ char *running = NULL, *disk = NULL;
         ApplyOptions o = { .layout_path = arg_layout, .state_dir = arg_state_dir, .slot = arg_slot, .no_uki = arg_no_uki,
                            .unattended = unattended, .ret_pending = ret_pending };
-        char err[MSG_ERROR_MAX + 512];
+        char err[MSG_ERROR_MAX + 512], slot[16] = "";
         int r;
 
+        o.ret_slot = slot;
         if (arg_target) {
                 o.target = arg_target;
                 if (!arg_slot)
@@ -607,7 +608,7 @@ static int apply_payload(const char *what, bool unattended, bool *ret_pending) {
                 return log_error_errno(r, "%s: refused: %s", what, err);
         if (ret_pending)
                 *ret_pending = true;
-        log_info("Applied %s to slot %s of %s; it boots next (3 tries).", what, arg_slot ?: "(inactive)", o.target);
+        log_info("Applied %s to slot %s of %s; it boots next (3 tries).", what, slot, o.target);
         return 0;
 }
 
