@@ -251,6 +251,18 @@ static int fsync_dir(const char *dir) {
         return 0;
 }
 
+/* A rename on FAT (vfat_rename) writes the new directory entry with size 0 and no first
+ * cluster and leaves the inode dirty: its real size and cluster reach the new entry only when
+ * the inode is written back. fsync() of the directory does not write it, so a power loss
+ * after rename + fsync(dir) leaves an empty file under the new name. fsync() of the file
+ * itself after the rename writes them (tests/qemu/update-powerloss found this). */
+static int fsync_renamed(const char *path, const char *dir) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0 || fsync(fd) < 0)
+                return -errno;
+        return fsync_dir(dir);
+}
+
 int esp_remove(const Esp *e, const char *name) {
         char path[4500];
 
@@ -278,7 +290,7 @@ int esp_rename(const Esp *e, const char *from, const char *to) {
                 if (rename(a, b) < 0)
                         return -errno;
                 snprintf(a, sizeof(a), "%s/" UKI_DIR, e->dir);
-                return fsync_dir(a);
+                return fsync_renamed(b, a);
         }
         snprintf(a, sizeof(a), "::/" UKI_DIR "/%s", from);
         snprintf(b, sizeof(b), "::/" UKI_DIR "/%s", to);
@@ -353,8 +365,8 @@ int esp_install(const Esp *e, int fd, const char *name) {
                 r = -errno;
                 goto fail;
         }
-        snprintf(path, sizeof(path), "%s/" UKI_DIR, e->dir);
-        return fsync_dir(path);
+        snprintf(tmp, sizeof(tmp), "%s/" UKI_DIR, e->dir);
+        return fsync_renamed(path, tmp);
 fail:
         (void) unlink(tmp);
         return r;
