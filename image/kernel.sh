@@ -1,17 +1,16 @@
 # The kernel of the image (sourced by build.sh). HULL_KERNEL picks it:
 #
-#   hull    Hull's own kernel: Debian's linux-source-6.1 configured for a container
+#   hull    (default) Hull's own kernel: Debian's linux-source-6.1 configured for a container
 #           host by image/kernel/hull.config, everything built in, no modules anywhere: the
 #           rootfs has no linux-image-amd64, /usr no /usr/lib/modules, the initrd no drivers.
 #   debian  Debian's packaged kernel (linux-image-amd64) with its modules in /usr and the
 #           storage drivers in the initrd: for hardware the Hull configuration does not cover.
-#           (The default until Hull's kernel passes every QEMU suite.)
 #
 #   ./build.sh kernel-config   merge the configuration and check it (fast, no compile)
 #   ./build.sh kernel          build bzImage (cached by a digest of the source and the fragment)
 # shellcheck shell=bash
 
-HULL_KERNEL=${HULL_KERNEL:-debian}
+HULL_KERNEL=${HULL_KERNEL:-hull}
 case $HULL_KERNEL in
 hull | debian) ;;
 *) die "HULL_KERNEL=$HULL_KERNEL: choose hull (Hull's own kernel) or debian (linux-image-amd64)" ;;

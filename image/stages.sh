@@ -82,7 +82,8 @@ package_names() {
 
 # prune_rules KIND: the globs of one kind of rule in prune.rules.
 prune_rules() {
-        sed -e 's/#.*//' "$HULL_PACKAGES/prune.rules" | awk -v k="$1" '$1 == k { print $2 }'
+        sed -e 's/#.*//' "$HULL_PACKAGES/prune.rules" |
+                awk -v k="$1" -v kernel="kernel=$HULL_KERNEL" '$1 == k && ($3 == "" || $3 == kernel) { print $2 }'
 }
 
 stage_rootfs() {
