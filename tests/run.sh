@@ -141,10 +141,24 @@ test_image_tar() {
         mv "$TEST_IMAGE_TAR.tmp" "$TEST_IMAGE_TAR"
 }
 
+# update_payload SUITE: the 0.1.1 update payload the update suites hand their guest, a second
+# build of the same tree with a newer version and build number, signed with the same key, in
+# $HULL_BUILD/update-b/out/payload. Built once per test run (about a minute), whichever suite
+# asks first.
+UPDATE_PAYLOAD_BUILT=""
+update_payload() {
+        local upd=$HULL_BUILD/update-b
+        [ -n "$UPDATE_PAYLOAD_BUILT" ] && return 0
+        env HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) HULL_BUILD="$upd" \
+                HULL_OUT="$upd/out" HULL_SERVICES_OUT="$SERVICES_OUT" ./build.sh payload >"$LOGS/update-payload-build.log" 2>&1 ||
+                { tail -5 "$LOGS/update-payload-build.log"; die "tests/qemu/$1: building the 0.1.1 payload failed"; }
+        UPDATE_PAYLOAD_BUILT=1
+}
+
 # One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every
 # boot must pass. Logs (serial, journal) of a boot with a failure are kept.
 qemu_suite() {
-        local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed=""
+        local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
                 selected "qemu/$suite/$(basename "$t")" && any=1

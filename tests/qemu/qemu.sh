@@ -13,6 +13,13 @@ AGENT=$SERVICES_OUT/hull-test-agent/hull-test-agent
 # QEMU process under multi-threaded TCG now and then left a vCPU spinning in the firmware
 # forever; a new process always starts clean. The supervisor tells a reboot (the kernel's
 # "reboot: Restarting system" is the last line of the serial log) from a power-off (it stops).
+# tests/qemu/guest-powercycle cuts the power instead (kill -9 of QEMU after creating
+# DIR/powercycle): the supervisor powers the machine on again.
+#
+# The disk cache mode is VM_CACHE (default unsafe: guest flushes are ignored, which is fast
+# and fine while QEMU is never killed). A suite that kills QEMU sets VM_CACHE=writeback in its
+# boot.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
+# honours flushes, and what it did not flush may be lost.
 vm_start() {
         local dir=$1 disk=$2
         shift 2
@@ -21,12 +28,12 @@ vm_start() {
         [ -f "$VM_DIR/vars.fd" ] || cp "$OVMF_VARS" "$VM_DIR/vars.fd"
         VM_SSH_PORT=$(vm_free_port)
         echo "$VM_SSH_PORT" >"$VM_DIR/ssh-port"
-        rm -f "$VM_DIR/agent.sock" "$VM_DIR/stop" "$VM_DIR/qemu.pid"
+        rm -f "$VM_DIR/agent.sock" "$VM_DIR/stop" "$VM_DIR/qemu.pid" "$VM_DIR/powercycle"
         local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048
                 -nodefaults -display none -no-user-config -no-reboot
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE"
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
-                -drive if=virtio,format=qcow2,file="$disk",cache=unsafe
+                -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
                 -device virtio-serial-pci
                 -chardev socket,id=agent,path="$VM_DIR/agent.sock",server=on,wait=off
@@ -39,8 +46,15 @@ vm_start() {
                 trap '' HUP
                 while :; do
                         rm -f "$VM_DIR/agent.sock"
-                        "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || break
+                        st=0
+                        "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || st=$?
                         [ -e "$VM_DIR/stop" ] && break
+                        if [ -e "$VM_DIR/powercycle" ]; then
+                                rm -f "$VM_DIR/powercycle"
+                                echo "$(date +%s.%N) power cycle" >>"$VM_DIR/resets"
+                                continue
+                        fi
+                        [ "$st" = 0 ] || break
                         tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -v '^$' | tail -3 |
                                 grep -q 'reboot: Restarting system' || break
                         echo "$(date +%s.%N) reset" >>"$VM_DIR/resets"
