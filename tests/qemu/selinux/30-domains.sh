@@ -1,5 +1,7 @@
 # Hull's services run in their own domains, never init_t or unconfined_t. hull-firstboot and
 # hull-sshd-keygen are one-shot and gone by now: they run again here and are caught in ps.
+# hull-health and hull-update run only on a new slot's boot and from the timer: init's
+# transition is checked here, their work under enforcing in the update suites.
 set -eu
 fail=0
 want_domain() {
@@ -26,6 +28,10 @@ want_domain "what init runs /usr/bin/hull-firstboot as" \
         "$(selinuxexeccon /usr/bin/hull-firstboot system_u:system_r:init_t:s0)" hull_firstboot_t
 want_domain "what init runs /usr/bin/ssh-keygen as" \
         "$(selinuxexeccon /usr/bin/ssh-keygen system_u:system_r:init_t:s0)" ssh_keygen_t
+want_domain "what init runs /usr/bin/hull-health as" \
+        "$(selinuxexeccon /usr/bin/hull-health system_u:system_r:init_t:s0)" hull_health_t
+want_domain "what init runs /usr/bin/hull-update as" \
+        "$(selinuxexeccon /usr/bin/hull-update system_u:system_r:init_t:s0)" hull_update_t
 # hull-firstboot again, as a transient unit (restarting hull-firstboot.service would restart
 # sysinit.target, which requires it); no config on this VM: it only writes its marker again.
 rm -f /var/lib/hull/firstboot.done

@@ -4,9 +4,20 @@ set -u
 printf 'URL=file:///run/hull-payload/0.1.1\nREBOOT=never\n' >/etc/hull/update.conf
 boot=$(cat /proc/sys/kernel/random/boot_id)
 since=$(date '+%Y-%m-%d %H:%M:%S')
-systemctl start hull-update.service; st=$?
+# Started in the background so that ps sees the process (apply takes a while): its SELinux
+# domain must be hull_update_t, not init_t.
+systemctl start hull-update.service & starter=$!
+ctx=""
+for i in $(seq 300); do
+        ctx=$(ps -e -o label=,comm= | awk '$2 == "hull-update" && $1 != "-" { print $1; exit }')
+        [ -n "$ctx" ] && break
+        kill -0 "$starter" 2>/dev/null || break
+        sleep 0.1
+done
+wait "$starter"; st=$?
 journalctl -u hull-update.service --since "$since" --no-pager -o cat
 echo "systemctl start: $st"
+echo "hull-update ran as: ${ctx:-(not seen)}"
 hull-update status
 bad=0
 [ "$st" = 0 ] || { echo "FAIL: the service failed"; bad=1; }
@@ -20,6 +31,7 @@ grep -q '"result": "success"' /var/lib/hull/update.json && grep -q '"version": "
         { echo "FAIL: the machine rebooted or changed version"; bad=1; }
 hull-update status | grep -qE '^Slot [ab] +ready, version 0\.1\.1, hull_0\.1\.1\+3\.efi' ||
         { echo "FAIL: status does not show 0.1.1 installed in the other slot"; bad=1; }
+[ "$(echo "$ctx" | cut -d: -f3)" = hull_update_t ] || { echo "FAIL: hull-update.service did not run as hull_update_t"; bad=1; }
 
 finished=$(sed -n 's/.*"finished": \([0-9]*\).*/\1/p' /var/lib/hull/update.json)
 since=$(date '+%Y-%m-%d %H:%M:%S')
