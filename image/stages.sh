@@ -314,6 +314,21 @@ apply_presets() {
         (cd "$TREE" && find etc/systemd/system -type l -printf '/%p\n') | record_origin hull:presets
 }
 
+# /etc/audit/audit.rules from /etc/audit/rules.d, made by the tree's own augenrules as auditd
+# makes it at boot. At boot augenrules then finds no change and only loads the rules: the first
+# boot no longer pays for writing and relabelling the file (seconds under TCG, on the way to
+# sysinit.target, which auditd.service is ordered before).
+generate_audit_rules() {
+        [ -x "$TREE/usr/sbin/augenrules" ] || return 0
+        rm -f "$TREE/etc/audit/audit.rules"
+        chroot "$TREE" /usr/sbin/augenrules >"$HULL_BUILD/augenrules.log" 2>&1 || true
+        rm -f "$TREE/etc/audit/audit.rules.prev"
+        [ -s "$TREE/etc/audit/audit.rules" ] ||
+                die "overlays/etc/audit/rules.d: augenrules made no /etc/audit/audit.rules ($(tail -1 "$HULL_BUILD/augenrules.log"))"
+        grep -q '^-e 2' "$TREE/etc/audit/audit.rules" ||
+                die "overlays/etc/audit/rules.d: the generated audit.rules does not end the rules with -e 2"
+}
+
 # Owners of every installed path, from dpkg's lists, before dpkg's database is removed.
 record_dpkg_owners() {
         local f p
@@ -358,6 +373,7 @@ stage_customize() {
         write_os_release
         depersonalize
         apply_presets
+        generate_audit_rules
         cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf" 2>/dev/null ||
                 { mkdir -p "$TREE/usr/lib/hull" && cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf"; }
         echo /usr/lib/hull/partitions.conf | record_origin hull:image/partitions.conf
