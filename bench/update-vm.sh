@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Measures an update on the booted image, the way an unattended one runs: a newer build of the
+# same tree (0.1.1) on a second virtual disk, /etc/hull/update.conf with REBOOT=now, one start
+# of hull-update.service. Figures: the apply (service start to "Applied ..." in the journal,
+# guest clock), and the time from the service start to the new slot's entry blessed (host
+# clock: apply, reboot, firmware, boot, health gate, systemd-bless-boot). One QEMU at a time;
+# median of N runs, each on a fresh disk.
+#
+#   bench/update-vm.sh [--runs N]      (after ./build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=3
+while [ $# -gt 0 ]; do
+        case $1 in
+        --runs) runs=$2; shift ;;
+        *) echo "usage: $0 [--runs N]" >&2; exit 2 ;;
+        esac
+        shift
+done
+TOP=$(pwd)
+HULL_BUILD=${HULL_BUILD:-build} HULL_OUT=${HULL_OUT:-out}
+. image/lib.sh
+. tests/qemu/qemu.sh
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+[ -f "$HULL_OUT/build.json" ] || die "$HULL_OUT/build.json: no built image; run ./build.sh first"
+upd=$HULL_BUILD/bench-update-b
+vm=$HULL_BUILD/vm/bench-update
+# shellcheck disable=SC2153  # SOURCE_DATE_EPOCH and SERVICES_OUT come from image/lib.sh
+env HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) HULL_BUILD="$upd" \
+        HULL_OUT="$upd/out" HULL_SERVICES_OUT="$SERVICES_OUT" ./build.sh payload >"$HULL_BUILD/bench-update-payload.log" 2>&1 ||
+        die "building the 0.1.1 payload failed (log: $HULL_BUILD/bench-update-payload.log)"
+rm -f "$upd/payload.img"
+mke2fs -q -t ext4 -L hull-payload -d "$upd/out/payload" "$upd/payload.img" 320M
+echo "payload: $(du -sm --apparent-size "$upd/out/payload" | cut -f1) MiB ($(ls "$upd/out/payload" | tr '\n' ' '))"
+trap vm_stop EXIT
+mkdir -p "$(dirname "$vm")"
+: >"$vm.results"
+for _ in $(seq "$runs"); do
+        rm -rf "$vm"; mkdir -p "$vm"
+        vm_disk "$vm/disk.qcow2"
+        vm_start "$vm" "$vm/disk.qcow2" -drive file="$upd/payload.img",if=none,id=payload,format=raw,readonly=on \
+                -device virtio-blk-pci,drive=payload,serial=hull-payload
+        vm_wait_up 600 >/dev/null
+        old=$(guest 'cat /proc/sys/kernel/random/boot_id')
+        guest 'set -e
+mkdir -p /run/hull-payload /etc/hull
+mount -o ro /dev/disk/by-id/virtio-hull-payload /run/hull-payload
+printf "URL=file:///run/hull-payload\nREBOOT=now\n" >/etc/hull/update.conf
+sync' >/dev/null
+        t0=$(date +%s.%N)
+        guest 'systemctl start --no-block hull-update.service' >/dev/null
+        new=$old
+        until [ -n "$new" ] && [ "$new" != "$old" ]; do
+                sleep 2
+                [ "$(echo "$(date +%s.%N) - $t0 > 1200" | bc)" = 1 ] && die "no reboot within 1200 s"
+                new=$(guest -t 5 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null) || new=""
+        done
+        until guest -t 10 'ls /efi/EFI/Linux/' 2>/dev/null | grep -q '^hull_0\.1\.1\.efi$'; do
+                sleep 1
+                [ "$(echo "$(date +%s.%N) - $t0 > 1800" | bc)" = 1 ] && die "0.1.1 not blessed within 1800 s"
+        done
+        blessed=$(echo "$(date +%s.%N) - $t0" | bc)
+        # The apply, from the previous boot's journal: the unit's start to hull-update's
+        # "Applied" line (monotonic microseconds of one boot).
+        apply=$(guest "journalctl -b -1 -u hull-update.service -o short-monotonic --no-pager" |
+                awk '/Starting hull-update.service/ && !s { gsub(/[][]/, "", $1); s = $1 }
+                     /Applied / && s { gsub(/[][]/, "", $1); printf "%.1f", $1 - s; exit }')
+        echo "${apply:-0} $blessed" >>"$vm.results"
+        vm_stop
+done
+echo "apply (hull-update.service start to Applied, median of $runs): $(cut -d' ' -f1 "$vm.results" | median) s"
+echo "service start to the new slot blessed (median of $runs): $(cut -d' ' -f2 "$vm.results" | median) s"
+rm -f "$vm.results"
