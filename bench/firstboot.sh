@@ -6,19 +6,9 @@
 #   bench/firstboot.sh [--boots N]      (after ./build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-boots=3
-while [ $# -gt 0 ]; do
-        case $1 in
-        --boots) boots=$2; shift ;;
-        *) echo "usage: $0 [--boots N]" >&2; exit 2 ;;
-        esac
-        shift
-done
-TOP=$(pwd)
-HULL_BUILD=${HULL_BUILD:-build} HULL_OUT=${HULL_OUT:-out}
-. image/lib.sh
-. tests/qemu/qemu.sh
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. bench/lib.sh
+bench_vm_init --boots 3 "$@"
+boots=$COUNT
 vm=$HULL_BUILD/vm/bench-firstboot
 key=$(mktemp)
 trap 'rm -f "$key"; vm_stop' EXIT

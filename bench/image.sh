@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 
 t() { local t0; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $t0" | bc; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. bench/lib.sh
 
 if [ "$cold" = 1 ]; then
         cache=$(mktemp -d /var/tmp/hull-bench-cache.XXXXXX)

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
         shift
 done
 base=${HULL_BENCH_DIR:-$TOP/build/bench-kernel}
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. bench/lib.sh
 t() { local t0; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $t0" | bc; }
 # seconds "1min 2.5s" | "2.5s" | "350ms" -> 62.5 | 2.5 | 0.35
 seconds() { echo "$1" | sed -E 's/([0-9.]+)min/\1*60+/; s/([0-9.]+)ms/\1\/1000/; s/s$//; s/\+$//' | bc -l | xargs printf '%.2f\n'; }

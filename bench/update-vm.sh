@@ -9,19 +9,9 @@
 #   bench/update-vm.sh [--runs N]      (after ./build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=3
-while [ $# -gt 0 ]; do
-        case $1 in
-        --runs) runs=$2; shift ;;
-        *) echo "usage: $0 [--runs N]" >&2; exit 2 ;;
-        esac
-        shift
-done
-TOP=$(pwd)
-HULL_BUILD=${HULL_BUILD:-build} HULL_OUT=${HULL_OUT:-out}
-. image/lib.sh
-. tests/qemu/qemu.sh
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. bench/lib.sh
+bench_vm_init --runs 3 "$@"
+runs=$COUNT
 [ -f "$HULL_OUT/build.json" ] || die "$HULL_OUT/build.json: no built image; run ./build.sh first"
 upd=$HULL_BUILD/bench-update-b
 vm=$HULL_BUILD/vm/bench-update
@@ -31,7 +21,7 @@ env HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) HULL_BUILD="
         die "building the 0.1.1 payload failed (log: $HULL_BUILD/bench-update-payload.log)"
 rm -f "$upd/payload.img"
 mke2fs -q -t ext4 -L hull-payload -d "$upd/out/payload" "$upd/payload.img" 320M
-echo "payload: $(du -sm --apparent-size "$upd/out/payload" | cut -f1) MiB ($(ls "$upd/out/payload" | tr '\n' ' '))"
+echo "payload: $(du -sm --apparent-size "$upd/out/payload" | cut -f1) MiB ($(cd "$upd/out/payload" && echo *))"
 trap vm_stop EXIT
 mkdir -p "$(dirname "$vm")"
 : >"$vm.results"
