@@ -7,12 +7,17 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=${1:-/usr/bin}
 out=${2:-/tmp/hull-bench-update}
+usr_image=""
+if [ -n "${HULL_USR:-}" ]; then
+        [ -f "$HULL_USR" ] || { echo "$HULL_USR: no such /usr image (HULL_USR)" >&2; exit 1; }
+        usr_image=$(realpath "$HULL_USR")
+fi
 rm -rf "$out" && mkdir -p "$out"
 make -s -C "$top/packages/hull-update" O="$out/build" all >/dev/null
 hu=$out/build/hull-update
 cd "$out"
-if [ -n "${HULL_USR:-}" ]; then
-        cp "$HULL_USR" usr.erofs
+if [ -n "$usr_image" ]; then
+        cp "$usr_image" usr.erofs
 else
         mkfs.erofs -zlz4hc,12 usr.erofs "$src" >/dev/null 2>&1
 fi
