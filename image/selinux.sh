@@ -76,6 +76,54 @@ selinux_install() {
         echo "/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts.subs" | record_origin hull:image/selinux.sh
 }
 
+# selinux_prune: remove the reference policy's modules that refpolicy.keep does not name (they
+# confine software the image does not ship), after keeping the whole policy's file_contexts in
+# $HULL_BUILD/file_contexts.full for selinux_check_labels.
+SELINUX_KEEP=${HULL_SELINUX_KEEP:-image/selinux/refpolicy.keep}
+SELINUX_RELABEL=image/selinux/refpolicy.relabel
+selinux_prune() {
+        local store=$TREE/var/lib/selinux/$SELINUX_TYPE/active/modules/100 keep m rm=()
+        local fc=$TREE/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts log=$HULL_BUILD/semodule-prune.log
+        keep=$(sed -e 's/#.*//' "$SELINUX_KEEP" | awk 'NF { print $1 }')
+        for m in $keep; do
+                [ -d "$store/$m" ] || die "$SELINUX_KEEP: module '$m' is not in Debian's policy store"
+        done
+        for m in "$store"/*; do
+                m=${m##*/}
+                grep -qxF "$m" <<<"$keep" || rm+=(-r "$m")
+        done
+        # With the files libselinux reads beside it: .homedirs, .subs, .subs_dist (not the .bin).
+        for m in "" .homedirs .subs .subs_dist; do cp "$fc$m" "$HULL_BUILD/file_contexts.full$m"; done
+        semodule -p "$(cd "$TREE" && pwd)" -s "$SELINUX_TYPE" -n -X 100 "${rm[@]}" >"$log" 2>&1 ||
+                { grep -v 'Removing last' "$log" | tail -5 >&2
+                  die "$SELINUX_KEEP: the kept modules do not make a policy without the others (a kept module needs one that is not kept; log: $log)"; }
+        info "selinux: $(wc -w <<<"$keep") reference policy modules kept, $((${#rm[@]} / 2)) removed;" \
+                "policy $(du -k "$TREE/etc/selinux/$SELINUX_TYPE/policy/policy.33" | cut -f1) KiB"
+}
+
+# selinux_check_labels: every file of the tree has the label the whole policy would give it,
+# except the paths refpolicy.relabel names (with the label they get instead).
+selinux_check_labels() {
+        local root out line p got want bad=0
+        root=$(cd "$TREE" && pwd)
+        out=$(setfiles -n -v -F -r "$root" "$HULL_BUILD/file_contexts.full" "$root" 2>&1) || true
+        while IFS= read -r line; do
+                case $line in "Would relabel "*) ;; *) continue ;; esac
+                # "Would relabel PATH from LABEL-NOW to LABEL-OF-THE-WHOLE-POLICY"
+                p=${line#"Would relabel $root"}
+                p=${p%% from *}
+                got=${line##* from }
+                got=${got%% to *}
+                got=$(cut -d: -f3 <<<"$got")
+                want=$(sed -e 's/#.*//' "$SELINUX_RELABEL" | awk -v p="$p" '$1 == p { print $2 }')
+                if [ "$want" != "$got" ]; then
+                        echo "$SELINUX_RELABEL: $p is labelled $got, not as the whole reference policy labels it (${line##* to }): keep its module in $SELINUX_KEEP or list the path" >&2
+                        bad=1
+                fi
+        done <<<"$out"
+        [ "$bad" = 0 ] || die "$SELINUX_KEEP: files of the image lost their labels"
+}
+
 # selinux_config: enforcing, the default (MCS) policy. The kernel command line (image/cmdline)
 # says the same, so the mode does not depend on a file an administrator can edit.
 selinux_config() {
@@ -110,6 +158,7 @@ selinux_customize() {
         local d
         stage "selinux modules" selinux_modules
         stage "selinux store" selinux_install
+        stage "selinux prune" selinux_prune
         selinux_config
         : >"$HULL_BUILD/setfiles.log"
         # What split_state makes exists before labelling, so it is labelled too (its mkdir -p keep
@@ -120,6 +169,7 @@ selinux_customize() {
         for d in etc usr proc sys dev run tmp home srv mnt opt media efi lost+found; do mkdir -p "$STATE/$d"; done
         chmod 0700 "$STATE/lost+found"
         stage "selinux labels" selinux_label "$TREE" /
+        stage "selinux label check" selinux_check_labels
         selinux_label "$STATE" /
 }
 
