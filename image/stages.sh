@@ -289,9 +289,11 @@ EOF
 # The machine is made unique at first boot, never at build time.
 depersonalize() {
         rm -f "$TREE"/etc/ssh/ssh_host_*
-        # "uninitialized": systemd treats the boot as the first (ConditionFirstBoot=, presets) and
-        # writes the new ID to /etc once it is writable.
-        echo uninitialized >"$TREE/etc/machine-id"
+        # Empty: systemd makes a new ID at the first boot and writes it to /etc (writable from the
+        # initrd on). Not "uninitialized", which would also make the boot a "first boot": systemd
+        # would apply the presets again (the build already did: 3.7 s of a first boot under
+        # TCG) and run systemd-firstboot, which has nothing to set on Hull.
+        : >"$TREE/etc/machine-id"
         rm -f "$TREE/var/lib/dbus/machine-id"
         ln -sf /etc/machine-id "$TREE/var/lib/dbus/machine-id"
         echo hull >"$TREE/etc/hostname"

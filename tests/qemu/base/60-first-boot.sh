@@ -9,3 +9,10 @@ ls /etc/ssh/ssh_host_ed25519_key.pub || { echo "no ssh host key"; exit 1; }
 echo "$PRETTY_NAME: IMAGE_ID=$IMAGE_ID IMAGE_VERSION=$IMAGE_VERSION"
 [ "$IMAGE_ID" = hull ]
 [ -n "$IMAGE_VERSION" ]
+# The build applied the presets: the first boot is not a systemd "first boot" (empty machine-id,
+# not "uninitialized"), so systemd does not apply them again nor run systemd-firstboot.
+if journalctl -b -o cat --no-pager | grep -F 'Populated /etc with preset unit settings'; then
+        echo "systemd applied the presets again at boot"; exit 1
+fi
+[ "$(systemctl show -P ConditionResult systemd-firstboot.service)" != yes ] ||
+        { echo "systemd-firstboot ran"; exit 1; }
