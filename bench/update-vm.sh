@@ -53,9 +53,12 @@ sync' >/dev/null
         # The apply, from the previous boot's journal: the unit's start to hull-update's
         # "Applied" line (monotonic microseconds of one boot).
         apply=$(guest "journalctl -b -1 -u hull-update.service -o short-monotonic --no-pager" |
-                awk '/Starting hull-update.service/ && !s { gsub(/[][]/, "", $1); s = $1 }
-                     /Applied / && s { gsub(/[][]/, "", $1); printf "%.1f", $1 - s; exit }')
-        echo "${apply:-0} $blessed" >>"$vm.results"
+                awk 'function t() { match($0, /[0-9]+\.[0-9]+/); return substr($0, RSTART, RLENGTH) }
+                     /Starting hull-update.service/ && !s { s = t() }
+                     /Applied / && s { printf "%.1f", t() - s; exit }')
+        [ -n "$apply" ] || die "no 'Applied' line after the start of hull-update.service in the previous boot's journal"
+
+        echo "$apply $blessed" >>"$vm.results"
         vm_stop
 done
 echo "apply (hull-update.service start to Applied, median of $runs): $(cut -d' ' -f1 "$vm.results" | median) s"
