@@ -104,8 +104,10 @@ selinux_prune() {
 # selinux_check_labels: every file of the tree has the label the whole policy would give it,
 # except the paths refpolicy.relabel names (with the label they get instead).
 selinux_check_labels() {
-        local root out line p got want bad=0
+        local root out line p got bad=0
+        local -A want
         root=$(cd "$TREE" && pwd)
+        while read -r p got; do want[$p]=$got; done < <(sed -e 's/#.*//' "$SELINUX_RELABEL" | awk 'NF { print $1, $2 }')
         out=$(setfiles -n -v -F -r "$root" "$HULL_BUILD/file_contexts.full" "$root" 2>&1) || true
         while IFS= read -r line; do
                 case $line in "Would relabel "*) ;; *) continue ;; esac
@@ -115,8 +117,7 @@ selinux_check_labels() {
                 got=${line##* from }
                 got=${got%% to *}
                 got=$(cut -d: -f3 <<<"$got")
-                want=$(sed -e 's/#.*//' "$SELINUX_RELABEL" | awk -v p="$p" '$1 == p { print $2 }')
-                if [ "$want" != "$got" ]; then
+                if [ "${want[$p]-}" != "$got" ]; then
                         echo "$SELINUX_RELABEL: $p is labelled $got, not as the whole reference policy labels it (${line##* to }): keep its module in $SELINUX_KEEP or list the path" >&2
                         bad=1
                 fi
