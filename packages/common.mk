@@ -10,6 +10,8 @@
 #   make tests      unit tests, hardened build           ($(O)/tests/)
 #   make asan       program and unit tests with ASan+UBSan ($(O)/asan/)
 #   make fuzz       libFuzzer targets (clang)             ($(O)/fuzz/)
+#   make test-hooks the program with -DHULL_TEST_HOOKS     ($(O)/test-hooks/): for QEMU tests
+#                   that must stop a run at a chosen point; never installed in an image
 #   make install DESTDIR=<root>   the program into an image tree ($(BINDIR))
 #
 # ./build.sh test runs every binary in $(O)/tests and $(O)/asan/tests with the service's
@@ -43,11 +45,12 @@ CFLAGS_FUZZ := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 
 LIB_NOMAIN := $(filter-out main.c,$(SRCS)) $(LIBSRCS)
 
-.PHONY: all tests asan fuzz clean install
+.PHONY: all tests asan fuzz test-hooks clean install
 all: $(if $(PROG),$(O)/$(PROG))
 tests: $(addprefix $(O)/tests/,$(TESTS))
 asan: $(if $(PROG),$(O)/asan/$(PROG)) $(addprefix $(O)/asan/tests/,$(TESTS))
 fuzz: $(addprefix $(O)/fuzz/,$(FUZZERS))
+test-hooks: $(if $(PROG),$(O)/test-hooks/$(PROG))
 
 HDRS := $(wildcard *.h) $(wildcard $(LIBHULL)/hull/*.h)
 
@@ -58,6 +61,10 @@ $(O)/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
 $(O)/tests/%: %.c $(LIB_NOMAIN) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -o $@ $< $(LIB_NOMAIN) $(LDHARD) $(PKGLIBS) $(EXTRA_LIBS)
+
+$(O)/test-hooks/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HARD) -DHULL_TEST_HOOKS -o $@ $(SRCS) $(LIBSRCS) $(LDHARD) $(PKGLIBS) $(EXTRA_LIBS)
 
 $(O)/asan/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
 	@mkdir -p $(@D)

@@ -26,6 +26,7 @@
 #include "unitfile.h"
 
 #define UNIT_DIR "/etc/systemd/system"
+#define DEFAULT_SHELL "/bin/bash" /* a user's login shell when the config names none */
 
 typedef struct UnitPlan {
         char *path;           /* the unit file enablement links point to */
@@ -395,6 +396,7 @@ static int apply_user(Ctx *c, const ConfigUser *u) {
                         argv[n++] = "--prefix", argv[n++] = (char *) prefix;
                 argv[n++] = "--create-home";
                 argv[n++] = "--user-group";
+                argv[n++] = "--shell", argv[n++] = (char *) (u->shell ?: DEFAULT_SHELL);
                 if (u->n_groups > 0)
                         argv[n++] = "--groups", argv[n++] = groups;
                 if (u->password_hash)
@@ -405,18 +407,20 @@ static int apply_user(Ctx *c, const ConfigUser *u) {
                 if (r < 0)
                         return fail(c, r, "create user '%s' with useradd", u->name);
         } else {
-                if (u->n_groups > 0) {
+                if (u->n_groups > 0 || u->shell) {
                         n = 0;
                         argv[n++] = (char *) tool_path("usermod");
                         if (prefix)
                                 argv[n++] = "--prefix", argv[n++] = (char *) prefix;
-                        argv[n++] = "--append";
-                        argv[n++] = "--groups", argv[n++] = groups;
+                        if (u->n_groups > 0)
+                                argv[n++] = "--append", argv[n++] = "--groups", argv[n++] = groups;
+                        if (u->shell)
+                                argv[n++] = "--shell", argv[n++] = u->shell;
                         argv[n++] = u->name;
                         argv[n] = NULL;
                         r = run_tool(c, argv);
                         if (r < 0)
-                                return fail(c, r, "add user '%s' to groups %s with usermod", u->name, groups);
+                                return fail(c, r, "set the groups or shell of user '%s' with usermod", u->name);
                 }
                 if (u->password_hash) {
                         n = 0;

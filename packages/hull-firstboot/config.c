@@ -360,10 +360,11 @@ static bool dropin_name_is_valid(const char *s) {
 }
 
 static void parse_user(Parser *p, json_object *o, const char *path, ConfigUser *u) {
-        static const char *const known[] = { "name", "sshAuthorizedKeys", "groups", "passwordHash", NULL };
-        _cleanup_free_ char *np = path_join(p, path, "name"), *hp = path_join(p, path, "passwordHash");
+        static const char *const known[] = { "name", "sshAuthorizedKeys", "groups", "passwordHash", "shell", NULL };
+        _cleanup_free_ char *np = path_join(p, path, "name"), *hp = path_join(p, path, "passwordHash"),
+                            *sp = path_join(p, path, "shell");
 
-        if (!np || !hp)
+        if (!np || !hp || !sp)
                 return;
         check_keys(p, o, path, known);
         if (get_string(p, o, "name", path, 64, &u->name) == 0)
@@ -377,6 +378,9 @@ static void parse_user(Parser *p, json_object *o, const char *path, ConfigUser *
         if (get_string(p, o, "passwordHash", path, 1024, &u->password_hash) > 0 &&
             (string_has_cc(u->password_hash) || strchr(u->password_hash, ':')))
                 add_error(p, hp, "must not contain ':' or control characters");
+        if (get_string(p, o, "shell", path, 255, &u->shell) > 0 &&
+            (u->shell[0] != '/' || string_has_cc(u->shell) || strchr(u->shell, ':')))
+                add_error(p, sp, "must be an absolute path without ':' or control characters");
 }
 
 static void parse_contents(Parser *p, json_object *o, const char *path, ConfigFile *f) {
@@ -817,6 +821,7 @@ Config *config_free(Config *c) {
                 strv_free(c->users[i].ssh_keys, c->users[i].n_ssh_keys);
                 strv_free(c->users[i].groups, c->users[i].n_groups);
                 free(c->users[i].password_hash);
+                free(c->users[i].shell);
         }
         free(c->users);
         for (size_t i = 0; i < c->n_files; i++) {

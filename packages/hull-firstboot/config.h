@@ -20,6 +20,7 @@ typedef struct ConfigUser {
         char **groups;
         size_t n_groups;
         char *password_hash;
+        char *shell;                /* NULL: the login shell is /bin/bash */
 } ConfigUser;
 
 typedef struct ConfigFile {

@@ -49,7 +49,7 @@ static void test_full(void) {
         const char *json =
                 "{\"ignition\":{\"version\":\"3.4.0\"},"
                 "\"passwd\":{\"users\":[{\"name\":\"core\",\"sshAuthorizedKeys\":[\"ssh-ed25519 AAAA key1\",\"ssh-rsa BBBB key2\"],"
-                "\"groups\":[\"sudo\",\"docker\"],\"passwordHash\":\"$6$salt$hash\"},{\"name\":\"root\"}]},"
+                "\"groups\":[\"sudo\",\"docker\"],\"passwordHash\":\"$6$salt$hash\",\"shell\":\"/bin/sh\"},{\"name\":\"root\"}]},"
                 "\"storage\":{\"files\":[{\"path\":\"/etc/hostname\",\"mode\":420,\"overwrite\":true,"
                 "\"contents\":{\"compression\":\"\",\"source\":\"data:,hull-1%0A\","
                 "\"verification\":{\"hash\":\"sha512-e1d698c8020dd4325fd2ad16d8dad14085a7ca698d7ba8ece1340b05403bcd1b"
@@ -79,6 +79,8 @@ static void test_full(void) {
         CHECK_STREQ(c->users[0].groups[1], "docker");
         CHECK_STREQ(c->users[0].password_hash, "$6$salt$hash");
         CHECK(c->users[1].password_hash == NULL);
+        CHECK_STREQ(c->users[0].shell, "/bin/sh");
+        CHECK(c->users[1].shell == NULL);
         CHECK_EQ_INT(c->n_files, 4);
         CHECK_STREQ(c->files[0].path, "/etc/hostname");
         CHECK_EQ_INT(c->files[0].mode, 0644);
@@ -158,7 +160,10 @@ static void test_errors(void) {
         EXPECT_ERROR(V "\"storage\":{\"disks\":[{\"device\":\"/dev/vdb\"}]}}", "storage.disks: unsupported field");
         EXPECT_ERROR(V "\"passwd\":{\"groups\":[{\"name\":\"g\"}]}}", "passwd.groups: unsupported");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"uid\":1000}]}}", "passwd.users[0].uid: unsupported");
-        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"/bin/zsh\"}]}}", "passwd.users[0].shell: unsupported");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"zsh\"}]}}", "passwd.users[0].shell: must be an absolute path");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"/bin/sh:x\"}]}}", "passwd.users[0].shell: must be an absolute path");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"/bin/s\\nh\"}]}}", "passwd.users[0].shell: must be an absolute path");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":7}]}}", "passwd.users[0].shell: must be a string");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"user\":{\"name\":\"core\"}}]}}",
                      "storage.files[0].user: unsupported");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"append\":[{\"source\":\"data:,x\"}]}]}}",

@@ -723,6 +723,9 @@ static int gather(Facts *f) {
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read the partition layout.", arg_layout);
         r = disk_read(f->disk, &f->d);
+        if ((r == -EACCES || r == -EPERM) && geteuid() != 0)
+                return log_error_errno(r, "%s: cannot read its GPT: %m (only root reads the disk: run it with sudo)",
+                                       f->disk);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read its GPT: %m", f->disk);
         r = slots_find(&l, &f->d, f->slots, &f->n_slots);

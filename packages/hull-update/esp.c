@@ -352,14 +352,16 @@ int esp_install(const Esp *e, int fd, const char *name) {
                         goto fail;
                 }
         }
-        /* Test hook (tests/qemu/update-powerloss), never set in production: stop with the UKI
-         * written and synced under its temporary name, not yet renamed, so that the test can
-         * cut the power at exactly this point. */
+#ifdef HULL_TEST_HOOKS
+        /* Only in the test build (make test-hooks; never installed in an image): stop with the
+         * UKI written and synced under its temporary name, not yet renamed, so that
+         * tests/qemu/update-powerloss can cut the power at exactly this point. */
         if (secure_getenv("HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME")) {
                 fprintf(stderr, "hull-update: test hook: paused before renaming %s\n", tmp);
                 for (;;)
                         pause();
         }
+#endif
         snprintf(path, sizeof(path), "%s/" UKI_DIR "/%s", e->dir, name);
         if (rename(tmp, path) < 0) {
                 r = -errno;

@@ -1,1 +1,0 @@
-../firstboot-malformed/20-console.host.sh
