@@ -3,6 +3,7 @@
 set -u
 allowed="
 /usr/bin/su                  root from a user account (console or ssh)
+/usr/bin/sudo                root for administrators (group sudo), audited
 /usr/bin/passwd              users change their own password
 /usr/bin/newgrp              group membership changes (shadow suite)
 /usr/bin/chfn                (shadow suite)

@@ -12,7 +12,7 @@ want /usr/bin/containerd dockerd_exec_t
 want /usr/bin/runc container_engine_exec_t
 want /usr/bin/hull-runtime container_engine_exec_t
 want /usr/bin/hull-firstboot hull_firstboot_exec_t
-want /usr/bin/hull-test-agent hull_test_agent_exec_t
+want /usr/bin/sudo sudo_exec_t
 want /usr/bin/ssh-keygen ssh_keygen_exec_t
 want /usr/lib/systemd/systemd init_exec_t
 want /usr/share/factory/etc/shadow shadow_t
