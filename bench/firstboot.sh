@@ -15,9 +15,9 @@ trap 'rm -f "$key"; vm_stop' EXIT
 install -m 0600 tests/qemu/firstboot/test-key-THROWAWAY "$key"
 : >"$vm.results" 2>/dev/null || { mkdir -p "$(dirname "$vm")"; : >"$vm.results"; }
 for _ in $(seq "$boots"); do
-        rm -rf "$vm"; mkdir -p "$vm"
+        rm -rf "$vm"; mkdir -p "$vm"; vm_config "$vm/fw_cfg.ign" tests/qemu/firstboot/config.ign
         vm_disk "$vm/disk.qcow2"
-        vm_start "$vm" "$vm/disk.qcow2" -fw_cfg name=opt/org.hull/config,file="$PWD/tests/qemu/firstboot/config.ign"
+        vm_start "$vm" "$vm/disk.qcow2"
         until ssh -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
                 -o ConnectTimeout=5 -o IdentitiesOnly=yes -o IdentityAgent=none -i "$key" \
                 -p "$VM_SSH_PORT" core@127.0.0.1 true 2>/dev/null; do

@@ -26,7 +26,7 @@ trap vm_stop EXIT
 mkdir -p "$(dirname "$vm")"
 : >"$vm.results"
 for _ in $(seq "$runs"); do
-        rm -rf "$vm"; mkdir -p "$vm"
+        rm -rf "$vm"; mkdir -p "$vm"; vm_config "$vm/fw_cfg.ign"
         vm_disk "$vm/disk.qcow2"
         vm_start "$vm" "$vm/disk.qcow2" -drive file="$upd/payload.img",if=none,id=payload,format=raw,readonly=on \
                 -device virtio-blk-pci,drive=payload,serial=hull-payload

@@ -39,6 +39,11 @@ check() {
         result "$name" "$st" "$log"
 }
 
+# makefile_var NAME MAKEFILE: the words of a service Makefile's "NAME := ..." line.
+makefile_var() {
+        sed -n "s/^$1 *:= *//p" "$2"
+}
+
 unit_tests() {
         local mk dir svc t o
         for mk in $(service_makefiles); do
@@ -48,16 +53,13 @@ unit_tests() {
                         make -s -C "$dir" O="$o" VERSION="$HULL_VERSION" tests asan >"$LOGS/make-asan-$svc.log" 2>&1 ||
                                 { result "build/$svc: unit tests and ASan+UBSan build" 1 "$LOGS/make-asan-$svc.log"; continue; }
                 fi
-                for t in "$o"/tests/*; do
-                        if [ -x "$t" ]; then
-                                check "unit/$svc/$(basename "$t")" bash -c 'cd "$1" && "$2"' _ "$dir" "$t"
-                        fi
-                done
-                for t in "$o"/asan/tests/*; do
-                        if [ -x "$t" ]; then
-                                check "asan/$svc/$(basename "$t")" bash -c \
-                                        'cd "$1" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$2"' _ "$dir" "$t"
-                        fi
+                # The tests the Makefile names, each run from its binary; a missing binary is a
+                # failure with its name, never a shorter list.
+                for t in $(makefile_var TESTS "$mk"); do
+                        check "unit/$svc/$t" bash -c '[ -x "$2" ] || { echo "$2: not built"; exit 1; }; cd "$1" && "$2"' \
+                                _ "$dir" "$o/tests/$t"
+                        check "asan/$svc/$t" bash -c '[ -x "$2" ] || { echo "$2: not built"; exit 1; }; cd "$1" &&
+                                ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$2"' _ "$dir" "$o/asan/tests/$t"
                 done
         done
         return 0
@@ -72,12 +74,11 @@ fuzz_tests() {
                 selected "fuzz/$svc" || continue
                 make -s -C "$dir" O="$o" fuzz >"$LOGS/make-fuzz-$svc.log" 2>&1 ||
                         { result "fuzz/$svc: build" 1 "$LOGS/make-fuzz-$svc.log"; continue; }
-                for f in "$o"/fuzz/*; do
-                        if [ ! -x "$f" ]; then continue; fi
-                        corpus=$dir/fuzz/$(basename "$f")
-                        mkdir -p "$o/fuzz-corpus/$(basename "$f")"
-                        check "fuzz/$svc/$(basename "$f") (${FUZZ_SECONDS}s)" "$f" -max_total_time="$FUZZ_SECONDS" \
-                                -timeout=10 -rss_limit_mb=2048 "$o/fuzz-corpus/$(basename "$f")" "$corpus"
+                for f in $(makefile_var FUZZERS "$mk"); do
+                        corpus=$dir/fuzz/$f
+                        mkdir -p "$o/fuzz-corpus/$f"
+                        check "fuzz/$svc/$f (${FUZZ_SECONDS}s)" "$o/fuzz/$f" -max_total_time="$FUZZ_SECONDS" \
+                                -timeout=10 -rss_limit_mb=2048 "$o/fuzz-corpus/$f" "$corpus"
                 done
         done
 }
@@ -101,12 +102,24 @@ checksec_tests() {
         done
 }
 
+# The image checks read what was published, not the build's work tree: out/usr.erofs extracted
+# (fsck.erofs checks every file's encoding on the way) into a root with the image's merged-/usr
+# links and its factory /etc as /etc.
 image_tests() {
-        local t
+        local t root=$HULL_BUILD/image-check l st=0 any=0
+        for t in tests/image/[0-9]*.sh; do selected "image/$(basename "$t" .sh)" && any=1; done
+        [ "$any" = 1 ] || return 0
+        rm -rf "$root"
+        mkdir -p "$root/usr"
+        fsck.erofs --extract="$root/usr" --preserve "$HULL_OUT/usr.erofs" >"$LOGS/image-extract.log" 2>&1 || st=$?
+        result "image/00-extract: $HULL_OUT/usr.erofs extracts whole (fsck.erofs)" "$st" "$LOGS/image-extract.log"
+        [ "$st" = 0 ] || return 0
+        for l in bin sbin lib lib64; do ln -s "usr/$l" "$root/$l"; done
+        ln -s usr/share/factory/etc "$root/etc"
         for t in tests/image/[0-9]*.sh; do
                 if [ ! -f "$t" ]; then continue; fi
-                check "image/$(basename "$t" .sh)" env TREE="$HULL_BUILD/tree" STATE="$HULL_BUILD/state" \
-                        OUT="$HULL_OUT" bash "$t"
+                check "image/$(basename "$t" .sh)" env TREE="$root" STATE="$HULL_BUILD/state" \
+                        OUT="$HULL_OUT" HULL_VERSION="$HULL_VERSION" bash "$t"
         done
 }
 
@@ -157,8 +170,20 @@ update_payload() {
 
 # One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every
 # boot must pass. Logs (serial, journal) of a boot with a failure are kept.
+#
+# The suite's boot.conf (shell, sourced) may set:
+#   qemu_extra+=(...)   more QEMU arguments (disks)
+#   VM_CACHE=writeback  for suites that cut the power
+#   config=FILE         the suite's Ignition config: the harness adds its test administrator and
+#                       hands it to the first boot over fw_cfg (default: the administrator alone)
+#   config_raw=FILE     handed over fw_cfg as it is, with no administrator: the first boot cannot
+#                       be entered; the harness waits for boot_serial (an extended regex) on the
+#                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
+#   config=none         nothing on fw_cfg (the suite brings its config on a disk; vm_config)
+#   expected_avc, expected_failed, expected_errors   see boot_checks
 qemu_suite() {
         local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
+        local config="" config_raw="" boot_serial="" expected_errors=""
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
                 selected "qemu/$suite/$(basename "$t")" && any=1
@@ -166,22 +191,35 @@ qemu_suite() {
         selected "qemu/$suite" && any=1
         [ "$any" = 1 ] || return 0
         here=$(cd "$dir" && pwd)
-        # shellcheck disable=SC1091
-        if [ -f "$dir/boot.conf" ]; then . "$dir/boot.conf"; fi
         local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL
         rm -rf "$vm"
         mkdir -p "$vm" "$LOGS/qemu-$suite"
+        # shellcheck disable=SC1091
+        if [ -f "$dir/boot.conf" ]; then . "$dir/boot.conf"; fi
+        vm_config "$vm/admin.ign"
+        if [ -n "$config_raw" ]; then
+                cp "$config_raw" "$vm/fw_cfg.ign"
+        elif [ "$config" != none ]; then
+                vm_config "$vm/fw_cfg.ign" "$config"
+        fi
         vm_disk "$vm/disk.qcow2"
         test_image_tar
         vm_start "$vm" "$vm/disk.qcow2" \
                 -drive file="$TEST_IMAGE_TAR",if=none,id=testimage,format=raw,readonly=on \
                 -device virtio-blk-pci,drive=testimage,serial=hull-test-image \
                 "${qemu_extra[@]}" || { result "qemu/$suite: start QEMU" 1; return; }
+        export HULL_ADMIN_CONFIG=$vm/admin.ign
         log=$LOGS/qemu-$suite/boot.log
         st=0
-        vm_wait_up 400 >"$log" 2>&1 || st=$?
-        echo "boot to running: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
-        result "qemu/$suite: boots to multi-user with the test agent" "$st" "$VM_DIR/serial.log"
+        if [ -n "$config_raw" ]; then
+                vm_wait_serial "$boot_serial" 1 400 >"$log" 2>&1 || st=$?
+                echo "boot to /$boot_serial/: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
+                result "qemu/$suite: first boot shows /$boot_serial/ on the console" "$st" "$VM_DIR/serial.log"
+        else
+                vm_wait_up 400 >"$log" 2>&1 || st=$?
+                echo "boot to running: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
+                result "qemu/$suite: boots to multi-user, the test administrator logs in over SSH" "$st" "$VM_DIR/serial.log"
+        fi
         if [ "$st" = 0 ]; then
                 for t in "$dir"/[0-9]*.sh; do
                         name="qemu/$suite/$(basename "$t" .sh)"
@@ -189,17 +227,24 @@ qemu_suite() {
                         log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
                         st=0
                         if [[ $t == *.host.sh ]]; then
-                                HULL_VM_DIR=$VM_DIR HULL_SSH_PORT=$VM_SSH_PORT HULL_AGENT=$AGENT \
-                                        PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
+                                PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
                         else
                                 guest -t 900 <"$t" >"$log" 2>&1 || st=$?
                         fi
                         result "$name" "$st" "$log"
                 done
-                boot_checks "$suite" "$expected_avc" "$expected_failed"
+                boot_checks "$suite" "$expected_avc" "$expected_failed" "$expected_errors"
                 if [ "$T_FAIL" != "$failed_before" ]; then
                         guest -t 60 'journalctl -b --no-pager -o short-monotonic' >"$LOGS/qemu-$suite/journal.txt" 2>&1 || true
                 fi
+        else
+                # The suite's tests did not run: each is a failure with its name.
+                for t in "$dir"/[0-9]*.sh; do
+                        name="qemu/$suite/$(basename "$t" .sh)"
+                        selected "$name" || selected "qemu/$suite" || continue
+                        echo "not run: the boot of qemu/$suite failed" >"$LOGS/qemu-$suite/$(basename "$t" .sh).log"
+                        result "$name" 1
+                done
         fi
         vm_stop
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
@@ -217,9 +262,11 @@ guest_check() {
 
 # What every boot must show, whatever its tests did. A suite whose test provokes a denial on
 # purpose names it in boot.conf (expected_avc, an extended regex over the AVC line); one whose
-# boot fails a unit on purpose names the unit (expected_failed), which must then have failed.
+# boot fails a unit on purpose names the unit (expected_failed), which must then have failed;
+# one whose tests make errors on purpose lists them (expected_errors: extended regexes, one a
+# line, over "identifier[pid]: message").
 boot_checks() {
-        local s=$1 expected=${2:-} failed=${3:-} st=0
+        local s=$1 expected=${2:-} failed=${3:-} errors=${4:-} st=0
         if [ -n "$failed" ]; then
                 guest_check "qemu/$s: only $failed failed" \
                         "f=\$(systemctl --failed --no-legend --plain | awk '{print \$1}' | sort); echo \"failed: \$f\"; [ \"\$f\" = '$failed' ]"
@@ -233,6 +280,15 @@ boot_checks() {
         # cuts, fallbacks) must not hide a denial in an earlier boot.
         guest_check "qemu/$s: no SELinux AVC denial${expected:+ (but the expected one)}" \
                 "journalctl --no-pager | grep -E 'avc: +denied' | { if [ -n '$expected' ]; then grep -vE '$expected'; else cat; fi; } | grep . && exit 1; exit 0"
+        # Error-priority journal lines of every boot of the disk: each must match a line of
+        # tests/qemu/expected-errors (every image) or the suite's expected_errors (boot.conf).
+        local allowed=$HULL_BUILD/vm/$s/expected-errors
+        { grep -v -e '^#' -e '^$' tests/qemu/expected-errors || true; [ -z "$errors" ] || printf '%s\n' "$errors"; } >"$allowed"
+        guest -t 120 "journalctl --no-pager -q -p err -o short-monotonic | sed -E 's/^\\[ *[0-9.]+\\] [^ ]+ //'" \
+                >"$HULL_BUILD/vm/$s/journal-errors" 2>"$LOGS/qemu-$s/journal-errors.log" || st=1
+        grep -vE -f "$allowed" "$HULL_BUILD/vm/$s/journal-errors" >>"$LOGS/qemu-$s/journal-errors.log" && st=1
+        result "qemu/$s: no unexpected error in the journal" "$st" "$LOGS/qemu-$s/journal-errors.log"
+        st=0
         grep -qiE "Kernel panic|emergency mode|You are in emergency|Entering emergency" "$VM_DIR/serial.log" && st=1
         result "qemu/$s: no kernel panic or emergency shell" "$st" "$VM_DIR/serial.log"
 }
@@ -254,6 +310,9 @@ run_tests() {
         for d in tests/qemu/*/; do
                 if [ -d "$d" ]; then qemu_suite "${d%/}"; fi
         done
+        if [ $((T_PASS + T_FAIL + T_SKIP)) = 0 ]; then
+                result "tests matching '$FILTER': none found" 1
+        fi
         echo "==> tests done in $(($(date +%s) - t0)) s"
         if [ ${#T_FAILED[@]} -gt 0 ]; then printf '    failed: %s\n' "${T_FAILED[@]}"; fi
         echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"

@@ -3,10 +3,53 @@
 
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
-AGENT=$SERVICES_OUT/hull-test-agent/hull-test-agent
+
+# The harness comes in through the front door, as an administrator would: its Ignition config
+# (handed to the first boot over QEMU fw_cfg, the product's own path) makes the user
+# $VM_ADMIN, in group sudo, with an SSH key made for this run; tests/qemu/guest logs in with
+# it and runs its commands with sudo. The image itself knows nothing of tests.
+VM_ADMIN=hull-admin
+
+# vm_ssh_key: the run's SSH key pair ($HULL_BUILD/test-ssh/id_ed25519), made once per build
+# folder; sets VM_SSH_KEY.
+vm_ssh_key() {
+        VM_SSH_KEY=$(cd "$HULL_BUILD" && pwd)/test-ssh/id_ed25519
+        if [ ! -s "$VM_SSH_KEY" ]; then
+                mkdir -p "$(dirname "$VM_SSH_KEY")"
+                rm -f "$VM_SSH_KEY" "$VM_SSH_KEY.pub"
+                ssh-keygen -q -t ed25519 -N '' -C "hull test harness $(hostname) $(date +%F)" -f "$VM_SSH_KEY" ||
+                        die "ssh-keygen failed: no key for the test administrator"
+        fi
+}
+
+# vm_config OUT [BASE]: an Ignition config in OUT: BASE (default: an empty 3.4.0 config) with
+# the test administrator added to passwd.users.
+vm_config() {
+        local out=$1 base=${2:-}
+        vm_ssh_key
+        if [ -z "$base" ]; then
+                echo '{"ignition":{"version":"3.4.0"}}' >"$out.base"
+                base=$out.base
+        fi
+        jq --arg u "$VM_ADMIN" --arg k "$(cat "$VM_SSH_KEY.pub")" \
+                '.passwd.users = ((.passwd.users // []) + [{name: $u, groups: ["sudo"], sshAuthorizedKeys: [$k]}])' \
+                "$base" >"$out.tmp" || die "$base: cannot add the test administrator (jq failed)"
+        mv "$out.tmp" "$out"
+        rm -f "$out.base"
+}
+
+# vm_env: export what tests/qemu/guest and the host-side tests need to reach the VM.
+vm_env() {
+        export HULL_VM_DIR=$VM_DIR HULL_SSH_PORT=$VM_SSH_PORT HULL_SSH_KEY=$VM_SSH_KEY HULL_ADMIN=$VM_ADMIN
+}
 
 # vm_start DIR DISK [QEMU ARGS...]: boot DISK (qcow2) in the background. DIR gets the serial
-# log, the agent socket, the firmware variables and the pids. Sets VM_DIR and VM_SSH_PORT.
+# log, the firmware variables, the pids and the SSH connection. DIR/fw_cfg.ign, when it exists,
+# is the Ignition config on fw_cfg (opt/org.hull/config): by default the test administrator's
+# (vm_config); a test may replace it before a power cycle, and the next QEMU reads the new one.
+# Port 22 of the guest is forwarded to a free port of 127.0.0.1; user networking is restricted,
+# so nothing the guest sends (DNS, NTP, a registry pull) leaves this machine. Sets VM_DIR and
+# VM_SSH_PORT and exports them for tests/qemu/guest (vm_env).
 #
 # A guest reboot is a power cycle: QEMU runs with -no-reboot, so a reset ends the process, and
 # a supervisor starts a fresh one on the same disk and firmware variables. Resetting inside one
@@ -28,24 +71,24 @@ vm_start() {
         [ -f "$VM_DIR/vars.fd" ] || cp "$OVMF_VARS" "$VM_DIR/vars.fd"
         VM_SSH_PORT=$(vm_free_port)
         echo "$VM_SSH_PORT" >"$VM_DIR/ssh-port"
-        rm -f "$VM_DIR/agent.sock" "$VM_DIR/stop" "$VM_DIR/qemu.pid" "$VM_DIR/powercycle"
+        vm_ssh_key
+        vm_env
+        rm -f "$VM_DIR/stop" "$VM_DIR/qemu.pid" "$VM_DIR/powercycle" "$VM_DIR/ssh.ctl"
+        local fw=()
+        [ -f "$VM_DIR/fw_cfg.ign" ] && fw=(-fw_cfg "name=opt/org.hull/config,file=$VM_DIR/fw_cfg.ign")
         local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048
                 -nodefaults -display none -no-user-config -no-reboot
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE"
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
                 -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
-                -device virtio-serial-pci
-                -chardev socket,id=agent,path="$VM_DIR/agent.sock",server=on,wait=off
-                -device virtserialport,chardev=agent,name=org.hull.test
-                -netdev user,id=net0,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
+                -netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
                 -device virtio-net-pci,netdev=net0
                 -device virtio-rng-pci
-                -pidfile "$VM_DIR/qemu.pid" "$@")
+                -pidfile "$VM_DIR/qemu.pid" "${fw[@]}" "$@")
         (
                 trap '' HUP
                 while :; do
-                        rm -f "$VM_DIR/agent.sock"
                         st=0
                         "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || st=$?
                         [ -e "$VM_DIR/stop" ] && break
@@ -83,30 +126,39 @@ vm_running() {
         [ -f "$VM_DIR/supervisor.pid" ] && kill -0 "$(cat "$VM_DIR/supervisor.pid")" 2>/dev/null
 }
 
-# guest [-t SECONDS] [SCRIPT]: run SCRIPT (or stdin) as root in the guest.
+# guest [-t SECONDS] [SCRIPT]: run SCRIPT (or stdin) as root in the guest, over SSH and sudo
+# (tests/qemu/guest).
 guest() {
-        local t=600
-        if [ "${1:-}" = -t ]; then t=$2; shift 2; fi
-        if [ $# -gt 0 ]; then
-                printf '%s\n' "$*" | "$AGENT" call "$VM_DIR/agent.sock" -t "$t"
-        else
-                "$AGENT" call "$VM_DIR/agent.sock" -t "$t"
-        fi
+        "$TOP/tests/qemu/guest" "$@"
 }
 
-# vm_wait_up [SECONDS]: wait until the agent answers and the boot has finished.
+# vm_wait_up [SECONDS]: wait until the test administrator can log in and the boot has finished.
 vm_wait_up() {
         local limit=${1:-300} deadline
         deadline=$(($(date +%s) + limit))
         while [ "$(date +%s)" -lt "$deadline" ]; do
                 vm_running || { echo "QEMU exited during boot"; return 1; }
-                if [ -S "$VM_DIR/agent.sock" ] && guest -t 5 true >/dev/null 2>&1; then
+                if guest -t 20 true >/dev/null 2>&1; then
                         guest -t $((deadline - $(date +%s) + 1)) 'systemctl is-system-running --wait >/dev/null; true'
                         return 0
                 fi
                 sleep 2
         done
-        echo "the guest did not answer within $limit s"
+        echo "the test administrator could not log in over SSH within $limit s"
+        return 1
+}
+
+# vm_wait_serial PATTERN [COUNT] [SECONDS]: wait until the serial log has COUNT (default 1) lines
+# matching the extended regex PATTERN: for boots that cannot be entered over SSH.
+vm_wait_serial() {
+        local pat=$1 count=${2:-1} limit=${3:-300} deadline
+        deadline=$(($(date +%s) + limit))
+        while [ "$(date +%s)" -lt "$deadline" ]; do
+                [ "$(grep -acE "$pat" "$VM_DIR/serial.log" 2>/dev/null)" -ge "$count" ] && return 0
+                vm_running || { echo "QEMU exited during boot"; return 1; }
+                sleep 2
+        done
+        echo "the serial log shows /$pat/ fewer than $count times after $limit s"
         return 1
 }
 
@@ -115,6 +167,7 @@ vm_stop() {
         [ -f "$VM_DIR/supervisor.pid" ] || return 0
         sup=$(cat "$VM_DIR/supervisor.pid")
         touch "$VM_DIR/stop"
+        guest --disconnect
         pid=$(cat "$VM_DIR/qemu.pid" 2>/dev/null || true)
         if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
         for _ in $(seq 50); do kill -0 "$sup" 2>/dev/null || break; sleep 0.2; done

@@ -9,11 +9,11 @@ docker images --filter "label=$tag" || fail "docker images failed"
 
 i=0
 while [ $i -lt 15 ]; do
-        if ausearch -k docker --start recent 2>/dev/null | grep -F "$tag" >/tmp/hull-audit-docker; then
+        if ausearch --input-logs -k docker --start recent 2>/dev/null | grep -F "$tag" >/tmp/hull-audit-docker; then
                 cat /tmp/hull-audit-docker
-                ausearch -k docker --start recent 2>/dev/null | grep -q 'key="docker"' ||
-                        fail "ausearch -k docker shows no key=\"docker\" record"
-                echo "found with ausearch -k docker"
+                ausearch --input-logs -k docker --start recent 2>/dev/null | grep -q 'key="docker"' ||
+                        fail "ausearch --input-logs -k docker shows no key=\"docker\" record"
+                echo "found with ausearch --input-logs -k docker"
                 exit 0
         fi
         if journalctl _TRANSPORT=audit --no-pager -q --since=-10min 2>/dev/null | grep -F "$tag" >/tmp/hull-audit-docker; then
@@ -26,8 +26,8 @@ while [ $i -lt 15 ]; do
         i=$((i + 1))
         sleep 1
 done
-echo "--- ausearch -k docker --start recent:"
-ausearch -k docker --start recent 2>&1 | tail -20
+echo "--- ausearch --input-logs -k docker --start recent:"
+ausearch --input-logs -k docker --start recent 2>&1 | tail -20
 echo "--- auditctl -l:"
 auditctl -l
 fail "no audit record of 'docker images --filter label=$tag' with key docker"

@@ -20,7 +20,7 @@ echo "$out" | grep -qi 'permission denied' || fail "the write failed, but not wi
 
 i=0
 while [ $i -lt 15 ]; do
-        avc=$( (ausearch -m AVC --start recent 2>/dev/null; journalctl _TRANSPORT=audit --no-pager -q --since=-10min 2>/dev/null) |
+        avc=$( (ausearch --input-logs -m AVC --start recent 2>/dev/null; journalctl _TRANSPORT=audit --no-pager -q --since=-10min 2>/dev/null) |
                 grep 'denied' | grep 'comm="sh"' | grep 'name="machine-id"' | head -5)
         if [ -n "$avc" ]; then
                 echo "$avc"
@@ -30,5 +30,5 @@ while [ $i -lt 15 ]; do
         i=$((i + 1))
         sleep 1
 done
-ausearch -m AVC --start recent 2>&1 | tail -20
+ausearch --input-logs -m AVC --start recent 2>&1 | tail -20
 fail "no AVC denial with comm=\"sh\" and name=\"machine-id\" in the audit log"

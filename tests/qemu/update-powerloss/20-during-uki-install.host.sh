@@ -1,12 +1,13 @@
 # Power cut during the UKI install: the image and tree are written and verified, slot b has its
-# real PARTUUIDs, the UKI is written and synced under its temporary name but not renamed (the
-# test hook HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME stops hull-update exactly there). The
-# machine boots the old slot, nothing boots the new one, and apply run again completes and
-# leaves no temporary file.
+# real PARTUUIDs, the UKI is written and synced under its temporary name but not renamed (a
+# test build of hull-update from the payload disk, tools/hull-update-test-hooks, stops exactly
+# there when HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME is set; the image's hull-update has no
+# such hook). The machine boots the old slot, nothing boots the new one, and the image's
+# hull-update apply run again completes and leaves no temporary file.
 set -u
 . "$(dirname "$0")/lib.sh"
 mount_payload || exit 1
-apply_in_background HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME=1
+apply_in_background /run/hull-payload/tools/hull-update-test-hooks HULL_UPDATE_TEST_PAUSE_BEFORE_UKI_RENAME=1
 end=$(($(date +%s) + 900))
 while [ "$(date +%s)" -lt "$end" ]; do
         log=$(guest -t 10 'cat /run/apply.log')

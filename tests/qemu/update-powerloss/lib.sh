@@ -4,10 +4,12 @@ P=/run/hull-payload/0.1.1
 mount_payload() {
         guest -t 60 'mkdir -p /run/hull-payload; mountpoint -q /run/hull-payload || mount -o ro /dev/disk/by-id/virtio-hull-payload /run/hull-payload'
 }
-# apply_in_background [ENV=VALUE...]: hull-update apply of 0.1.1 in the guest, detached, its
-# output in /run/apply.log.
+# apply_in_background [PROGRAM [ENV=VALUE...]]: PROGRAM (default: the image's hull-update) apply
+# of 0.1.1 in the guest, detached, its output in /run/apply.log.
 apply_in_background() {
-        guest -t 30 "rm -f /run/apply.log; setsid env $* hull-update apply $P </dev/null >/run/apply.log 2>&1 & echo started"
+        local prog=${1:-hull-update}
+        [ $# -gt 0 ] && shift
+        guest -t 30 "rm -f /run/apply.log; setsid env $* $prog apply $P </dev/null >/run/apply.log 2>&1 & echo started"
 }
 # After a power cut: the machine booted a good slot, the one it ran before (0.1.0 from slot a),
 # on a verified /usr with no failed unit; the other slot has no boot entry.

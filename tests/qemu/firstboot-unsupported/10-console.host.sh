@@ -1,0 +1,1 @@
+../firstboot-malformed/10-console.host.sh

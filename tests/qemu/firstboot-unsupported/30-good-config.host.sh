@@ -1,0 +1,1 @@
+../firstboot-malformed/30-good-config.host.sh
