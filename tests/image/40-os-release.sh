@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# os-release names the image and its version; /etc/os-release points at it.
+# os-release names the image and the version the build was asked for (HULL_VERSION, from the
+# VERSION file); /etc/os-release points at it; the UKI carries the same os-release (.osrel),
+# which is what systemd-boot sorts its entries by.
 set -u
 f=$TREE/usr/lib/os-release
 fail=0
@@ -7,8 +9,12 @@ for k in ID NAME PRETTY_NAME VERSION_ID IMAGE_ID IMAGE_VERSION; do
         grep -q "^$k=." "$f" || { echo "$f: $k missing"; fail=1; }
 done
 grep -qx 'IMAGE_ID=hull' "$f" || { echo "$f: IMAGE_ID is not hull"; fail=1; }
-v=$(jq -r .version "$OUT/build.json")
-grep -qx "IMAGE_VERSION=$v" "$f" || { echo "$f: IMAGE_VERSION differs from build.json ($v)"; fail=1; }
+v=$HULL_VERSION
+grep -qx "IMAGE_VERSION=$v" "$f" || { echo "$f: IMAGE_VERSION is not the version built ($v)"; fail=1; }
+osrel=$(mktemp)
+objcopy -O binary --only-section=.osrel "$OUT/hull.efi" "$osrel" 2>/dev/null
+cmp -s "$osrel" "$f" || { echo "the UKI's .osrel differs from /usr/lib/os-release:"; diff "$osrel" "$f" | head; fail=1; }
+rm -f "$osrel"
 [ "$(readlink "$TREE/usr/share/factory/etc/os-release")" = ../usr/lib/os-release ] ||
         { echo "/etc/os-release is not a link to /usr/lib/os-release"; fail=1; }
 exit $fail

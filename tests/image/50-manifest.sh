@@ -1,10 +1,15 @@
 # shellcheck shell=bash
-# The manifest lists every file in /usr exactly once, each with an owner, none unknown.
+# The manifest lists every file in /usr exactly once, with its size, each with an owner, none
+# unknown. TREE is the published usr.erofs extracted, not the tree the manifest was made from.
 set -u
 m=$OUT/manifest.tsv
 fail=0
 diff <(find "$TREE/usr" ! -type d -printf '/usr/%P\n' | sort) <(grep -v '^#' "$m" | cut -f1) >/tmp/manifest.diff ||
         { echo "manifest and /usr differ:"; head -20 /tmp/manifest.diff; fail=1; }
+diff <(find "$TREE/usr" -type f -printf '/usr/%P\t%s\n' | sort) \
+        <(grep -v '^#' "$m" | awk -F'\t' -v t="$TREE" '{ print $1 "\t" $3 }' | while IFS=$'\t' read -r p sz; do
+                [ -f "$TREE$p" ] && [ ! -L "$TREE$p" ] && printf '%s\t%s\n' "$p" "$sz"; done | sort) >/tmp/manifest-size.diff ||
+        { echo "sizes in the manifest and in /usr differ:"; head -20 /tmp/manifest-size.diff; fail=1; }
 unknown=$(awk -F'\t' '!/^#/ && ($2 == "" || $2 == "unknown")' "$m")
 [ -z "$unknown" ] || { echo "files with no known owner:"; echo "$unknown" | head -20; fail=1; }
 dups=$(grep -v '^#' "$m" | cut -f1 | uniq -d)
