@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # One way in: nothing in the image takes commands from a port or a device without
 # authentication. Read from the built tree and the manifest, not from the build's own lists:
-# - every socket unit listens on a UNIX socket in /run (docker.socket: group docker) or on the
-#   kernel's netlink; none on an IP port, a FIFO or a character device;
+# - every socket unit listens on a UNIX socket or FIFO in /run (docker.socket: group docker),
+#   the kernel's netlink or /dev/rfkill; none on an IP port but sshd's, none on another device;
 # - no udev rule starts a unit or a program for a device a hypervisor can attach (virtio
 #   ports, serial consoles, vsock);
 # - no file of the manifest is a test tool, and no program Hull ships knows a test hook;
@@ -16,11 +16,19 @@ for f in "$TREE"/usr/lib/systemd/system/*.socket "$TREE"/usr/share/factory/etc/s
         while IFS='=' read -r k v; do
                 case $k in
                 ListenStream | ListenDatagram | ListenSequentialPacket)
-                        case $v in
-                        /run/* | @*) echo "ok   $(basename "$f"): $k=$v" ;;
+                        case $(basename "$f")=$v in
+                        *=/run/* | *=@*) echo "ok   $(basename "$f"): $k=$v" ;;
+                        # sshd's socket-activated form (off; sshd.service runs): sshd all the same.
+                        ssh.socket=22) echo "ok   $(basename "$f"): $k=$v (sshd)" ;;
                         *) no "$(basename "$f") listens on $k=$v (not a UNIX socket in /run)" ;;
                         esac ;;
                 ListenNetlink) echo "ok   $(basename "$f"): $k=$v" ;;
+                # A FIFO in /run (initctl), a kernel device no hypervisor attaches (rfkill).
+                ListenFIFO | ListenSpecial)
+                        case $v in
+                        /run/* | /dev/rfkill) echo "ok   $(basename "$f"): $k=$v" ;;
+                        *) no "$(basename "$f") has $k=$v" ;;
+                        esac ;;
                 Listen*) no "$(basename "$f") has $k=$v" ;;
                 esac
         done < <(grep -E '^Listen[A-Za-z]*=' "$f")

@@ -21,8 +21,10 @@ if [ -e /proc/modules ] && [ -s /proc/modules ]; then no "/proc/modules lists mo
 [ -z "$(cat /proc/sys/kernel/modprobe 2>/dev/null)" ] || no "the kernel would run '$(cat /proc/sys/kernel/modprobe)' to load modules"
 fake=$(mktemp --suffix=.ko)
 cp /usr/bin/true "$fake"
-# The refusal must be the kernel's signature check (EKEYREJECTED), not SELinux (an
-# administrator's unconfined_t may load modules) or a missing file.
+# The refusal must be the kernel's signature check (EKEYREJECTED), not SELinux or a missing
+# file: insmod runs in kmod_t (SELinux allows it module loading), which reads modules_object_t
+# files, the label a module has where modules live.
+chcon -t modules_object_t "$fake" || no "cannot label $fake as a module"
 if out=$(insmod "$fake" 2>&1); then
         no "insmod of an unsigned module succeeded"
 else

@@ -5,7 +5,8 @@
 set -u
 fail=0
 ss -Hlntup | tee /tmp/listeners
-while read -r proto _ _ local _ users; do
+# Netid State Recv-Q Send-Q Local Peer Process
+while read -r proto _ _ _ local _ users; do
         addr=${local%:*} port=${local##*:}
         case $addr in 127.* | '[::1]' | '[::ffff:127.'*) continue ;; esac
         case $addr in *%lo) continue ;; esac
