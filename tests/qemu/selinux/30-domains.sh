@@ -1,6 +1,7 @@
 # Hull's services run in their own domains, never init_t or unconfined_t; an administrator's
-# root shell (SSH login, then sudo: how this test runs) is unconfined_t, as the README says. hull-firstboot and
-# hull-sshd-keygen are one-shot and gone by now: they run again here and are caught in ps.
+# root shell (SSH login, then sudo: how this test runs) is unconfined_t, as the README says.
+# hull-firstboot and hull-sshd-keygen are one-shot and gone by now: they run again here and are
+# caught in ps.
 # hull-health and hull-update run only on a new slot's boot and from the timer: init's
 # transition is checked here, their work under enforcing in the update suites.
 set -eu
@@ -57,7 +58,7 @@ mv /run/selinux-test-keys/* /etc/ssh/
 # No daemon runs unconfined or is left in init_t. Daemons have no login uid; the processes of
 # an administrator's login (this test's among them) have one and are theirs to confine.
 bad=$(ps -e -o label=,pid=,comm= | awk '$1 ~ /:(unconfined_t|initrc_t|init_t):/ && $3 != "systemd"' |
-        while read -r l p c; do [ "$(cat "/proc/$p/loginuid" 2>/dev/null)" = 4294967295 ] && echo "$l $p $c"; done)
+        while read -r l p c; do if [ "$(cat "/proc/$p/loginuid" 2>/dev/null)" = 4294967295 ]; then echo "$l $p $c"; fi; done)
 [ -z "$bad" ] || { echo "$bad"; echo "FAIL: processes in init_t or unconfined_t"; fail=1; }
 ps -e -o label=,comm= | grep -E 'sshd|dockerd|containerd|journal|auditd|udevd|networkd|resolved' || true
 exit $fail
