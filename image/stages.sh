@@ -531,8 +531,9 @@ stage_usr() {
 
 # --- /usr image: erofs + dm-verity ----------------------------------------------------------
 # make_usr_image TREE DIR: DIR/usr.erofs, DIR/usr.verity, DIR/usrhash. Bit-for-bit the same for
-# the same tree and SOURCE_DATE_EPOCH: the file system UUID and the verity salt and UUID are
-# derived from the content, timestamps are clamped.
+# the same tree, version and SOURCE_DATE_EPOCH: the file system UUID is derived from the
+# version (uuid_for usr-<version>), the verity salt and UUID from the erofs image's bytes, and
+# timestamps are clamped.
 make_usr_image() {
         local src=$1 dir=$2 h salt
         rm -f "$dir/usr.erofs" "$dir/usr.verity"
