@@ -3,13 +3,16 @@
 #
 #   ./build.sh [image]      build out/ (disk images, /usr image, verity tree, UKI, manifest)
 #   ./build.sh test [NAME]  build, then run every test (or the tests whose name contains NAME)
-#   ./build.sh run          boot out/hull.qcow2 in QEMU with the serial console attached
+#   ./build.sh run          boot out/hull.raw in QEMU (changes go to a qcow2 overlay in build/vm),
+#                           serial console attached
 #   ./build.sh services     compile Hull's C services and their unit tests only
-#   ./build.sh usr          build only the /usr image and its verity tree (in build/out.new)
+#   ./build.sh usr          build only the /usr image and its verity tree (build/stages/usr)
 #   ./build.sh payload      build only the signed update payload (out/payload)
+#   ./build.sh stage [NAME] bring one stage (and the stages it reads) up to date and print
+#                           where its output is; without NAME, list the stages
 #   ./build.sh kernel-config  merge and check Hull's kernel configuration (image/kernel/)
 #   ./build.sh kernel       compile Hull's kernel (bzImage, cached)
-#   ./build.sh clean        remove build/ and out/ (the download cache stays)
+#   ./build.sh clean        remove build/ and out/ (the stage cache in HULL_CACHE stays)
 #
 # Environment: HULL_CACHE (stage cache, default /var/cache/hull), HULL_OUT (default out),
 # SOURCE_DATE_EPOCH (default: the last commit's time), HULL_VERSION (default: VERSION file),
@@ -28,7 +31,7 @@ cd "$TOP"
 . image/kernel.sh
 
 usage() {
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -36,11 +39,15 @@ main() {
         [ $# -gt 0 ] && shift
         case $cmd in
         image) build_image ;;
-        services) host_tools; stage services stage_services ;;
+        services) prepare; stage_run services ;;
+        stage)
+                prepare
+                if [ $# -eq 0 ]; then stage_list; else stage_run "$1"; stage_out "$1"; fi
+                ;;
         usr) build_usr ;;
         payload) build_payload ;;
         kernel-config) mkdir -p "$HULL_BUILD"; host_tools; build_kernel_config ;;
-        kernel) mkdir -p "$HULL_BUILD"; host_tools; stage kernel stage_kernel ;;
+        kernel) prepare; stage_run kernel; stage_out kernel ;;
         test)
                 # shellcheck source=tests/run.sh
                 . tests/run.sh
@@ -51,7 +58,7 @@ main() {
                 . tests/qemu/qemu.sh
                 run_interactive "$@"
                 ;;
-        clean) rm -rf build "$HULL_OUT" ;;
+        clean) rm -rf "$HULL_BUILD" "$HULL_OUT" "$HULL_OUT.d" ;;
         -h | --help | help) usage ;;
         *)
                 usage >&2

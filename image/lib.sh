@@ -33,21 +33,21 @@ info() {
         echo "    $*"
 }
 
-# stage NAME FUNCTION [ARGS...]: run one pipeline stage, print its name and duration.
-stage() {
-        local name=$1 t0 t1
+# step NAME FUNCTION [ARGS...]: run one unkeyed step (host tools, publishing), print its time.
+step() {
+        local name=$1 t0
         shift
         t0=$(date +%s.%N)
         echo "==> $name"
         "$@"
-        t1=$(date +%s.%N)
-        printf '    %s done in %.1f s\n' "$name" "$(echo "$t1 - $t0" | bc)"
+        printf '    %s done in %.1f s\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)"
 }
 
 # digest PATH...: a SHA-256 over the names and contents of every file under the paths, plus
-# any extra words given after "--". Stable across checkouts (relative names, sorted).
+# any extra words given after "--". Stable across checkouts (relative names, sorted). A path
+# that does not exist is an error: a missing input must never read as an unchanged one.
 digest() {
-        local paths=() extra=()
+        local paths=() extra=() p
         while [ $# -gt 0 ]; do
                 if [ "$1" = -- ]; then
                         shift
@@ -57,9 +57,12 @@ digest() {
                 paths+=("$1")
                 shift
         done
+        for p in "${paths[@]}"; do
+                [ -e "$p" ] || [ -L "$p" ] || die "$p: input of the build does not exist"
+        done
         {
                 printf '%s\n' "${extra[@]}"
-                find "${paths[@]}" \( -type f -o -type l \) -print0 2>/dev/null | sort -z |
+                [ ${#paths[@]} -eq 0 ] || find "${paths[@]}" \( -type f -o -type l \) -print0 | sort -z |
                         while IFS= read -r -d '' f; do
                                 if [ -L "$f" ]; then
                                         printf '%s -> %s\n' "$f" "$(readlink "$f")"
@@ -68,6 +71,135 @@ digest() {
                                 fi
                         done
         } | sha256sum | cut -c1-16
+}
+
+# --- stages ------------------------------------------------------------------------------------
+# The pipeline is a graph of stages. Each is declared once (image/stages.sh, declare_stages):
+#
+#   stage_declare NAME FUNCTION WHERE [files=...] [vars=...] [code=...] [deps=...] [uses=...]
+#
+#   WHERE  cache: the output lives in $HULL_CACHE (shared by checkouts: rootfs, kernel, ...);
+#          build: in $HULL_BUILD/stages, with $HULL_BUILD/stages/NAME pointing at the latest.
+#   files  the files and folders it reads (globs allowed; one that matches nothing is an error)
+#   vars   the variables whose values change its output
+#   code   the shell functions it runs besides FUNCTION (FUNCTION's own text always counts)
+#   deps   stages whose outputs it reads
+#   uses   stages whose outputs it reads but whose keys it does not take: only for an output
+#          that carries nothing the stage's own inputs do not already fix (see the disk stage)
+#
+# The key of a stage is a digest of exactly those: its name, the files, the variables' values,
+# the functions' text and the keys of its deps. stage_run resolves the deps first, then either
+# finds NAME-KEY (done before, nothing to do) or runs FUNCTION with $OUT an empty temporary
+# directory, and publishes it as NAME-KEY with one rename: an output either is complete or does
+# not exist. A stage reads another's output with stage_out NAME, which must be one of its deps
+# or uses.
+declare -A STAGE_FN STAGE_WHERE STAGE_FILES STAGE_VARS STAGE_CODE STAGE_DEPS STAGE_USES STAGE_KEY STAGE_DIR
+STAGE_ORDER=()
+STAGE_CURRENT=""
+
+stage_declare() {
+        local name=$1 kv
+        STAGE_FN[$name]=$2 STAGE_WHERE[$name]=$3
+        STAGE_FILES[$name]="" STAGE_VARS[$name]="" STAGE_CODE[$name]="" STAGE_DEPS[$name]="" STAGE_USES[$name]=""
+        shift 3
+        for kv in "$@"; do
+                case $kv in
+                files=*) STAGE_FILES[$name]=${kv#files=} ;;
+                vars=*) STAGE_VARS[$name]=${kv#vars=} ;;
+                code=*) STAGE_CODE[$name]=${kv#code=} ;;
+                deps=*) STAGE_DEPS[$name]=${kv#deps=} ;;
+                uses=*) STAGE_USES[$name]=${kv#uses=} ;;
+                *) die "image/stages.sh: stage $name: unknown declaration '$kv'" ;;
+                esac
+        done
+        STAGE_ORDER+=("$name")
+}
+
+# stage_key NAME: the digest of the stage's declared inputs (its deps already resolved).
+stage_key() {
+        local name=$1 f v d files=()
+        for f in ${STAGE_FILES[$name]}; do
+                # shellcheck disable=SC2206 # the glob is meant to expand
+                local m=($f)
+                [ -e "${m[0]}" ] || [ -L "${m[0]}" ] || die "$f: input of stage $name does not exist"
+                files+=("${m[@]}")
+        done
+        {
+                echo "stage $name"
+                for v in ${STAGE_VARS[$name]}; do
+                        [ -n "${!v+x}" ] || die "image/stages.sh: stage $name: variable $v is not set"
+                        printf 'var %s=%s\n' "$v" "${!v}"
+                done
+                for f in "${STAGE_FN[$name]}" ${STAGE_CODE[$name]}; do
+                        declare -f "$f" || die "image/stages.sh: stage $name: no function $f"
+                done
+                for d in ${STAGE_DEPS[$name]}; do echo "dep $d ${STAGE_KEY[$d]}"; done
+                if [ ${#files[@]} -gt 0 ]; then
+                        d=$(digest "${files[@]}") || exit 1
+                        echo "files $d"
+                fi
+        } | sha256sum | cut -c1-16
+}
+
+stage_root() {
+        if [ "${STAGE_WHERE[$1]}" = cache ]; then echo "$HULL_CACHE"; else echo "$HULL_BUILD/stages"; fi
+}
+
+# stage_run NAME: bring NAME's output up to date (and its deps'); sets STAGE_DIR[NAME].
+stage_run() {
+        local name=$1 d key root dir t0 parent
+        [ -n "${STAGE_FN[$name]-}" ] || die "no stage named '$name' (stages: ${STAGE_ORDER[*]})"
+        [ -n "${STAGE_DIR[$name]-}" ] && return 0
+        for d in ${STAGE_DEPS[$name]} ${STAGE_USES[$name]}; do stage_run "$d"; done
+        key=$(stage_key "$name") || exit 1
+        root=$(stage_root "$name")
+        dir=$root/$name-$key
+        STAGE_KEY[$name]=$key
+        if [ -d "$dir" ]; then
+                echo "==> $name: up to date ($dir)"
+        else
+                echo "==> $name"
+                t0=$(date +%s.%N)
+                mkdir -p "$root"
+                rm -rf "$dir.tmp"
+                mkdir "$dir.tmp"
+                parent=$STAGE_CURRENT
+                STAGE_CURRENT=$name
+                OUT=$dir.tmp "${STAGE_FN[$name]}"
+                STAGE_CURRENT=$parent
+                mv -T "$dir.tmp" "$dir"
+                printf '    %s done in %.1f s (%s)\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)" "$dir"
+        fi
+        STAGE_DIR[$name]=$dir
+        if [ "${STAGE_WHERE[$name]}" = cache ]; then
+                # The cache is shared by checkouts, each on its own keys: an output goes when no
+                # build has used it for HULL_CACHE_DAYS (default 14).
+                touch "$dir"
+                find "$root" -mindepth 1 -maxdepth 1 -name "$name-*" ! -name "$name-$key" \
+                        -mtime +"${HULL_CACHE_DAYS:-14}" -exec rm -rf {} +
+        else
+                # The latest output of a build-side stage, for tests and people; older ones go.
+                ln -sfn "$name-$key" "$root/.$name.link"
+                mv -T "$root/.$name.link" "$root/$name"
+                find "$root" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+        fi
+}
+
+# stage_list: the stages in the order they were declared, with what each reads.
+stage_list() {
+        local n
+        for n in "${STAGE_ORDER[@]}"; do
+                printf '%-15s %-5s deps: %s\n' "$n" "${STAGE_WHERE[$n]}" "${STAGE_DEPS[$n]:-none}${STAGE_USES[$n]:+ (uses ${STAGE_USES[$n]})}"
+        done
+}
+
+# stage_out NAME: the output folder of NAME, a declared dep or use of the running stage.
+stage_out() {
+        if [ -n "$STAGE_CURRENT" ] && [[ " ${STAGE_DEPS[$STAGE_CURRENT]} ${STAGE_USES[$STAGE_CURRENT]} " != *" $1 "* ]]; then
+                die "image/stages.sh: stage $STAGE_CURRENT reads $1 without declaring it"
+        fi
+        [ -n "${STAGE_DIR[$1]-}" ] || die "image/stages.sh: stage $1 has not run"
+        echo "${STAGE_DIR[$1]}"
 }
 
 mib() {

@@ -1,8 +1,10 @@
 # SELinux in the image: Debian's reference policy (selinux-policy-default) plus the container
 # and docker modules built from selinux-policy-src, Hull's local module and the module for
 # Hull's own services (image/selinux/), installed into the tree's policy store offline; then
-# every file of the tree labelled. Sourced by build.sh; stage_customize calls
-# selinux_customize before split_state, while /etc is still $TREE/etc and /var $TREE/var.
+# every file of the tree labelled. Sourced by build.sh. Two stages (image/stages.sh):
+# selinux-policy compiles the modules (cached); selinux takes the tree stage's root, installs
+# them, and labels every file, with the state partition's skeleton (what the usr stage's
+# split_state keeps: /etc and /var are still in the root here).
 # shellcheck shell=bash
 
 SELINUX_SRC=/usr/src/selinux-policy-src.tar.zst
@@ -19,17 +21,10 @@ SELINUX_EQUIVALENCES="/usr/share/factory/etc /etc
 /var/lib/hull/etc/upper /etc
 /var/lib/hull/etc/work /etc"
 
-# selinux_modules: the policy packages, cached by the sources they are built from.
+# selinux_modules: the policy packages (OUT/<module>.pp).
 selinux_modules() {
-        local key dir work m e
-        key=$(digest image/selinux "$SELINUX_SRC" "$SELINUX_DEVEL" -- "$SELINUX_UPSTREAM_MODULES" selinux-v1)
-        dir=$HULL_CACHE/selinux-$key
-        SELINUX_PP=$dir
-        if [ -d "$dir" ]; then
-                info "cached: $dir"
-                return 0
-        fi
-        work=$HULL_BUILD/selinux
+        local work m e
+        work=$HULL_BUILD/work/selinux
         rm -rf "$work"
         mkdir -p "$work/src"
         tar -C "$work/src" --zstd -xf "$SELINUX_SRC" ||
@@ -50,10 +45,7 @@ selinux_modules() {
         if grep -E '^m4:.*(Error|ERROR)' "$HULL_BUILD/selinux-make.log" >&2; then
                 die "image/selinux: m4 errors in the policy sources (log: $HULL_BUILD/selinux-make.log)"
         fi
-        mkdir -p "$dir.tmp"
-        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do cp "$work/$m.pp" "$dir.tmp/"; done
-        rm -rf "$dir"
-        mv "$dir.tmp" "$dir"
+        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do cp "$work/$m.pp" "$OUT/"; done
         rm -rf "$work"
 }
 
@@ -61,8 +53,9 @@ selinux_modules() {
 # binary policy and file_contexts under $TREE/etc/selinux. -n: nothing to load on the host.
 # Never -v: Debian's spamassassin module has a duplicate file context only verbose mode rejects.
 selinux_install() {
-        local pps=() m log=$HULL_BUILD/semodule.log
-        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do pps+=("$SELINUX_PP/$m.pp"); done
+        local pps=() m log=$HULL_BUILD/semodule.log pp
+        pp=$(stage_out selinux-policy)
+        for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do pps+=("$pp/$m.pp"); done
         semodule -p "$(cd "$TREE" && pwd)" -s "$SELINUX_TYPE" -n -i "${pps[@]}" >"$log" 2>&1 ||
                 { cat "$log" >&2; die "image/selinux: semodule could not install ${pps[*]} into $TREE"; }
         for m in $SELINUX_UPSTREAM_MODULES $SELINUX_HULL_MODULES; do
@@ -78,7 +71,7 @@ selinux_install() {
 
 # selinux_prune: remove the reference policy's modules that refpolicy.keep does not name (they
 # confine software the image does not ship), after keeping the whole policy's file_contexts in
-# $HULL_BUILD/file_contexts.full for selinux_check_labels.
+# $SELINUX_FC_FULL for selinux_check_labels.
 SELINUX_KEEP=${HULL_SELINUX_KEEP:-image/selinux/refpolicy.keep}
 SELINUX_RELABEL=image/selinux/refpolicy.relabel
 selinux_prune() {
@@ -93,7 +86,7 @@ selinux_prune() {
                 grep -qxF "$m" <<<"$keep" || rm+=(-r "$m")
         done
         # With the files libselinux reads beside it: .homedirs, .subs, .subs_dist (not the .bin).
-        for m in "" .homedirs .subs .subs_dist; do cp "$fc$m" "$HULL_BUILD/file_contexts.full$m"; done
+        for m in "" .homedirs .subs .subs_dist; do cp "$fc$m" "$SELINUX_FC_FULL$m"; done
         semodule -p "$(cd "$TREE" && pwd)" -s "$SELINUX_TYPE" -n -X 100 "${rm[@]}" >"$log" 2>&1 ||
                 { grep -v 'Removing last' "$log" | tail -5 >&2
                   die "$SELINUX_KEEP: the kept modules do not make a policy without the others (a kept module needs one that is not kept; log: $log)"; }
@@ -108,7 +101,7 @@ selinux_check_labels() {
         local -A want
         root=$(cd "$TREE" && pwd)
         while read -r p got; do want[$p]=$got; done < <(sed -e 's/#.*//' "$SELINUX_RELABEL" | awk 'NF { print $1, $2 }')
-        out=$(setfiles -n -v -F -r "$root" "$HULL_BUILD/file_contexts.full" "$root" 2>&1) || true
+        out=$(setfiles -n -v -F -r "$root" "$SELINUX_FC_FULL" "$root" 2>&1) || true
         while IFS= read -r line; do
                 case $line in "Would relabel "*) ;; *) continue ;; esac
                 # "Would relabel PATH from LABEL-NOW to LABEL-OF-THE-WHOLE-POLICY"
@@ -142,11 +135,9 @@ EOF
 
 # selinux_label ROOT PATH...: label PATHs of ROOT (as seen inside it: /, /etc) against the tree's
 # file_contexts. The build host has no LSM: setfiles stores the labels as plain xattrs, and
-# cp/mv, mke2fs -d and mkfs.erofs carry them into the images.
+# cp -a, mke2fs -d and mkfs.erofs carry them into the images.
 selinux_label() {
-        local root fc=/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts p
-        # Before split_state the tree's /etc is $TREE/etc, after it the factory /etc.
-        if [ -f "$TREE$fc" ]; then fc=$TREE$fc; else fc=$TREE/usr/share/factory$fc; fi
+        local root fc=$TREE/etc/selinux/$SELINUX_TYPE/contexts/files/file_contexts p
         root=$(cd "$1" && pwd)
         shift
         for p in "$@"; do
@@ -155,31 +146,26 @@ selinux_label() {
         done
 }
 
-selinux_customize() {
-        local d
-        stage "selinux modules" selinux_modules
-        stage "selinux store" selinux_install
-        stage "selinux prune" selinux_prune
+# Output: root/ (the tree stage's root with the policy installed and every file labelled),
+# state/ (the state partition's skeleton, labelled), and the tree stage's lists.
+stage_selinux() {
+        local TREE=$OUT/root STATE=$OUT/state t SELINUX_FC_FULL=$HULL_BUILD/work/file_contexts.full
+        t=$(stage_out tree)
+        # A copy: a stage never changes another's output.
+        cp -a "$t/root" "$TREE"
+        cp "$t/origins.tsv" "$t/owners.tsv" "$t/debian-files.txt" "$OUT/"
+        mkdir -p "$HULL_BUILD/work"
+        selinux_install
+        selinux_prune
         selinux_config
         : >"$HULL_BUILD/setfiles.log"
-        # What split_state makes exists before labelling, so it is labelled too (its mkdir -p keep
-        # the labels): the factory directory, the overlay's directories, the state root's
-        # skeleton, and lost+found, which mke2fs -d keeps when the source has one.
+        # What split_state makes exists before labelling, so it is labelled too (it keeps what
+        # exists): the factory directory, the overlay's directories, the state root's skeleton
+        # and lost+found, which mke2fs -d keeps when the source has one.
         mkdir -p "$TREE/usr/share/factory" "$TREE/var/lib/hull/etc/upper" "$TREE/var/lib/hull/etc/work"
-        mkdir -p "$STATE"
-        for d in etc usr proc sys dev run tmp home srv mnt opt media efi lost+found; do mkdir -p "$STATE/$d"; done
-        chmod 0700 "$STATE/lost+found"
-        stage "selinux labels" selinux_label "$TREE" /
-        stage "selinux label check" selinux_check_labels
+        state_skeleton "$STATE"
+        selinux_label "$TREE" /
+        selinux_check_labels
         selinux_label "$STATE" /
+        rm -f "$SELINUX_FC_FULL"*
 }
-
-# split_state (image/stages.sh) makes the state root's bin, sbin, lib and lib64 links after
-# selinux_customize: label them once they exist.
-if declare -F split_state >/dev/null && ! declare -F selinux_split_state_unlabelled >/dev/null; then
-        eval "selinux_split_state_unlabelled() $(declare -f split_state | tail -n +2)"
-        split_state() {
-                selinux_split_state_unlabelled
-                selinux_label "$STATE" /bin /sbin /lib /lib64
-        }
-fi

@@ -2,44 +2,124 @@
 # shellcheck shell=bash
 
 SUITES="bookworm bookworm-updates bookworm-security"
-TREE=$HULL_BUILD/tree     # the root as Debian left it, then customized; tree/usr becomes /usr
-STATE=$HULL_BUILD/state   # the state partition's contents: the root skeleton, /var
-STAGING=$HULL_BUILD/out.new
+HULL_SERVICES=${HULL_SERVICES:-}
+# Docker's stock seccomp profile (golang-github-docker-docker-dev): hull-seccomp's install
+# derives Hull's default from it (packages/hull-seccomp/Makefile).
+DOCKER_SECCOMP_DEFAULT=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
+HULL_PAYLOAD_EXPIRES_DAYS=${HULL_PAYLOAD_EXPIRES_DAYS:-90}
+
+# build_inputs: the inputs read from the build host, once its tools are installed.
+# shellcheck disable=SC2034 # read by stage_key through the stage declarations (vars=)
+build_inputs() {
+        # The Debian archive's state a build is made from (packages/debian-snapshot): an input of
+        # the rootfs like the package lists. Changing it refreshes the rootfs on purpose; with
+        # HULL_MIRROR and HULL_SECURITY_MIRROR pointing at snapshot.debian.org/archive/debian/<date>
+        # and .../debian-security/<date>, the same date gives the same packages later from a cold
+        # cache. The mirror itself is where packages come from, not what they are: not an input.
+        HULL_DEBIAN_SNAPSHOT=${HULL_DEBIAN_SNAPSHOT:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HULL_PACKAGES/debian-snapshot" 2>/dev/null | head -1)}
+        [[ $HULL_DEBIAN_SNAPSHOT =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
+                die "$HULL_PACKAGES/debian-snapshot: '$HULL_DEBIAN_SNAPSHOT' is not a snapshot date like 20261203T000000Z"
+        # The build host's compiler and linker change what the services and the kernel are.
+        HOST_CC_VERSION=$(gcc -dumpfullversion)
+        HOST_LD_VERSION=$(ld --version | head -1)
+        LINUX_SOURCE_VERSION=$(linux_source_version)
+        # The payload is signed with a release time: it is made again each day.
+        PAYLOAD_DAY=$(date -u +%F)
+}
+
+# prepare: host tools, inputs, the stage graph and the update key; once per run.
+PREPARED=""
+prepare() {
+        [ -n "$PREPARED" ] && return 0
+        mkdir -p "$HULL_BUILD" "$HULL_CACHE"
+        step "host tools" host_tools
+        build_inputs
+        declare_stages
+        update_keys
+        PREPARED=1
+}
+
+# The stages of the image and what each reads. Declared after every file of image/ is sourced
+# (the functions named here are defined there). The graph:
+#
+#   services ─────────────────────────┐
+#   rootfs ─┬─────────────────────────┴─ tree ── selinux ── usr ─┬─ uki ── payload
+#           │  selinux-policy ─────────────────────┘             │    │
+#   kernel ─┴─ initrd ───────────────────────────────────────────┴────┘
+#                                                    usr + uki (+ payload, used) ── disk
+declare_stages() {
+        local k=""
+        if [ "$HULL_KERNEL" = hull ]; then k=kernel; fi
+        stage_declare services stage_services build \
+                files="packages/libhull packages/hull-* packages/common.mk $DOCKER_SECCOMP_DEFAULT" \
+                vars="HULL_VERSION HULL_SERVICES HOST_CC_VERSION HOST_LD_VERSION" code="service_makefiles"
+        stage_declare rootfs stage_rootfs cache \
+                files="$HULL_PACKAGES/*.list $HULL_PACKAGES/prune.rules" \
+                vars="SUITES HULL_DEBIAN_SNAPSHOT HULL_KERNEL" code="package_names prune_rules kernel_packages"
+        if [ -n "$k" ]; then
+                stage_declare kernel stage_kernel cache files="$KERNEL_FRAGMENT" \
+                        vars="LINUX_SOURCE_VERSION HOST_CC_VERSION HOST_LD_VERSION" code="kernel_source kernel_config"
+        fi
+        stage_declare initrd stage_initrd cache files="image/initrd" vars="HULL_KERNEL" deps="rootfs $k"
+        stage_declare selinux-policy selinux_modules cache \
+                files="image/selinux/*.te image/selinux/*.fc image/selinux/*.if $SELINUX_SRC $SELINUX_DEVEL" \
+                vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES"
+        stage_declare tree stage_tree build \
+                files="$HULL_OVERLAYS $(overlay_sources) $HULL_PACKAGES/prune.rules $HULL_PARTITIONS" \
+                vars="HULL_VERSION SOURCE_DATE_EPOCH HULL_KERNEL UPDATE_PUBKEY_DIGEST" \
+                code="normalize_paths record_origin apply_overlays install_services prune_rules prune_tree
+                      resolve_alternatives write_os_release depersonalize apply_presets generate_audit_rules
+                      record_dpkg_owners state_partuuid uuid_for uuid_from_hex" \
+                deps="rootfs services"
+        stage_declare selinux stage_selinux build files="$SELINUX_KEEP $SELINUX_RELABEL" \
+                vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES SELINUX_EQUIVALENCES" \
+                code="selinux_install selinux_prune selinux_config selinux_label selinux_check_labels state_skeleton
+                      record_origin normalize_paths" \
+                deps="tree selinux-policy"
+        stage_declare usr stage_usr build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
+                code="split_state state_skeleton write_manifest make_usr_image uuid_for uuid_from_hex partition_size partitions" \
+                deps="selinux"
+        stage_declare uki stage_uki build files="image/cmdline" code="kernel_cmdline state_partuuid uuid_for uuid_from_hex" \
+                deps="usr initrd"
+        # Signed with a release time and an expiry: made again each day, the rest stays.
+        stage_declare payload stage_payload build \
+                vars="HULL_VERSION SOURCE_DATE_EPOCH UPDATE_KEY_DIGEST HULL_PAYLOAD_EXPIRES_DAYS PAYLOAD_DAY" \
+                code="hull_update" deps="usr uki services"
+        # The disk's slot A is written from the payload by hull-update (the same program and checks
+        # as an update), but the bytes it writes are usr's and uki's: the payload's signature and
+        # release time do not reach the disk, so a new day's payload does not make a new disk.
+        stage_declare disk stage_disk build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
+                code="make_esp partitions state_partuuid uuid_for uuid_from_hex hull_update" \
+                deps="usr uki services" uses="payload"
+}
 
 build_image() {
-        build_usr
-        stage uki stage_uki
-        stage payload stage_payload
-        stage disk stage_disk
+        prepare
+        stage_run disk
         publish
         summary
 }
 
-# The stages up to the sealed /usr: the start of every build; alone (./build.sh usr), what the
+# The stages up to the sealed /usr: ./build.sh usr (prints where it is); what the
 # reproducibility test compares.
 build_usr() {
-        mkdir -p "$HULL_BUILD" "$HULL_CACHE"
-        rm -rf "$STAGING"
-        mkdir -p "$STAGING"
-        stage "host tools" host_tools
-        stage services stage_services
-        stage rootfs stage_rootfs
-        if [ "$HULL_KERNEL" = hull ]; then stage kernel stage_kernel; fi
-        stage tree stage_tree
-        stage initrd stage_initrd
-        stage customize stage_customize
-        stage "/usr image" stage_usr
+        prepare
+        stage_run usr
+        echo "    /usr image: $(stage_out usr)/usr.erofs, usrhash $(cat "$(stage_out usr)/usrhash")"
 }
 
-# Everything an update needs, no disk: ./build.sh payload (publishes into HULL_OUT).
+# Everything an update needs, no disk: ./build.sh payload (publishes HULL_OUT/payload).
 build_payload() {
-        build_usr
-        stage uki stage_uki
-        stage payload stage_payload
+        local p
+        prepare
+        stage_run payload
+        p=$(stage_out payload)
         mkdir -p "$HULL_OUT"
+        rm -rf "$HULL_OUT/payload.new"
+        cp -a "$p/payload" "$HULL_OUT/payload.new"
         rm -rf "$HULL_OUT/payload"
-        mv "$STAGING/payload" "$HULL_OUT/payload"
-        echo "    $HULL_OUT/payload: version $HULL_VERSION, usrhash $(cat "$STAGING/usrhash")"
+        mv -T "$HULL_OUT/payload.new" "$HULL_OUT/payload"
+        echo "    $HULL_OUT/payload: version $HULL_VERSION, usrhash $(cat "$(stage_out usr)/usrhash")"
 }
 
 # --- services: Hull's C programs, hardened build, unit tests built too ---------------------
@@ -53,6 +133,8 @@ service_makefiles() {
         done
 }
 
+# Output: one folder a service with what `make install` puts in an image (OUT/<service>/usr/...).
+# make's own objects stay in $SERVICES_OUT/<service> (incremental; the unit tests run from there).
 stage_services() {
         local mk dir svc
         for mk in $(service_makefiles); do
@@ -60,12 +142,24 @@ stage_services() {
                 make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
                         >"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: build failed (log: $HULL_BUILD/make-$svc.log)"; }
+                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" install DESTDIR="$OUT/$svc" \
+                        >>"$HULL_BUILD/make-$svc.log" 2>&1 ||
+                        { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install failed (log: $HULL_BUILD/make-$svc.log)"; }
         done
+}
+
+# hull_update: the hull-update this build made, which also runs on the build host (keys,
+# payloads, writing slot A of the disk image).
+hull_update() {
+        local s
+        s=$(stage_out services) || exit 1
+        "$s/hull-update/usr/bin/hull-update" "$@"
 }
 
 # --- rootfs: mmdebstrap of the package lists, cached by their digest ------------------------
 package_names() {
         local f line n
+        ls "$HULL_PACKAGES"/*.list >/dev/null 2>&1 || die "$HULL_PACKAGES: no package lists (*.list)"
         for f in "$HULL_PACKAGES"/*.list; do
                 n=0
                 while IFS= read -r line || [ -n "$line" ]; do
@@ -86,25 +180,17 @@ prune_rules() {
                 awk -v k="$1" -v kernel="kernel=$HULL_KERNEL" '$1 == k && ($3 == "" || $3 == kernel) { print $2 }'
 }
 
+# Output: rootfs.tar. With Hull's kernel (image/kernel.sh) it has no linux-image-amd64.
 stage_rootfs() {
-        local pkgs opts=() g key log tmp missing where kernel=()
-        ls "$HULL_PACKAGES"/*.list >/dev/null 2>&1 || die "$HULL_PACKAGES: no package lists (*.list)"
+        local pkgs opts=() g log tmp=$OUT/rootfs.tar missing where
         pkgs=$(package_names | kernel_packages | sort -u | paste -sd, -)
-        # Hull's kernel: no linux-image-amd64 in the tree (image/kernel.sh), a rootfs of its own.
-        [ "$HULL_KERNEL" = debian ] || kernel=("kernel=$HULL_KERNEL")
-        key=$(digest "$HULL_PACKAGES"/*.list "$HULL_PACKAGES/prune.rules" -- "$SUITES" rootfs-v1 "${kernel[@]}")
-        ROOTFS_KEY=$key
-        ROOTFS_TAR=$HULL_CACHE/rootfs-$key.tar
-        if [ -s "$ROOTFS_TAR" ]; then
-                info "cached: $ROOTFS_TAR"
-                return 0
-        fi
         while read -r g; do opts+=(--dpkgopt="path-exclude=$g"); done < <(prune_rules exclude)
         while read -r g; do opts+=(--dpkgopt="path-include=$g"); done < <(prune_rules keep)
         log=$HULL_BUILD/mmdebstrap.log
-        tmp=$HULL_CACHE/rootfs-$key.tmp.tar
         # INITRD=No: the kernel's install hook must not build an initrd; ours is built later
         # from the finished tree, with Hull's dracut settings.
+        # A snapshot's Release files are old on purpose.
+        case $HULL_MIRROR in *snapshot.debian.org*) opts+=(--aptopt='Acquire::Check-Valid-Until "false"') ;; esac
         if ! env INITRD=No mmdebstrap --mode=root --format=tar --variant=minbase --include="$pkgs" \
                 --aptopt='Acquire::Retries "3"' "${opts[@]}" \
                 bookworm "$tmp" \
@@ -120,33 +206,32 @@ stage_rootfs() {
                 fi
                 die "mmdebstrap failed: $(grep -E '^E:' "$log" | head -1) (log: $log)"
         fi
-        mv "$tmp" "$ROOTFS_TAR"
-        info "rootfs: $(mib "$ROOTFS_TAR") tar, cached as $ROOTFS_TAR"
+        if [ "$HULL_KERNEL" = hull ] && tar -tf "$tmp" | grep -qE '^\./(boot/vmlinuz|usr/lib/modules/.+/.)'; then
+                die "$HULL_PACKAGES: Debian kernel files in a rootfs for HULL_KERNEL=hull (is a linux-image package pulled in by another?)"
+        fi
+        info "rootfs: $(mib "$tmp") tar"
 }
 
-stage_tree() {
-        rm -rf "$TREE" "$STATE"
-        mkdir -p "$TREE"
-        tar -C "$TREE" --numeric-owner -xpf "$ROOTFS_TAR"
-        kernel_tree
-}
-
-# --- initrd: dracut inside the tree, cached by the rootfs and the dracut settings -----------
-# With Hull's kernel the initrd carries no kernel modules (--no-kernel: everything is built in)
-# and the kernel is the one stage_kernel compiled; with Debian's, the drivers of dracut.conf
-# and the packaged vmlinuz.
+# --- initrd: dracut inside the unpacked rootfs ----------------------------------------------
+# Output: initrd.img, vmlinuz, kver. With Hull's kernel the initrd carries no kernel modules
+# (--no-kernel: everything is built in) and vmlinuz is the one the kernel stage compiled; with
+# Debian's, the drivers of dracut.conf and the packaged vmlinuz.
 stage_initrd() {
-        local key dir t=$TREE nokernel=()
-        key=$(digest image/initrd -- "$ROOTFS_KEY" initrd-v1 "$HULL_KERNEL" "$KVER")
-        dir=$HULL_CACHE/initrd-$key
-        INITRD=$dir/initrd.img VMLINUZ=$dir/vmlinuz
+        local t=$HULL_BUILD/work/initrd kver nokernel=() r k=""
+        r=$(stage_out rootfs)
+        rm -rf "$t"
+        mkdir -p "$t"
+        tar -C "$t" --numeric-owner -xpf "$r/rootfs.tar"
         if [ "$HULL_KERNEL" = hull ]; then
-                VMLINUZ=$KERNEL_IMAGE nokernel=(--no-kernel)
+                k=$(stage_out kernel)
+                kver=$(cat "$k/release") nokernel=(--no-kernel)
+                cp "$k/bzImage" "$OUT/vmlinuz"
+        else
+                kver=$(ls "$t/usr/lib/modules")
+                [ "$(echo "$kver" | wc -w)" = 1 ] || die "$r/rootfs.tar: expected one kernel, found: $kver"
+                cp "$t/boot/vmlinuz-$kver" "$OUT/vmlinuz"
         fi
-        if [ -s "$INITRD" ] && [ -s "$VMLINUZ" ]; then
-                info "cached: $dir"
-                return 0
-        fi
+        echo "$kver" >"$OUT/kver"
         mkdir -p "$t/tmp/hull-dracut/conf.d"
         cp image/initrd/dracut.conf "$t/tmp/hull-dracut/"
         cp -r image/initrd/modules.d/. "$t/usr/lib/dracut/modules.d/"
@@ -159,14 +244,11 @@ stage_initrd() {
                 mount --rbind /dev "$t/dev"
                 chroot "$t" dracut --quiet --force --conf /tmp/hull-dracut/dracut.conf \
                         --confdir /tmp/hull-dracut/conf.d --kver "$kver" "$@" /tmp/hull-dracut/initrd.img
-        ' _ "$t" "$KVER" "${nokernel[@]}" >"$HULL_BUILD/dracut.log" 2>&1 ||
+        ' _ "$t" "$kver" "${nokernel[@]}" >"$HULL_BUILD/dracut.log" 2>&1 ||
                 { tail -5 "$HULL_BUILD/dracut.log" >&2; die "image/initrd: dracut failed (log: $HULL_BUILD/dracut.log)"; }
-        mkdir -p "$dir.tmp"
-        cp "$t/tmp/hull-dracut/initrd.img" "$dir.tmp/initrd.img"
-        [ "$HULL_KERNEL" = hull ] || cp "$t/boot/vmlinuz-$KVER" "$dir.tmp/vmlinuz"
-        rm -rf "$t/tmp/hull-dracut" "$dir"
-        mv "$dir.tmp" "$dir"
-        info "initrd: $(mib "$INITRD"), kernel $KVER: $(mib "$VMLINUZ")"
+        cp "$t/tmp/hull-dracut/initrd.img" "$OUT/initrd.img"
+        rm -rf "$t"
+        info "initrd: $(mib "$OUT/initrd.img"), kernel $kver: $(mib "$OUT/vmlinuz")"
 }
 
 # --- customize: overlays, units, services, prune, os-release, labels, manifest ---------------
@@ -178,8 +260,18 @@ normalize_paths() {
 }
 
 # record_origin ORIGIN: read paths (as installed) on stdin, note who put them there.
+# Into the running stage's OUT/origins.tsv.
 record_origin() {
-        normalize_paths | awk -v o="$1" '{ print $0 "\t" o }' >>"$HULL_BUILD/origins.tsv"
+        normalize_paths | awk -v o="$1" '{ print $0 "\t" o }' >>"$OUT/origins.tsv"
+}
+
+# overlay_sources: the source folders overlays.list names (those that exist: apply_overlays
+# reports a missing one with its line).
+overlay_sources() {
+        [ -r "$HULL_OVERLAYS" ] || return 0
+        sed -e 's/#.*//' "$HULL_OVERLAYS" | awk 'NF { print $1 }' | while read -r src; do
+                if [ -d "$src" ]; then echo "$src"; fi
+        done
 }
 
 apply_overlays() {
@@ -207,17 +299,11 @@ apply_overlays() {
 }
 
 install_services() {
-        local mk dir svc list
-        for mk in $(service_makefiles); do
-                dir=${mk%/Makefile} svc=${dir#packages/}
-                list=$HULL_BUILD/install-$svc.files
-                find "$TREE/usr" ! -type d | sort >"$list.before"
-                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" \
-                        install DESTDIR="$TREE" >"$HULL_BUILD/make-$svc.log" 2>&1 ||
-                        { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install failed"; }
-                find "$TREE/usr" ! -type d | sort | comm -13 "$list.before" - |
-                        sed "s#^$TREE##" | record_origin "hull:$dir"
-                rm -f "$list.before"
+        local s d
+        s=$(stage_out services)
+        for d in "$s"/*/; do
+                cp -a --no-preserve=ownership "$d." "$TREE/"
+                (cd "$d" && find . ! -type d -printf '/%P\n') | record_origin "hull:packages/$(basename "$d")"
         done
 }
 
@@ -334,24 +420,24 @@ generate_audit_rules() {
 # Owners of every installed path, from dpkg's lists, before dpkg's database is removed.
 record_dpkg_owners() {
         local f p
-        : >"$HULL_BUILD/owners.tsv"
+        : >"$OUT/owners.tsv"
         for f in "$TREE"/var/lib/dpkg/info/*.list; do
                 p=$(basename "$f" .list)
                 p=${p%:amd64}
-                normalize_paths <"$f" | awk -v p="$p" '{ print $0 "\t" p }' >>"$HULL_BUILD/owners.tsv"
+                normalize_paths <"$f" | awk -v p="$p" '{ print $0 "\t" p }' >>"$OUT/owners.tsv"
         done
         find "$TREE" -path "$TREE/proc" -prune -o ! -type d -printf '/%P\n' | normalize_paths |
-                sort -u >"$HULL_BUILD/debian-files.txt"
+                sort -u >"$OUT/debian-files.txt"
 }
 
 # manifest: every file and symlink in /usr with its owner and size, tab-separated.
 write_manifest() {
-        local m=$STAGING/manifest.tsv
+        local m=$OUT/manifest.tsv from=$1
         {
                 printf '# path\towner\tsize\n'
                 find "$TREE/usr" ! -type d -printf '/usr/%P\t%s\n' | sort |
-                        awk -F'\t' -v origins="$HULL_BUILD/origins.tsv" -v owners="$HULL_BUILD/owners.tsv" \
-                                -v deb="$HULL_BUILD/debian-files.txt" '
+                        awk -F'\t' -v origins="$from/origins.tsv" -v owners="$from/owners.tsv" \
+                                -v deb="$from/debian-files.txt" '
                         BEGIN {
                                 while ((getline l < owners) > 0) { split(l, a, "\t"); own[a[1]] = a[2] }
                                 while ((getline l < deb) > 0) gen[l] = 1
@@ -364,8 +450,15 @@ write_manifest() {
         } >"$m"
 }
 
-stage_customize() {
-        : >"$HULL_BUILD/origins.tsv"
+# Output: root/ (the whole root as the image will have it, /etc and /var not yet split off),
+# origins.tsv (who put each file there), owners.tsv and debian-files.txt (dpkg's view).
+stage_tree() {
+        local TREE=$OUT/root r
+        r=$(stage_out rootfs)
+        mkdir -p "$TREE"
+        tar -C "$TREE" --numeric-owner -xpf "$r/rootfs.tar"
+        if [ "$HULL_KERNEL" = hull ]; then rm -rf "$TREE/usr/lib/modules"; fi
+        : >"$OUT/origins.tsv"
         record_dpkg_owners
         rm -rf "$TREE/usr/lib/dracut/modules.d/90hull"
         apply_overlays
@@ -376,54 +469,71 @@ stage_customize() {
         depersonalize
         apply_presets
         generate_audit_rules
-        cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf" 2>/dev/null ||
-                { mkdir -p "$TREE/usr/lib/hull" && cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf"; }
+        mkdir -p "$TREE/usr/lib/hull"
+        cp "$HULL_PARTITIONS" "$TREE/usr/lib/hull/partitions.conf"
         echo /usr/lib/hull/partitions.conf | record_origin hull:image/partitions.conf
-        update_keys
         install -m 0644 "$UPDATE_PUBKEY" "$TREE/usr/lib/hull/update-key.pem"
         echo /usr/lib/hull/update-key.pem | record_origin hull:update-key
-        if declare -F selinux_customize >/dev/null; then selinux_customize; fi
-        split_state
-        write_manifest
-        # Every timestamp at SOURCE_DATE_EPOCH: the /usr image is a function of its inputs.
-        find "$TREE/usr" "$STATE" -newermt "@$SOURCE_DATE_EPOCH" -print0 |
-                xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
 }
 
-# The factory /etc moves into /usr; the state partition gets the root skeleton and /var.
-split_state() {
+# state_skeleton ROOT: the state partition's root directory as every Hull machine has it: the
+# mount points, the links of merged /usr, the overlay's folders for /etc.
+state_skeleton() {
         local d
-        mkdir -p "$TREE/usr/share/factory"
-        rm -rf "$TREE/usr/share/factory/etc"
-        mv "$TREE/etc" "$TREE/usr/share/factory/etc"
-        mkdir -p "$STATE"
-        mv "$TREE/var" "$STATE/var"
-        mv "$TREE/root" "$STATE/root"
-        for d in etc usr proc sys dev run tmp home srv mnt opt media efi; do mkdir -p "$STATE/$d"; done
-        for d in bin sbin lib lib64; do ln -sfn "usr/$d" "$STATE/$d"; done
-        chmod 1777 "$STATE/tmp"
-        chmod 0700 "$STATE/root"
-        mkdir -p "$STATE/var/lib/hull/etc/upper" "$STATE/var/lib/hull/etc/work"
+        for d in etc usr proc sys dev run tmp home srv mnt opt media efi lost+found; do mkdir -p "$1/$d"; done
+        for d in bin sbin lib lib64; do [ -L "$1/$d" ] || ln -sfn "usr/$d" "$1/$d"; done
+        chmod 1777 "$1/tmp"
+        chmod 0700 "$1/lost+found"
 }
 
-# --- /usr image: erofs + dm-verity ----------------------------------------------------------
+# The factory /etc moves into /usr; the state partition gets the skeleton, /var and /root.
+split_state() {
+        local tree=$1 state=$2
+        mkdir -p "$tree/usr/share/factory" "$state"
+        rm -rf "$tree/usr/share/factory/etc"
+        mv "$tree/etc" "$tree/usr/share/factory/etc"
+        mv "$tree/var" "$state/var"
+        mv "$tree/root" "$state/root"
+        state_skeleton "$state"
+        chmod 0700 "$state/root"
+        mkdir -p "$state/var/lib/hull/etc/upper" "$state/var/lib/hull/etc/work"
+}
+
+# Output: usr.erofs, usr.verity, usrhash, manifest.tsv, state/ (the state partition's files),
+# efi/ (systemd-boot and systemd-stub from the image, for the uki and disk stages).
 stage_usr() {
-        make_usr_image "$TREE/usr" "$STAGING"
-        local size max
-        size=$(stat -c %s "$STAGING/usr.erofs")
+        local from size max t=$OUT/work TREE=$OUT/work
+        from=$(stage_out selinux)
+        # A copy: a stage never changes another's output. cp -a keeps the labels (xattrs).
+        cp -a "$from/root" "$t"
+        cp -a "$from/state" "$OUT/state"
+        split_state "$t" "$OUT/state"
+        write_manifest "$from"
+        mkdir -p "$OUT/efi"
+        cp "$t/usr/lib/systemd/boot/efi/linuxx64.efi.stub" "$t/usr/lib/systemd/boot/efi/systemd-bootx64.efi" "$OUT/efi/" ||
+                die "$t/usr/lib/systemd/boot/efi: systemd-boot or systemd-stub missing (is systemd-boot-efi in the package lists?)"
+        cp "$t/usr/lib/os-release" "$OUT/os-release"
+        # Every timestamp at SOURCE_DATE_EPOCH: the /usr image is a function of its inputs.
+        find "$t/usr" "$OUT/state" -newermt "@$SOURCE_DATE_EPOCH" -print0 |
+                xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
+        make_usr_image "$t/usr" "$OUT"
+        rm -rf "$t"
+        size=$(stat -c %s "$OUT/usr.erofs")
         max=$(($(partition_size usr-a) * 1048576))
         [ "$size" -le "$max" ] ||
                 die "$HULL_PARTITIONS: the /usr image is $((size / 1048576)) MiB, larger than usr-a ($((max / 1048576)) MiB)"
-        size=$(stat -c %s "$STAGING/usr.verity")
+        size=$(stat -c %s "$OUT/usr.verity")
         max=$(($(partition_size usr-a-verity) * 1048576))
         [ "$size" -le "$max" ] ||
                 die "$HULL_PARTITIONS: the verity tree is $((size / 1048576)) MiB, larger than usr-a-verity"
-        info "usrhash $(cat "$STAGING/usrhash")"
+        info "usrhash $(cat "$OUT/usrhash")"
 }
 
+# --- /usr image: erofs + dm-verity ----------------------------------------------------------
 # make_usr_image TREE DIR: DIR/usr.erofs, DIR/usr.verity, DIR/usrhash. Bit-for-bit the same for
-# the same tree and SOURCE_DATE_EPOCH: the file system UUID and the verity salt and UUID are
-# derived from the content, timestamps are clamped.
+# the same tree, version and SOURCE_DATE_EPOCH: the file system UUID is derived from the
+# version (uuid_for usr-<version>), the verity salt and UUID from the erofs image's bytes, and
+# timestamps are clamped.
 make_usr_image() {
         local src=$1 dir=$2 h salt
         rm -f "$dir/usr.erofs" "$dir/usr.verity"
@@ -444,62 +554,66 @@ state_partuuid() {
         uuid_for state
 }
 
+# kernel_cmdline USRHASH
 kernel_cmdline() {
-        local h
-        h=$(cat "$STAGING/usrhash")
         { sed -e 's/#.*//' image/cmdline | tr -s '[:space:]' '\n' | sed '/^$/d'
-          echo "usrhash=$h"
+          echo "usrhash=$1"
           echo "root=PARTUUID=$(state_partuuid)"
         } | paste -sd' ' -
 }
 
+# Output: hull.efi, cmdline.
 stage_uki() {
-        local stub=$TREE/usr/lib/systemd/boot/efi/linuxx64.efi.stub osrel=$HULL_BUILD/uki.osrel
-        [ -f "$stub" ] || die "$stub: systemd-stub missing (is systemd-boot-efi in the package lists?)"
-        kernel_cmdline >"$HULL_BUILD/uki.cmdline"
-        cp "$TREE/usr/lib/os-release" "$osrel"
+        local u i
+        u=$(stage_out usr) i=$(stage_out initrd)
+        kernel_cmdline "$(cat "$u/usrhash")" >"$OUT/cmdline"
         # Section addresses as systemd 252's documentation gives them: the kernel must fit
         # below 0x3000000 (48 MiB) and the initrd goes last.
         objcopy \
-                --add-section .osrel="$osrel" --change-section-vma .osrel=0x20000 \
-                --add-section .cmdline="$HULL_BUILD/uki.cmdline" --change-section-vma .cmdline=0x30000 \
-                --add-section .linux="$VMLINUZ" --change-section-vma .linux=0x2000000 \
-                --add-section .initrd="$INITRD" --change-section-vma .initrd=0x3000000 \
-                "$stub" "$STAGING/hull.efi" || die "objcopy could not assemble the UKI"
-        info "cmdline: $(cat "$HULL_BUILD/uki.cmdline")"
+                --add-section .osrel="$u/os-release" --change-section-vma .osrel=0x20000 \
+                --add-section .cmdline="$OUT/cmdline" --change-section-vma .cmdline=0x30000 \
+                --add-section .linux="$i/vmlinuz" --change-section-vma .linux=0x2000000 \
+                --add-section .initrd="$i/initrd.img" --change-section-vma .initrd=0x3000000 \
+                "$u/efi/linuxx64.efi.stub" "$OUT/hull.efi" || die "objcopy could not assemble the UKI"
+        info "cmdline: $(cat "$OUT/cmdline")"
 }
 
 # --- update payload: the signed form of this build's /usr, verity tree and UKI ---------------
-HULL_UPDATE=$SERVICES_OUT/hull-update/hull-update
-
 # The signing key: HULL_UPDATE_KEY (a private Ed25519 PEM), or a development key pair made on
-# the first build in the cache, outside the repository. Its public half goes into /usr.
+# the first build in the cache, outside the repository. Its public half goes into /usr. Sets
+# UPDATE_KEY, UPDATE_PUBKEY and their digests (inputs of the tree and payload stages).
 update_keys() {
         local dir=$HULL_CACHE/keys
         UPDATE_KEY=${HULL_UPDATE_KEY:-$dir/update-key.private.pem}
         if [ -z "${HULL_UPDATE_KEY:-}" ] && [ ! -s "$UPDATE_KEY" ]; then
-                "$HULL_UPDATE" keygen -o "$dir" >/dev/null || die "hull-update keygen -o $dir failed"
+                stage_run services
+                hull_update keygen -o "$dir" >/dev/null || die "hull-update keygen -o $dir failed"
                 info "made a development update key pair in $dir"
         fi
         [ -r "$UPDATE_KEY" ] || die "$UPDATE_KEY: cannot read the update signing key"
+        mkdir -p "$HULL_BUILD"
         UPDATE_PUBKEY=$HULL_BUILD/update-key.pem
         openssl pkey -in "$UPDATE_KEY" -pubout -out "$UPDATE_PUBKEY" 2>/dev/null ||
                 die "$UPDATE_KEY: not a private key openssl can read"
+        UPDATE_PUBKEY_DIGEST=$(sha256sum <"$UPDATE_PUBKEY" | cut -c1-64)
+        UPDATE_KEY_DIGEST=$(sha256sum <"$UPDATE_KEY" | cut -c1-64)
 }
 
+# Output: payload/ (what `hull-update apply` takes).
 stage_payload() {
-        rm -rf "$STAGING/payload"
-        "$HULL_UPDATE" make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
-                --build "$SOURCE_DATE_EPOCH" --expires "${HULL_PAYLOAD_EXPIRES_DAYS:-90}" \
-                --usr "$STAGING/usr.erofs" --verity "$STAGING/usr.verity" --uki "$STAGING/hull.efi" \
-                --usrhash "$(cat "$STAGING/usrhash")" -o "$STAGING/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
+        local u k
+        u=$(stage_out usr) k=$(stage_out uki)
+        hull_update make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
+                --build "$SOURCE_DATE_EPOCH" --expires "$HULL_PAYLOAD_EXPIRES_DAYS" \
+                --usr "$u/usr.erofs" --verity "$u/usr.verity" --uki "$k/hull.efi" \
+                --usrhash "$(cat "$u/usrhash")" -o "$OUT/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
                 die "hull-update make-payload failed: $(tail -1 "$HULL_BUILD/payload.log")"
-        info "payload: $(du -sh "$STAGING/payload" | cut -f1) ($(ls "$STAGING/payload" | paste -sd' ' -))"
+        info "payload: $(du -sh "$OUT/payload" | cut -f1) ($(ls "$OUT/payload" | paste -sd' ' -))"
 }
 
 # --- disk: ESP, slot A, empty slot B, state; raw and qcow2 ----------------------------------
 make_esp() {
-        local img=$1 size=$2 efi=$TREE/usr/lib/systemd/boot/efi/systemd-bootx64.efi
+        local img=$1 size=$2 efi=$3
         rm -f "$img"
         mkfs.vfat -C -F 32 -n HULL-ESP -i "$(printf '%08x' "$SOURCE_DATE_EPOCH" | cut -c1-8)" \
                 "$img" $((size * 1024)) >/dev/null || die "mkfs.vfat failed"
@@ -507,14 +621,18 @@ make_esp() {
         mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/systemd ::/EFI/Linux ::/loader ::/loader/entries
         mcopy -i "$img" "$efi" ::/EFI/BOOT/BOOTX64.EFI
         mcopy -i "$img" "$efi" ::/EFI/systemd/systemd-bootx64.efi
-        printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nconsole-mode keep\n' >"$HULL_BUILD/loader.conf"
-        mcopy -i "$img" "$HULL_BUILD/loader.conf" ::/loader/loader.conf
+        printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nconsole-mode keep\n' >"$img.loader.conf"
+        mcopy -i "$img" "$img.loader.conf" ::/loader/loader.conf
+        rm -f "$img.loader.conf"
 }
 
+# Output: hull.raw, hull.qcow2, hull.vhd, hull.vmdk.
 stage_disk() {
-        local raw=$STAGING/hull.raw name type size label start=1 total=1 script h
+        local raw=$OUT/hull.raw name type size label start=1 total=1 script u p w=$HULL_BUILD/work/disk
         local -A off sz uuid
-        h=$(cat "$STAGING/usrhash")
+        u=$(stage_out usr) p=$(stage_out payload)
+        rm -rf "$w"
+        mkdir -p "$w"
         while read -r name type size label; do
                 off[$name]=$start sz[$name]=$size
                 start=$((start + size))
@@ -525,66 +643,85 @@ stage_disk() {
         while read -r name type size label; do
                 script+="start=$((off[$name] * 2048)), size=$((sz[$name] * 2048)), type=$type, uuid=${uuid[$name]:-$(uuid_for "$name-empty")}, name=$label"$'\n'
         done < <(partitions)
-        rm -f "$raw"
         truncate -s $((total * 1048576)) "$raw"
         echo "$script" | sfdisk --quiet --no-reread --no-tell-kernel "$raw" >/dev/null ||
                 die "$HULL_PARTITIONS: sfdisk rejected the layout"
-        make_esp "$HULL_BUILD/esp.img" "${sz[esp]}"
-        mke2fs -q -t ext4 -L hull-state -U "$(uuid_for state-fs)" -E root_owner=0:0 -d "$STATE" \
-                "$HULL_BUILD/state.img" "${sz[state]}M" || die "mke2fs could not build the state file system"
-        write_part() {
-                dd if="$1" of="$raw" bs=1M seek="${off[$2]}" conv=notrunc,sparse status=none
-        }
-        write_part "$HULL_BUILD/esp.img" esp
-        write_part "$HULL_BUILD/state.img" state
+        make_esp "$w/esp.img" "${sz[esp]}" "$u/efi/systemd-bootx64.efi"
+        mke2fs -q -t ext4 -L hull-state -U "$(uuid_for state-fs)" -E root_owner=0:0 -d "$u/state" \
+                "$w/state.img" "${sz[state]}M" || die "mke2fs could not build the state file system"
+        dd if="$w/esp.img" of="$raw" bs=1M seek="${off[esp]}" conv=notrunc,sparse status=none
+        dd if="$w/state.img" of="$raw" bs=1M seek="${off[state]}" conv=notrunc,sparse status=none
         # Slot A is written the way an update writes a slot of a running machine: the same
         # program and checks, with the disk image file as the target. It sets the slot's
         # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi.
-        rm -rf "$HULL_BUILD/update-state"
-        "$HULL_UPDATE" --key "$UPDATE_PUBKEY" --layout "$HULL_PARTITIONS" --state-dir "$HULL_BUILD/update-state" \
-                --target "$raw" --slot a apply "$STAGING/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
+        hull_update --key "$UPDATE_PUBKEY" --layout "$HULL_PARTITIONS" --state-dir "$w/update-state" \
+                --target "$raw" --slot a apply "$p/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
                 { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-update could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
         # The factory slot starts out blessed: with no other slot to fall back to, counting its
         # tries could only cost reboots (and its health check would run on every first boot).
         MTOOLS_SKIP_CHECK=1 mmove -i "$raw@@$((off[esp] * 1048576))" \
                 "::/EFI/Linux/hull_$HULL_VERSION+3.efi" "::/EFI/Linux/hull_$HULL_VERSION.efi" ||
                 die "could not bless the factory entry in the ESP of $raw"
-        qemu-img convert -c -f raw -O qcow2 "$raw" "$STAGING/hull.qcow2"
+        rm -rf "$w"
+        qemu-img convert -c -f raw -O qcow2 "$raw" "$OUT/hull.qcow2"
         # Azure takes fixed VHD (its size a whole number of MiB, which the layout guarantees);
         # VMware and VirtualBox take stream-optimised VMDK.
-        qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$STAGING/hull.vhd"
-        qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$STAGING/hull.vmdk"
+        qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$OUT/hull.vhd"
+        qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$OUT/hull.vmdk"
 }
 
-# Replace out/ with the finished build in one step: a failed build leaves no half-made image.
+# --- publish: out/ is a link to a complete build, replaced in one rename ----------------------
+# $HULL_OUT is a symbolic link to $HULL_OUT.d/<version>-<key>; a new build is assembled beside
+# it (hard links to the stage outputs: no copy), and the link is replaced with rename(2): at no
+# moment is out/ missing or half made. Older builds in $HULL_OUT.d are removed after the switch.
 publish() {
-        local k
-        cp "$HULL_BUILD/uki.cmdline" "$STAGING/cmdline"
-        jq -n --arg version "$HULL_VERSION" --arg usrhash "$(cat "$STAGING/usrhash")" \
-                --arg out "$(realpath --relative-to="$TOP" "$HULL_OUT")" --arg kver "$KVER" --arg kflavour "$HULL_KERNEL" --argjson epoch "$SOURCE_DATE_EPOCH" '{
+        local u k p d key name dir f
+        u=$(stage_out usr) k=$(stage_out uki) p=$(stage_out payload) d=$(stage_out disk)
+        key=$(echo "${STAGE_KEY[disk]} ${STAGE_KEY[payload]}" | sha256sum | cut -c1-16)
+        name=$HULL_VERSION-$key
+        dir=$HULL_OUT.d/$name
+        if [ "$(readlink "$HULL_OUT" 2>/dev/null)" = "$(basename "$HULL_OUT").d/$name" ] && [ -d "$dir" ]; then
+                echo "==> publish: $HULL_OUT is up to date"
+                return 0
+        fi
+        echo "==> publish"
+        mkdir -p "$HULL_OUT.d"
+        rm -rf "$dir.tmp"
+        mkdir "$dir.tmp"
+        for f in "$d"/hull.raw "$d"/hull.qcow2 "$d"/hull.vhd "$d"/hull.vmdk "$u"/usr.erofs "$u"/usr.verity \
+                "$u"/usrhash "$u"/manifest.tsv "$k"/hull.efi "$k"/cmdline; do
+                [ -s "$f" ] || die "$f missing: not publishing"
+                ln "$f" "$dir.tmp/" 2>/dev/null || cp --reflink=auto "$f" "$dir.tmp/"
+        done
+        cp -al "$p/payload" "$dir.tmp/payload" 2>/dev/null || cp -a "$p/payload" "$dir.tmp/payload"
+        [ -s "$dir.tmp/payload/manifest.json" ] || die "$p/payload/manifest.json missing: not publishing"
+        jq -n --arg version "$HULL_VERSION" --arg usrhash "$(cat "$u/usrhash")" \
+                --arg out "$(realpath -m --relative-to="$TOP" "$HULL_OUT")" --arg kver "$(cat "$(stage_out initrd)/kver")" \
+                --arg kflavour "$HULL_KERNEL" --argjson epoch "$SOURCE_DATE_EPOCH" '{
                 version: $version, source_date_epoch: $epoch, kernel: $kver, kernel_flavour: $kflavour, usrhash: $usrhash,
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
                 disk_vhd: "\($out)/hull.vhd", disk_vmdk: "\($out)/hull.vmdk",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",
                 uki: "\($out)/hull.efi", manifest: "\($out)/manifest.tsv", cmdline: "\($out)/cmdline",
                 payload: "\($out)/payload"
-        }' >"$STAGING/build.json"
-        for k in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv payload/manifest.json; do
-                [ -s "$STAGING/$k" ] || die "$STAGING/$k missing: not publishing"
-        done
-        rm -rf "$HULL_OUT.old"
-        [ -d "$HULL_OUT" ] && mv "$HULL_OUT" "$HULL_OUT.old"
-        mv "$STAGING" "$HULL_OUT"
-        rm -rf "$HULL_OUT.old"
+        }' >"$dir.tmp/build.json"
+        rm -rf "$dir"
+        mv -T "$dir.tmp" "$dir"
+        # A build from before out/ was a link left a folder there: it goes once.
+        if [ -d "$HULL_OUT" ] && [ ! -L "$HULL_OUT" ]; then rm -rf "$HULL_OUT"; fi
+        ln -sfn "$(basename "$HULL_OUT").d/$name" "$HULL_OUT.link"
+        mv -T "$HULL_OUT.link" "$HULL_OUT"
+        find "$HULL_OUT.d" -mindepth 1 -maxdepth 1 ! -name "$name" -exec rm -rf {} +
 }
 
 summary() {
-        local f t
+        local f t i
+        i=$(stage_out initrd)
         echo "==> summary"
         for f in hull.raw hull.qcow2 hull.vhd hull.vmdk usr.erofs usr.verity hull.efi manifest.tsv build.json payload; do
                 printf '    %-26s %s\n' "$HULL_OUT/$f" "$(du -h --apparent-size "$HULL_OUT/$f" | cut -f1) ($(du -h "$HULL_OUT/$f" | cut -f1) on disk)"
         done
-        printf '    %-26s %s\n' initrd "$(mib "$INITRD")" kernel "$(mib "$VMLINUZ")" \
+        printf '    %-26s %s\n' initrd "$(mib "$i/initrd.img")" kernel "$(mib "$i/vmlinuz")" \
                 "/usr files" "$(($(wc -l <"$HULL_OUT/manifest.tsv") - 1))"
         t=$(($(date +%s) - BUILD_T0))
         echo "    version $HULL_VERSION, usrhash $(cat "$HULL_OUT/usrhash"), built in ${t} s"

@@ -1,6 +1,7 @@
 # ./build.sh test [FILTER]: build the image, then run every test whose name contains FILTER.
 # Sourced by build.sh. Each test is recorded once as passed, failed or skipped; the last line
-# is "N passed, N failed, N skipped". Logs of failed tests are kept in $HULL_OUT/../build/test-logs.
+# is "N passed, N failed, N skipped". Logs of failed tests are kept in $HULL_BUILD/test-logs
+# (build/test-logs).
 # shellcheck shell=bash
 
 # shellcheck source=tests/qemu/qemu.sh

@@ -9,6 +9,7 @@
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "manifest.h"
+#include "version.h"
 
 bool version_is_valid(const char *v) {
         size_t n = 0;
@@ -23,55 +24,6 @@ bool version_is_valid(const char *v) {
                         return false;
         }
         return true;
-}
-
-static bool is_digit(char c) {
-        return c >= '0' && c <= '9';
-}
-
-int version_compare(const char *a, const char *b) {
-        while (*a || *b) {
-                if (*a == '~' || *b == '~') {
-                        if (*a != '~')
-                                return 1;
-                        if (*b != '~')
-                                return -1;
-                        a++, b++;
-                        continue;
-                }
-                if (!*a)
-                        return -1;
-                if (!*b)
-                        return 1;
-                if (is_digit(*a) && is_digit(*b)) {
-                        const char *ea, *eb;
-                        size_t la, lb;
-                        int c;
-
-                        while (*a == '0')
-                                a++;
-                        while (*b == '0')
-                                b++;
-                        for (ea = a; is_digit(*ea); ea++)
-                                ;
-                        for (eb = b; is_digit(*eb); eb++)
-                                ;
-                        la = ea - a, lb = eb - b;
-                        if (la != lb)
-                                return la < lb ? -1 : 1;
-                        c = memcmp(a, b, la);
-                        if (c != 0)
-                                return c < 0 ? -1 : 1;
-                        a = ea, b = eb;
-                        continue;
-                }
-                if (is_digit(*a) != is_digit(*b))
-                        return is_digit(*a) ? 1 : -1; /* "1.0a" < "1.01" */
-                if (*a != *b)
-                        return (unsigned char) *a < (unsigned char) *b ? -1 : 1;
-                a++, b++;
-        }
-        return 0;
 }
 
 const char *manifest_usr_file(const Manifest *m) {

@@ -53,9 +53,6 @@ int manifest_format(const Manifest *m, char **ret, size_t *ret_size);
 const char *manifest_usr_file(const Manifest *m);
 
 bool version_is_valid(const char *v);
-/* Version comparison in the manner of systemd's strverscmp_improved(), simplified: runs of
- * digits compare numerically, other characters by value, '~' sorts before everything. */
-int version_compare(const char *a, const char *b);
 
 /* What the running system allows: newer than the running version (or same version and a
  * higher build), not expired. */

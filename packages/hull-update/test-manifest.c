@@ -116,12 +116,7 @@ int main(void) {
         CHECK_EQ_INT(manifest_validate(&back, &why), -EBADMSG);
 
         /* Versions. */
-        CHECK(version_compare("0.2.0", "0.1.0") > 0);
-        CHECK(version_compare("0.10.0", "0.9.9") > 0);
-        CHECK(version_compare("1.0", "1.0") == 0);
-        CHECK(version_compare("1.0~rc1", "1.0") < 0);
-        CHECK(version_compare("1.0.1", "1.0") > 0);
-        CHECK(version_compare("1.01", "1.1") == 0);
+        /* Their order: test-version. */
         CHECK(version_is_valid("0.1.0-rc_2~x^y"));
         CHECK(!version_is_valid("0.1 0"));
         CHECK(!version_is_valid("a/b"));

@@ -10,7 +10,7 @@ env HULL_BUILD="$scratch/build" ./build.sh kernel-config >"$scratch/log" 2>&1 ||
 cat "$scratch/log"
 [ "$st" = 0 ] || { echo "FAIL: ./build.sh kernel-config failed"; exit 1; }
 config=$scratch/build/kernel-config/.config
-check=$HULL_BUILD/tree/usr/share/docker.io/contrib/check-config.sh
+check=$HULL_BUILD/stages/tree/root/usr/share/docker.io/contrib/check-config.sh
 [ -f "$check" ] || { echo "FAIL: $check missing (build the image first)"; exit 1; }
 bash "$check" "$config" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >"$scratch/check"
 sed -n '/^Generally Necessary:/,/^Optional Features:/p' "$scratch/check" | tee "$scratch/necessary"
