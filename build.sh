@@ -29,6 +29,8 @@ cd "$TOP"
 . image/selinux.sh
 # shellcheck source=image/kernel.sh
 . image/kernel.sh
+# shellcheck source=image/secureboot.sh
+. image/secureboot.sh
 
 usage() {
         sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'

@@ -214,7 +214,8 @@ HOST_TOOLS=(
         mkfs.vfat:dosfstools mcopy:mtools mke2fs:e2fsprogs qemu-system-x86_64:qemu-system-x86
         qemu-img:qemu-utils objcopy:binutils cc:gcc make:make clang:clang pkg-config:pkg-config
         jq:jq bc:bc setfiles:policycoreutils semodule_package:semodule-utils checkmodule:checkpolicy
-        sbsign:sbsigntool checksec:checksec zstd:zstd busybox:busybox-static cpio:cpio
+        sbsign:sbsigntool sbverify:sbsigntool cert-to-efi-sig-list:efitools sign-efi-sig-list:efitools
+        swtpm:swtpm swtpm_setup:swtpm-tools checksec:checksec zstd:zstd busybox:busybox-static cpio:cpio
         ssh:openssh-client ssh-keygen:openssh-client openssl:openssl python3:python3
         /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf
         /usr/share/selinux/devel/Makefile:selinux-policy-dev

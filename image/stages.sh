@@ -36,6 +36,7 @@ prepare() {
         build_inputs
         declare_stages
         update_keys
+        secureboot_keys
         PREPARED=1
 }
 
@@ -46,7 +47,8 @@ prepare() {
 #   rootfs ─┬─────────────────────────┴─ tree ── selinux ── usr ─┬─ uki ── payload
 #           │  selinux-policy ─────────────────────┘             │    │
 #   kernel ─┴─ initrd ───────────────────────────────────────────┴────┘
-#                                                    usr + uki (+ payload, used) ── disk
+#                                                                 └─ bootloader
+#                                       usr + uki + bootloader (+ payload, used) ── disk
 declare_stages() {
         local k=""
         if [ "$HULL_KERNEL" = hull ]; then k=kernel; fi
@@ -66,7 +68,7 @@ declare_stages() {
                 vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES"
         stage_declare tree stage_tree build \
                 files="$HULL_OVERLAYS $(overlay_sources) $HULL_PACKAGES/prune.rules $HULL_PARTITIONS" \
-                vars="HULL_VERSION SOURCE_DATE_EPOCH HULL_KERNEL UPDATE_PUBKEY_DIGEST" \
+                vars="HULL_VERSION SOURCE_DATE_EPOCH HULL_KERNEL UPDATE_PUBKEY_DIGEST SB_DB_CERT_DIGEST" \
                 code="normalize_paths record_origin apply_overlays install_services prune_rules prune_tree
                       resolve_alternatives write_os_release depersonalize apply_presets generate_audit_rules
                       record_dpkg_owners state_partuuid uuid_for uuid_from_hex" \
@@ -79,8 +81,10 @@ declare_stages() {
         stage_declare usr stage_usr build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
                 code="split_state state_skeleton write_manifest make_usr_image uuid_for uuid_from_hex partition_size partitions" \
                 deps="selinux"
-        stage_declare uki stage_uki build files="image/cmdline" code="kernel_cmdline state_partuuid uuid_for uuid_from_hex" \
-                deps="usr initrd"
+        stage_declare uki stage_uki build files="image/cmdline" vars="SB_KEYS_DIGEST" \
+                code="kernel_cmdline state_partuuid uuid_for uuid_from_hex sb_sign pcr11_predict" deps="usr initrd"
+        stage_declare bootloader stage_bootloader build vars="SB_KEYS_DIGEST SOURCE_DATE_EPOCH" \
+                code="sb_sign sb_auth_files" deps="usr"
         # Signed with a release time and an expiry: made again each day, the rest stays.
         stage_declare payload stage_payload build \
                 vars="HULL_VERSION SOURCE_DATE_EPOCH UPDATE_KEY_DIGEST HULL_PAYLOAD_EXPIRES_DAYS PAYLOAD_DAY" \
@@ -90,7 +94,7 @@ declare_stages() {
         # release time do not reach the disk, so a new day's payload does not make a new disk.
         stage_declare disk stage_disk build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
                 code="make_esp partitions state_partuuid uuid_for uuid_from_hex hull_update" \
-                deps="usr uki services" uses="payload"
+                deps="usr uki bootloader services" uses="payload"
 }
 
 build_image() {
@@ -474,6 +478,8 @@ stage_tree() {
         echo /usr/lib/hull/partitions.conf | record_origin hull:image/partitions.conf
         install -m 0644 "$UPDATE_PUBKEY" "$TREE/usr/lib/hull/update-key.pem"
         echo /usr/lib/hull/update-key.pem | record_origin hull:update-key
+        install -m 0644 "$SB_KEYS/db.crt" "$TREE/usr/lib/hull/secureboot-db.crt"
+        echo /usr/lib/hull/secureboot-db.crt | record_origin hull:secureboot-db-certificate
 }
 
 # state_skeleton ROOT: the state partition's root directory as every Hull machine has it: the
@@ -562,7 +568,7 @@ kernel_cmdline() {
         } | paste -sd' ' -
 }
 
-# Output: hull.efi, cmdline.
+# Output: hull.efi (signed with the db key), cmdline, pcr11 (what systemd-stub will measure).
 stage_uki() {
         local u i
         u=$(stage_out usr) i=$(stage_out initrd)
@@ -574,7 +580,11 @@ stage_uki() {
                 --add-section .cmdline="$OUT/cmdline" --change-section-vma .cmdline=0x30000 \
                 --add-section .linux="$i/vmlinuz" --change-section-vma .linux=0x2000000 \
                 --add-section .initrd="$i/initrd.img" --change-section-vma .initrd=0x3000000 \
-                "$u/efi/linuxx64.efi.stub" "$OUT/hull.efi" || die "objcopy could not assemble the UKI"
+                "$u/efi/linuxx64.efi.stub" "$OUT/hull.efi.unsigned" || die "objcopy could not assemble the UKI"
+        sb_sign "$OUT/hull.efi.unsigned" "$OUT/hull.efi"
+        rm -f "$OUT/hull.efi.unsigned"
+        pcr11_predict "$i/vmlinuz" "$i/initrd.img" "$OUT/cmdline" "$u/os-release" "$OUT/pcr11"
+        info "PCR 11 (sha256) after systemd-stub: $(cat "$OUT/pcr11")"
         info "cmdline: $(cat "$OUT/cmdline")"
 }
 
@@ -613,15 +623,20 @@ stage_payload() {
 
 # --- disk: ESP, slot A, empty slot B, state; raw and qcow2 ----------------------------------
 make_esp() {
-        local img=$1 size=$2 efi=$3
+        local img=$1 size=$2 b=$3 n
         rm -f "$img"
         mkfs.vfat -C -F 32 -n HULL-ESP -i "$(printf '%08x' "$SOURCE_DATE_EPOCH" | cut -c1-8)" \
                 "$img" $((size * 1024)) >/dev/null || die "mkfs.vfat failed"
         export MTOOLS_SKIP_CHECK=1
-        mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/systemd ::/EFI/Linux ::/loader ::/loader/entries
-        mcopy -i "$img" "$efi" ::/EFI/BOOT/BOOTX64.EFI
-        mcopy -i "$img" "$efi" ::/EFI/systemd/systemd-bootx64.efi
-        printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nconsole-mode keep\n' >"$img.loader.conf"
+        mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/systemd ::/EFI/Linux ::/loader ::/loader/entries \
+                ::/loader/keys ::/loader/keys/hull
+        mcopy -i "$img" "$b/systemd-bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
+        mcopy -i "$img" "$b/systemd-bootx64.efi" ::/EFI/systemd/systemd-bootx64.efi
+        for n in PK KEK db; do mcopy -i "$img" "$b/keys/$n.auth" "::/loader/keys/hull/$n.auth"; done
+        # secure-boot-enroll manual: firmware in setup mode offers "Enroll Secure Boot keys: hull"
+        # in the boot menu; nothing is enrolled unless someone chooses it.
+        printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nconsole-mode keep\nsecure-boot-enroll manual\n' \
+                >"$img.loader.conf"
         mcopy -i "$img" "$img.loader.conf" ::/loader/loader.conf
         rm -f "$img.loader.conf"
 }
@@ -646,7 +661,7 @@ stage_disk() {
         truncate -s $((total * 1048576)) "$raw"
         echo "$script" | sfdisk --quiet --no-reread --no-tell-kernel "$raw" >/dev/null ||
                 die "$HULL_PARTITIONS: sfdisk rejected the layout"
-        make_esp "$w/esp.img" "${sz[esp]}" "$u/efi/systemd-bootx64.efi"
+        make_esp "$w/esp.img" "${sz[esp]}" "$(stage_out bootloader)"
         mke2fs -q -t ext4 -L hull-state -U "$(uuid_for state-fs)" -E root_owner=0:0 -d "$u/state" \
                 "$w/state.img" "${sz[state]}M" || die "mke2fs could not build the state file system"
         dd if="$w/esp.img" of="$raw" bs=1M seek="${off[esp]}" conv=notrunc,sparse status=none
@@ -654,7 +669,8 @@ stage_disk() {
         # Slot A is written the way an update writes a slot of a running machine: the same
         # program and checks, with the disk image file as the target. It sets the slot's
         # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi.
-        hull_update --key "$UPDATE_PUBKEY" --layout "$HULL_PARTITIONS" --state-dir "$w/update-state" \
+        hull_update --key "$UPDATE_PUBKEY" --secureboot-cert "$SB_KEYS/db.crt" --layout "$HULL_PARTITIONS" \
+                --state-dir "$w/update-state" \
                 --target "$raw" --slot a apply "$p/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
                 { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-update could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
         # The factory slot starts out blessed: with no other slot to fall back to, counting its
@@ -675,8 +691,8 @@ stage_disk() {
 # it (hard links to the stage outputs: no copy), and the link is replaced with rename(2): at no
 # moment is out/ missing or half made. Older builds in $HULL_OUT.d are removed after the switch.
 publish() {
-        local u k p d key name dir f
-        u=$(stage_out usr) k=$(stage_out uki) p=$(stage_out payload) d=$(stage_out disk)
+        local u k p d b key name dir f
+        u=$(stage_out usr) k=$(stage_out uki) p=$(stage_out payload) d=$(stage_out disk) b=$(stage_out bootloader)
         key=$(echo "${STAGE_KEY[disk]} ${STAGE_KEY[payload]}" | sha256sum | cut -c1-16)
         name=$HULL_VERSION-$key
         dir=$HULL_OUT.d/$name
@@ -689,7 +705,7 @@ publish() {
         rm -rf "$dir.tmp"
         mkdir "$dir.tmp"
         for f in "$d"/hull.raw "$d"/hull.qcow2 "$d"/hull.vhd "$d"/hull.vmdk "$u"/usr.erofs "$u"/usr.verity \
-                "$u"/usrhash "$u"/manifest.tsv "$k"/hull.efi "$k"/cmdline; do
+                "$u"/usrhash "$u"/manifest.tsv "$k"/hull.efi "$k"/cmdline "$k"/pcr11 "$b"/db.crt; do
                 [ -s "$f" ] || die "$f missing: not publishing"
                 ln "$f" "$dir.tmp/" 2>/dev/null || cp --reflink=auto "$f" "$dir.tmp/"
         done
@@ -697,8 +713,9 @@ publish() {
         [ -s "$dir.tmp/payload/manifest.json" ] || die "$p/payload/manifest.json missing: not publishing"
         jq -n --arg version "$HULL_VERSION" --arg usrhash "$(cat "$u/usrhash")" \
                 --arg out "$(realpath -m --relative-to="$TOP" "$HULL_OUT")" --arg kver "$(cat "$(stage_out initrd)/kver")" \
-                --arg kflavour "$HULL_KERNEL" --argjson epoch "$SOURCE_DATE_EPOCH" '{
+                --arg kflavour "$HULL_KERNEL" --argjson epoch "$SOURCE_DATE_EPOCH" --arg pcr11 "$(cat "$k/pcr11")" '{
                 version: $version, source_date_epoch: $epoch, kernel: $kver, kernel_flavour: $kflavour, usrhash: $usrhash,
+                pcr11_sha256: $pcr11, secureboot_db_certificate: "\($out)/db.crt",
                 disk_raw: "\($out)/hull.raw", disk_qcow2: "\($out)/hull.qcow2",
                 disk_vhd: "\($out)/hull.vhd", disk_vmdk: "\($out)/hull.vmdk",
                 usr_image: "\($out)/usr.erofs", usr_verity: "\($out)/usr.verity",

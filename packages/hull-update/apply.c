@@ -258,52 +258,156 @@ static void writeback_progress(Writeback *w, uint64_t written) {
         }
 }
 
-static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const Slot *t, int *ret_uki_fd, char *err,
-                      size_t err_size) {
-        _cleanup_free_ uint8_t *tree = NULL, *vbuf = NULL, *buf = NULL;
-        _cleanup_close_ int fd = -1, ufd = -1;
-        VerityHasher h = {};
+/* What arrives before anything is written: the verity tree and the UKI, both checked. */
+typedef struct Received {
+        uint8_t *verity;     /* the whole tree, superblock first (m->verity.size bytes) */
         VerityParams vp;
-        uint8_t root[32], sha[32];
-        char hex[65];
-        size_t n, tree_size;
+        int uki_fd;          /* memfd with the UKI */
+} Received;
+
+static void received_done(Received *rc) {
+        free(rc->verity);
+        rc->verity = NULL;
+        if (rc->uki_fd >= 0)
+                (void) close(rc->uki_fd);
+        rc->uki_fd = -1;
+}
+
+/* The verity tree, whole, into memory (at most the hash partition's size). */
+static int receive_verity(int rfd, const Manifest *m, uint8_t *buf, Received *rc, char *err, size_t err_size) {
         uint64_t got = 0;
-        EVP_MD_CTX *uctx = NULL;
-        MsgType type;
+        size_t n;
         int r;
 
-        buf = malloc(MSG_CHUNK_MAX);
-        vbuf = malloc(m->verity.size);
-        if (!buf || !vbuf)
+        rc->verity = malloc(m->verity.size);
+        if (!rc->verity)
                 return ERR("out of memory");
-        fd = open(o->target, O_RDWR | O_CLOEXEC);
-        if (fd < 0)
-                return ERR("%s: cannot open for writing: %m", o->target);
-
-        /* The verity tree, whole, into memory (at most the hash partition's size). */
         while (got < m->verity.size) {
                 r = expect(rfd, MSG_VERITY, buf, MSG_CHUNK_MAX, &n, err, err_size);
                 if (r < 0)
                         return r;
                 if (n > m->verity.size - got)
                         return ERR("usr.verity: the reader sent more than the manifest gives");
-                memcpy(vbuf + got, buf, n);
+                memcpy(rc->verity + got, buf, n);
                 got += n;
         }
         r = expect(rfd, MSG_VERITY_END, buf, MSG_CHUNK_MAX, &n, err, err_size);
         if (r < 0)
                 return r;
-        if (verity_superblock_parse(vbuf, m->verity.size, &vp) < 0)
+        if (verity_superblock_parse(rc->verity, m->verity.size, &rc->vp) < 0)
                 return ERR("usr.verity: not a dm-verity superblock of format 1 with SHA-256 and 4096-byte blocks");
-        if (vp.data_blocks * VERITY_BLOCK != m->usr.size || verity_hash_size(vp.data_blocks) != m->verity.size)
+        if (rc->vp.data_blocks * VERITY_BLOCK != m->usr.size || verity_hash_size(rc->vp.data_blocks) != m->verity.size)
                 return ERR("usr.verity: the tree is for %" PRIu64 " data blocks, the image has %" PRIu64,
-                           vp.data_blocks, m->usr.size / VERITY_BLOCK);
-        r = verity_hasher_init(&h, vp.salt, vp.salt_size, vp.data_blocks);
+                           rc->vp.data_blocks, m->usr.size / VERITY_BLOCK);
+        return 0;
+}
+
+/* sbverify --cert CERT on the UKI (fd): 0 if the signature verifies against CERT. The UKI's
+ * bytes have already matched the signed manifest's SHA-256, so sbverify parses only what the
+ * update key vouches for. */
+static int uki_signature_check(int ufd, const char *cert, char *err, size_t err_size) {
+        int status;
+        pid_t pid;
+
+        if (access(cert, R_OK) < 0)
+                return ERR("%s: cannot read the Secure Boot db certificate this image trusts: %m", cert);
+        fflush(NULL);
+        pid = fork();
+        if (pid < 0)
+                return ERR("cannot start sbverify: %m");
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+                    dup2(null, STDERR_FILENO) < 0 || dup2(ufd, 3) < 0)
+                        _exit(127);
+                execl(SBVERIFY_PATH, "sbverify", "--cert", cert, "/dev/fd/3", (char *) NULL);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return ERR("cannot wait for sbverify: %m");
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+                return ERR("cannot run " SBVERIFY_PATH " to check the UKI's Secure Boot signature");
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return ERR("hull.efi: not signed by the Secure Boot db certificate %s: the firmware would refuse to boot it", cert);
+        return 0;
+}
+
+/* The UKI, into an anonymous file, hashed as it arrives; then its command line and its
+ * Secure Boot signature are checked. */
+static int receive_uki(const ApplyOptions *o, int rfd, const Manifest *m, uint8_t *buf, Received *rc, char *err,
+                       size_t err_size) {
+        _cleanup_free_ char *cmdline = NULL;
+        EVP_MD_CTX *uctx = NULL;
+        uint8_t sha[32], uh[32];
+        uint64_t got = 0;
+        MsgType type;
+        size_t n;
+        int r;
+
+        rc->uki_fd = memfd_create("hull-update-uki", MFD_CLOEXEC);
+        uctx = EVP_MD_CTX_new();
+        if (rc->uki_fd < 0 || !uctx || EVP_DigestInit_ex(uctx, EVP_sha256(), NULL) != 1) {
+                r = ERR("out of memory");
+                goto finish;
+        }
+        for (;;) {
+                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
+                if (r < 0) {
+                        r = ERR("the payload reader ended or sent a malformed message in the UKI");
+                        goto finish;
+                }
+                if (type == MSG_ERROR) {
+                        r = child_error(buf, n, err, err_size);
+                        goto finish;
+                }
+                if (type == MSG_UKI_END)
+                        break;
+                if (type != MSG_UKI || n > m->uki.size - got) {
+                        r = ERR("hull.efi: the reader sent more than the manifest gives");
+                        goto finish;
+                }
+                if (loop_write(rc->uki_fd, buf, n) < 0 || EVP_DigestUpdate(uctx, buf, n) != 1) {
+                        r = ERR("hull.efi: cannot keep it in memory");
+                        goto finish;
+                }
+                got += n;
+        }
+        if (got != m->uki.size || EVP_DigestFinal_ex(uctx, sha, NULL) != 1 || memcmp(sha, m->uki.sha256, 32) != 0) {
+                r = ERR("hull.efi: SHA-256 mismatch or truncated");
+                goto finish;
+        }
+        if (pe_read_cmdline(rc->uki_fd, &cmdline) < 0 || cmdline_usrhash(cmdline, uh) < 0 || memcmp(uh, m->usrhash, 32) != 0) {
+                r = ERR("hull.efi: its command line has no usrhash= equal to the manifest's root hash");
+                goto finish;
+        }
+        r = uki_signature_check(rc->uki_fd, o->secureboot_cert ?: SECUREBOOT_CERT_PATH, err, err_size);
+finish:
+        EVP_MD_CTX_free(uctx);
+        return r;
+}
+
+/* The image, written at the data partition's offset while its verity tree is computed; then
+ * the root hash and the whole tree are compared with the signed ones, and the tree written. */
+static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const Slot *t, const Received *rc,
+                      uint8_t *buf, char *err, size_t err_size) {
+        _cleanup_free_ uint8_t *tree = NULL;
+        _cleanup_close_ int fd = -1;
+        VerityHasher h = {};
+        uint8_t root[32];
+        char hex[65];
+        size_t n, tree_size;
+        uint64_t got = 0;
+        MsgType type;
+        int r;
+
+        fd = open(o->target, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return ERR("%s: cannot open for writing: %m", o->target);
+        r = verity_hasher_init(&h, rc->vp.salt, rc->vp.salt_size, rc->vp.data_blocks);
         if (r < 0)
                 return ERR("out of memory");
 
-        /* The image: written at the partition's offset while its verity tree is computed. */
-        got = 0;
         Writeback wb = { .fd = fd, .base = t->data->offset };
         for (;;) {
                 r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
@@ -357,62 +461,17 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
                         manifest_usr_file(m), t->data->name, hex, want);
                 goto finish;
         }
-        if (tree_size != m->verity.size - VERITY_BLOCK || memcmp(tree, vbuf + VERITY_BLOCK, tree_size) != 0) {
+        if (tree_size != m->verity.size - VERITY_BLOCK || memcmp(tree, rc->verity + VERITY_BLOCK, tree_size) != 0) {
                 r = ERR("usr.verity: the hash tree does not match the image (root hash mismatch below the root)");
                 goto finish;
         }
-        r = pwrite_full(fd, vbuf, m->verity.size, t->hash->offset);
+        r = pwrite_full(fd, rc->verity, m->verity.size, t->hash->offset);
         if (r < 0 || fdatasync(fd) < 0) {
                 r = ERR("%s: writing partition %s failed: %m", o->target, t->hash->name);
                 goto finish;
         }
-
-        /* The UKI, into an anonymous file, hashed as it arrives. */
-        ufd = memfd_create("hull-update-uki", MFD_CLOEXEC);
-        uctx = EVP_MD_CTX_new();
-        if (ufd < 0 || !uctx || EVP_DigestInit_ex(uctx, EVP_sha256(), NULL) != 1) {
-                r = ERR("out of memory");
-                goto finish;
-        }
-        got = 0;
-        for (;;) {
-                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
-                if (r < 0) {
-                        r = ERR("the payload reader ended or sent a malformed message in the UKI");
-                        goto finish;
-                }
-                if (type == MSG_ERROR) {
-                        r = child_error(buf, n, err, err_size);
-                        goto finish;
-                }
-                if (type == MSG_UKI_END)
-                        break;
-                if (type != MSG_UKI || n > m->uki.size - got) {
-                        r = ERR("hull.efi: the reader sent more than the manifest gives");
-                        goto finish;
-                }
-                if (loop_write(ufd, buf, n) < 0 || EVP_DigestUpdate(uctx, buf, n) != 1) {
-                        r = ERR("hull.efi: cannot keep it in memory");
-                        goto finish;
-                }
-                got += n;
-        }
-        if (got != m->uki.size || EVP_DigestFinal_ex(uctx, sha, NULL) != 1 || memcmp(sha, m->uki.sha256, 32) != 0) {
-                r = ERR("hull.efi: SHA-256 mismatch or truncated");
-                goto finish;
-        }
-        {
-                _cleanup_free_ char *cmdline = NULL;
-                uint8_t uh[32];
-                if (pe_read_cmdline(ufd, &cmdline) < 0 || cmdline_usrhash(cmdline, uh) < 0 || memcmp(uh, m->usrhash, 32) != 0) {
-                        r = ERR("hull.efi: its command line has no usrhash= equal to the manifest's root hash");
-                        goto finish;
-                }
-        }
-        *ret_uki_fd = TAKE_FD(ufd);
         r = 0;
 finish:
-        EVP_MD_CTX_free(uctx);
         verity_hasher_done(&h);
         return r;
 }
@@ -463,7 +522,8 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         Manifest m;
         UpdateState st = {};
         char ud[37], uh[37], name[256];
-        _cleanup_close_ int ufd = -1;
+        _cleanup_free_ uint8_t *buf = NULL;
+        Received rc = { .uki_fd = -1 };
         int r;
 
         st.started = now_s();
@@ -521,7 +581,21 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
                 snprintf(o->ret_slot, sizeof(t->name), "%s", t->name);
         record(o, &st, "in-progress", NULL);
 
-        /* 1. Nothing may boot the slot while it changes: its UKIs go, its UUIDs become pending. */
+        /* 1. Before anything is written: the verity tree and the UKI, whole and checked, the
+         *    UKI's Secure Boot signature too: a slot the firmware would refuse is never made. */
+        buf = malloc(MSG_CHUNK_MAX);
+        if (!buf) {
+                r = ERR("out of memory");
+                goto finish;
+        }
+        r = receive_verity(rd.fd, &m, buf, &rc, err, err_size);
+        if (r < 0)
+                goto finish;
+        r = receive_uki(o, rd.fd, &m, buf, &rc, err, err_size);
+        if (r < 0)
+                goto finish;
+
+        /* 2. Nothing may boot the slot while it changes: its UKIs go, its UUIDs become pending. */
         if (!o->no_uki) {
                 r = remove_stale_ukis(&o->esp, t, booted, m.usrhash, err, err_size);
                 if (r < 0)
@@ -534,25 +608,25 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
                 r = ERR("%s: cannot mark slot %s pending in the partition table: %s", o->target, t->name, strerror(-r));
                 goto finish;
         }
-        /* 2. Data, tree, checks (write_slot), with fsync after each. */
-        r = write_slot(o, rd.fd, &m, t, &ufd, err, err_size);
+        /* 3. Data, tree, checks (write_slot), with fsync after each. */
+        r = write_slot(o, rd.fd, &m, t, &rc, buf, err, err_size);
         if (r < 0)
                 goto finish;
         if (reader_finish(&rd, false) < 0) {
                 r = ERR("the payload reader failed after sending the payload");
                 goto finish;
         }
-        /* 3. The slot becomes findable by its root hash. */
+        /* 4. The slot becomes findable by its root hash. */
         uuid_from_hash(m.usrhash, ud, uh);
         r = disk_set_uuids(o->target, t->data->partno, ud, t->hash->partno, uh);
         if (r < 0) {
                 r = ERR("%s: cannot set the PARTUUIDs of slot %s: %s", o->target, t->name, strerror(-r));
                 goto finish;
         }
-        /* 4. Last, the UKI that boots it, with boot counting. */
+        /* 5. Last, the UKI that boots it, with boot counting. */
         if (!o->no_uki) {
                 snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version, UKI_TRIES);
-                r = esp_install(&o->esp, ufd, name);
+                r = esp_install(&o->esp, rc.uki_fd, name);
                 if (r < 0) {
                         r = ERR("cannot install %s on the ESP: %s", name, strerror(-r));
                         goto finish;
@@ -561,6 +635,7 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         r = 0;
 finish:
         reader_finish(&rd, r < 0);
+        received_done(&rc);
         if (r != -EALREADY)
                 record(o, &st, r < 0 ? "failed" : "success", r < 0 ? err : NULL);
         return r;

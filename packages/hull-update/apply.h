@@ -8,6 +8,11 @@
 #include "esp.h"
 #include "source.h"
 
+/* The Secure Boot db certificate the running image trusts, and the tool that checks a UKI
+ * against it. */
+#define SECUREBOOT_CERT_PATH "/usr/lib/hull/secureboot-db.crt"
+#define SBVERIFY_PATH "/usr/bin/sbverify"
+
 typedef struct ApplyOptions {
         const char *target;        /* whole disk or disk image file */
         const char *slot;          /* slot to write; NULL: the one not booted */
@@ -16,6 +21,7 @@ typedef struct ApplyOptions {
         Esp esp;
         bool no_uki;               /* leave the UKI out (the caller installs it) */
         const char *layout_path;
+        const char *secureboot_cert; /* db certificate the UKI must be signed by; NULL: SECUREBOOT_CERT_PATH */
         const char *state_dir;     /* NULL: keep no record */
         SourceOptions src;         /* for the unprivileged reader */
         bool unattended;           /* hull-update auto: skip an image the other slot holds already */

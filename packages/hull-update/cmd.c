@@ -34,6 +34,7 @@
 #define ESP_DIR "/efi"
 
 static const char *arg_key = NULL;
+static const char *arg_secureboot_cert = NULL;
 static const char *arg_target = NULL;
 static const char *arg_slot = NULL;
 static const char *arg_esp = NULL;
@@ -64,6 +65,9 @@ static void help(void) {
                "     --version          show the version\n"
                "     --key PEM          public key to trust (default " KEY_PATH "),\n"
                "                        private key for make-payload\n"
+               "     --secureboot-cert PEM\n"
+               "                        the db certificate an update's UKI must be signed by\n"
+               "                        (default " SECUREBOOT_CERT_PATH ")\n"
                "     --allow-downgrade  accept a version not newer than the running one\n"
                "     --target DISK      write this disk or disk image file, not the disk of /\n"
                "     --slot NAME        the slot to write on --target (a, b)\n"
@@ -94,11 +98,13 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_VERSION = 0x100, ARG_KEY, ARG_ALLOW_DOWNGRADE, ARG_TARGET, ARG_SLOT, ARG_ESP, ARG_NO_UKI,
                 ARG_LAYOUT, ARG_STATE_DIR, ARG_OS_RELEASE, ARG_JSON, ARG_PVERSION, ARG_BUILD, ARG_EXPIRES,
                 ARG_USR, ARG_VERITY, ARG_UKI, ARG_USRHASH, ARG_NO_COMPRESS, ARG_LEVEL, ARG_CONFIG, ARG_VALIDATE,
+                ARG_SECUREBOOT_CERT,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", optional_argument, NULL, ARG_VERSION },
                 { "key", required_argument, NULL, ARG_KEY },
+                { "secureboot-cert", required_argument, NULL, ARG_SECUREBOOT_CERT },
                 { "allow-downgrade", no_argument, NULL, ARG_ALLOW_DOWNGRADE },
                 { "target", required_argument, NULL, ARG_TARGET },
                 { "slot", required_argument, NULL, ARG_SLOT },
@@ -143,6 +149,7 @@ static int parse_argv(int argc, char *argv[]) {
                         }
                         break;
                 case ARG_KEY: arg_key = optarg; break;
+                case ARG_SECUREBOOT_CERT: arg_secureboot_cert = optarg; break;
                 case ARG_ALLOW_DOWNGRADE: arg_allow_downgrade = true; break;
                 case ARG_TARGET: arg_target = optarg; break;
                 case ARG_SLOT: arg_slot = optarg; break;
@@ -573,7 +580,8 @@ static int apply_payload(const char *what, bool unattended, bool *ret_pending) {
         _cleanup_pkey_ EVP_PKEY *key = NULL;
         _cleanup_free_ char *running = NULL, *disk = NULL;
         ApplyOptions o = { .layout_path = arg_layout, .state_dir = arg_state_dir, .slot = arg_slot, .no_uki = arg_no_uki,
-                           .unattended = unattended, .ret_pending = ret_pending };
+                           .unattended = unattended, .ret_pending = ret_pending,
+                           .secureboot_cert = arg_secureboot_cert };
         char err[MSG_ERROR_MAX + 512], slot[16] = "";
         int r;
 

@@ -279,15 +279,16 @@ int source_run(const SourceOptions *o, int out_fd) {
                 r = msg_send(out_fd, MSG_FIELDS, &m, sizeof(m));
         if (r < 0 || o->manifest_only || already)
                 return r;
-        /* The tree first: the writer needs its salt to hash the image as it writes it. */
+        /* The tree first (the writer needs its salt to hash the image as it writes it), then the
+         * UKI (the writer checks its signature before it writes anything), then the image. */
         r = stream_file(o, out_fd, SRC_VERITY, names[SRC_VERITY], MSG_VERITY, MSG_VERITY_END, &m.verity, false);
         if (r < 0)
                 return r;
-        r = stream_file(o, out_fd, SRC_USR, manifest_usr_file(&m), MSG_USR, MSG_USR_END, &m.usr,
-                        m.compression == COMPRESSION_ZSTD);
+        r = stream_file(o, out_fd, SRC_UKI, names[SRC_UKI], MSG_UKI, MSG_UKI_END, &m.uki, false);
         if (r < 0)
                 return r;
-        return stream_file(o, out_fd, SRC_UKI, names[SRC_UKI], MSG_UKI, MSG_UKI_END, &m.uki, false);
+        return stream_file(o, out_fd, SRC_USR, manifest_usr_file(&m), MSG_USR, MSG_USR_END, &m.usr,
+                           m.compression == COMPRESSION_ZSTD);
 }
 
 int drop_privileges(void) {

@@ -41,6 +41,8 @@ static int sh(const char *fmt, ...) {
 }
 
 /* Runs hull-update with args in a child; returns its exit status, stderr in *ret_err. */
+static char sb_cert[600];
+
 static int run(char **ret_err, ...) {
         char *argv[64], errpath[600];
         va_list ap;
@@ -48,6 +50,9 @@ static int run(char **ret_err, ...) {
         pid_t pid;
 
         argv[argc++] = (char *) "hull-update";
+        /* Every run trusts the fixture's Secure Boot db certificate (the image's is not here). */
+        argv[argc++] = (char *) "--secureboot-cert";
+        argv[argc++] = sb_cert;
         va_start(ap, ret_err);
         for (char *a; (a = va_arg(ap, char *));)
                 argv[argc++] = a;
@@ -69,20 +74,34 @@ static int run(char **ret_err, ...) {
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* A minimal PE32+ EFI application with one section, .cmdline: enough for hull-update's
+ * command-line reader and for sbsign/sbverify (optional header with 16 data directories). */
 static void write_pe(const char *path, const char *cmdline) {
-        uint8_t img[4096] = {};
+        uint8_t img[1024] = {};
         size_t n = strlen(cmdline);
+        uint8_t *coff = img + 0x44, *opt = img + 0x58, *sec = img + 0x58 + 0xf0;
 
         img[0] = 'M', img[1] = 'Z';
-        img[0x3c] = 64;
-        memcpy(img + 64, "PE\0\0", 4);
-        img[68] = 0x64, img[69] = 0x86;
-        img[70] = 1;
-        memcpy(img + 88, ".cmdline", 8);
-        img[96] = (uint8_t) n;
-        img[104] = (uint8_t) n;
-        img[109] = 2;
-        memcpy(img + 512, cmdline, n);
+        img[0x3c] = 0x40;
+        memcpy(img + 0x40, "PE\0\0", 4);
+        coff[0] = 0x64, coff[1] = 0x86;          /* x86-64 */
+        coff[2] = 1;                              /* one section */
+        coff[16] = 0xf0;                          /* size of the optional header */
+        coff[18] = 0x22;                          /* executable, large address aware */
+        opt[0] = 0x0b, opt[1] = 0x02;             /* PE32+ */
+        opt[33] = 0x10;                           /* section alignment 0x1000 */
+        opt[37] = 0x02;                           /* file alignment 0x200 */
+        opt[57] = 0x20;                           /* size of image 0x2000 */
+        opt[61] = 0x02;                           /* size of headers 0x200 */
+        opt[68] = 10;                             /* EFI application */
+        opt[108] = 16;                            /* data directories */
+        memcpy(sec, ".cmdline", 8);
+        sec[8] = (uint8_t) n;                     /* virtual size */
+        sec[13] = 0x10;                           /* virtual address 0x1000 */
+        sec[17] = 0x02;                           /* raw size 0x200 */
+        sec[21] = 0x02;                           /* raw data at 0x200 */
+        sec[36] = 0x40, sec[39] = 0x40;           /* initialised data, readable */
+        memcpy(img + 0x200, cmdline, n);
         CHECK_EQ_INT(write_file_atomic(path, img, sizeof(img), 0644), 0);
 }
 
@@ -140,6 +159,13 @@ static int make_payload(const char *out, const char *key, const char *version, c
         return sh("cd %s && %s/hull-update-test make-payload --key %s --version %s --build %s --expires 30 --usr usr.erofs"
                   " --verity usr.verity --uki %s --usrhash %s -o %s %s >/dev/null 2>&1",
                   dir, dir, key, version, build, strcmp(hash, usrhash) == 0 ? "hull.efi" : "hull-other.efi", hash, out, extra);
+}
+
+/* A payload whose UKI is the fixture file UKI (for the Secure Boot refusals). */
+static int make_payload_uki(const char *out, const char *uki) {
+        return sh("cd %s && %s/hull-update-test make-payload --key keys/update-key.private.pem --version 0.2.0 --build 2"
+                  " --expires 30 --usr usr.erofs --verity usr.verity --uki %s --usrhash %s -o %s >/dev/null 2>&1",
+                  dir, dir, uki, usrhash, out);
 }
 
 /* Applies payload to slot b; expects failure with want in a one-line error, slot a and its
@@ -206,6 +232,17 @@ int main(int argc, char *argv[]) {
                 snprintf(cmdline, sizeof(cmdline), "quiet usrhash=%s", other);
                 write_pe(path("hull-other.efi"), cmdline);
         }
+        /* Secure Boot: the UKIs signed with the fixture's db key; one left unsigned and one
+         * signed by a key the image does not trust, for the refusals. */
+        snprintf(sb_cert, sizeof(sb_cert), "%s/sb/db.crt", dir);
+        CHECK_EQ_INT(sh("cd %s && mkdir sb && for k in db other; do openssl req -new -x509 -newkey rsa:2048 -nodes"
+                        " -days 1 -subj /CN=$k/ -keyout sb/$k.key -out sb/$k.crt 2>/dev/null || exit 1; done"
+                        " && cp hull.efi hull-unsigned.efi"
+                        " && sbsign --key sb/other.key --cert sb/other.crt --output hull-otherkey.efi hull.efi 2>/dev/null"
+                        " && for f in hull hull-other; do sbsign --key sb/db.key --cert sb/db.crt --output $f.efi.s $f.efi"
+                        " >/dev/null 2>&1 && mv $f.efi.s $f.efi || exit 1; done"
+                        " && sbverify --cert sb/db.crt hull.efi >/dev/null 2>&1"
+                        " && ! sbverify --cert sb/db.crt hull-otherkey.efi >/dev/null 2>&1", dir), 0);
         CHECK_EQ_INT(sh("cd %s && printf '%%s\\n'"
                         " 'esp c12a7328-f81f-11d2-ba4b-00a0c93ec93b 4 esp'"
                         " 'usr-a 8484680c-9521-48c6-9c11-b0720656f69e 4 usr-a'"
@@ -263,7 +300,8 @@ int main(int argc, char *argv[]) {
         fresh_disk();
         {
                 char target[600], layout[600];
-                ApplyOptions o = { .target = target, .slot = "b", .layout_path = layout, .fail_after = 1 << 20 };
+                ApplyOptions o = { .target = target, .slot = "b", .layout_path = layout, .fail_after = 1 << 20,
+                                   .secureboot_cert = sb_cert };
                 EVP_PKEY *key = NULL;
                 int status;
                 pid_t pid;
@@ -318,6 +356,39 @@ int main(int argc, char *argv[]) {
 
         CHECK_EQ_INT(make_payload("roothash", "keys/update-key.private.pem", "0.2.0", "2", other, ""), 0);
         refused("root hash mismatch", "roothash", "usr.erofs.zst: root hash mismatch", NULL);
+
+        /* A UKI the firmware would refuse is refused before anything is written: slot b's bytes,
+         * its PARTUUIDs and the ESP stay as they were. */
+        CHECK_EQ_INT(make_payload_uki("unsigned", "hull-unsigned.efi"), 0);
+        CHECK_EQ_INT(make_payload_uki("otherkey", "hull-otherkey.efi"), 0);
+        {
+                const char *cases[][2] = { { "unsigned UKI", "unsigned" }, { "UKI signed by another key", "otherkey" } };
+                for (size_t i = 0; i < 2; i++) {
+                        uint8_t b0[32], b1[32], e0[32], e1[32];
+                        Slot t0[SLOTS_MAX], t1[SLOTS_MAX];
+                        Disk x0, x1;
+                        fresh_disk();
+                        slots(t0, &x0);
+                        region_sha(t0[1].data->offset, t0[1].data->size + t0[1].hash->size, b0);
+                        region_sha(1048576, 4194304, e0);
+                        refused(cases[i][0], cases[i][1], "hull.efi: not signed by the Secure Boot db certificate", NULL);
+                        slots(t1, &x1);
+                        region_sha(t1[1].data->offset, t1[1].data->size + t1[1].hash->size, b1);
+                        region_sha(1048576, 4194304, e1);
+                        CHECK(memcmp(b0, b1, 32) == 0);
+                        CHECK(memcmp(e0, e1, 32) == 0);
+                        CHECK_STREQ(t1[1].data->uuid, t0[1].data->uuid);
+                        CHECK_STREQ(t1[1].hash->uuid, t0[1].hash->uuid);
+                }
+        }
+        /* Without the certificate the image trusts, nothing is applied. */
+        {
+                char saved[600];
+                snprintf(saved, sizeof(saved), "%s", sb_cert);
+                snprintf(sb_cert, sizeof(sb_cert), "%s/sb/missing.crt", dir);
+                refused("no trusted certificate", "good", "cannot read the Secure Boot db certificate", NULL);
+                snprintf(sb_cert, sizeof(sb_cert), "%s", saved);
+        }
 
         CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.3.0\\n' >%s/os-release", dir), 0);
         {
