@@ -181,9 +181,14 @@ update_payload() {
 #                       be entered; the harness waits for boot_serial (an extended regex) on the
 #                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
 #   config=none         nothing on fw_cfg (the suite brings its config on a disk; vm_config)
+#   secure_boot=enroll  OVMF with Secure Boot in setup mode (empty variables); the disk's
+#                       ESP gets `secure-boot-enroll force` (vm_esp_enroll_force), so the first
+#                       boot enrolls the image's keys and resets into Secure Boot
+#   VM_TPM=1            a TPM 2.0 (swtpm)
 #   expected_avc, expected_failed, expected_errors   see boot_checks
 qemu_suite() {
         local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
+        local secure_boot="" VM_FIRMWARE=uefi VM_TPM=""
         local config="" config_raw="" boot_serial="" expected_errors=""
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
@@ -204,6 +209,10 @@ qemu_suite() {
                 vm_config "$vm/fw_cfg.ign" "$config"
         fi
         vm_disk "$vm/disk.qcow2"
+        if [ "$secure_boot" = enroll ]; then
+                VM_FIRMWARE=secureboot
+                vm_esp_enroll_force "$vm/disk.qcow2"
+        fi
         test_image_tar
         vm_start "$vm" "$vm/disk.qcow2" \
                 -drive file="$TEST_IMAGE_TAR",if=none,id=testimage,format=raw,readonly=on \
@@ -228,7 +237,7 @@ qemu_suite() {
                         log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
                         st=0
                         if [[ $t == *.host.sh ]]; then
-                                PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
+                                HULL_OUT=$HULL_OUT PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
                         else
                                 guest -t 900 <"$t" >"$log" 2>&1 || st=$?
                         fi

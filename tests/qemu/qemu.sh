@@ -3,6 +3,10 @@
 
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+# OVMF built with Secure Boot; it needs SMM, which keeps the variable store out of the OS's
+# reach. Its empty variable store (OVMF_VARS) is setup mode: no PK, anything boots, and keys
+# may be enrolled.
+OVMF_CODE_SECBOOT=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
 
 # The harness comes in through the front door, as an administrator would: its Ignition config
 # (handed to the first boot over QEMU fw_cfg, the product's own path) makes the user
@@ -59,6 +63,10 @@ vm_env() {
 # tests/qemu/guest-powercycle cuts the power instead (kill -9 of QEMU after creating
 # DIR/powercycle): the supervisor powers the machine on again.
 #
+# The firmware is VM_FIRMWARE: uefi (default) or secureboot (OVMF_CODE_SECBOOT, SMM on), with
+# the variables of VM_VARS (default: OVMF's empty store) copied to DIR/vars.fd on the first
+# start. VM_TPM=1 attaches a TPM 2.0 (swtpm, state in DIR/tpm, kept across power cycles).
+#
 # The disk cache mode is VM_CACHE (default unsafe: guest flushes are ignored, which is fast
 # and fine while QEMU is never killed). A suite that kills QEMU sets VM_CACHE=writeback in its
 # boot.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
@@ -68,17 +76,25 @@ vm_start() {
         shift 2
         mkdir -p "$dir"
         VM_DIR=$(cd "$dir" && pwd)
-        [ -f "$VM_DIR/vars.fd" ] || cp "$OVMF_VARS" "$VM_DIR/vars.fd"
+        [ -f "$VM_DIR/vars.fd" ] || cp "${VM_VARS:-$OVMF_VARS}" "$VM_DIR/vars.fd"
         VM_SSH_PORT=$(vm_free_port)
         echo "$VM_SSH_PORT" >"$VM_DIR/ssh-port"
         vm_ssh_key
         vm_env
         rm -f "$VM_DIR/stop" "$VM_DIR/qemu.pid" "$VM_DIR/powercycle" "$VM_DIR/ssh.ctl"
-        local fw=()
+        local fw=() code=$OVMF_CODE machine=q35
         [ -f "$VM_DIR/fw_cfg.ign" ] && fw=(-fw_cfg "name=opt/org.hull/config,file=$VM_DIR/fw_cfg.ign")
-        local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048
+        if [ "${VM_FIRMWARE:-uefi}" = secureboot ]; then
+                code=$OVMF_CODE_SECBOOT machine=q35,smm=on
+                fw+=(-global driver=cfi.pflash01,property=secure,value=on)
+        fi
+        if [ -n "${VM_TPM:-}" ]; then
+                fw+=(-chardev socket,id=chrtpm,path="$VM_DIR/swtpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
+                     -device tpm-tis,tpmdev=tpm0)
+        fi
+        local qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -cpu max -smp 2 -m 2048
                 -nodefaults -display none -no-user-config -no-reboot
-                -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE"
+                -drive if=pflash,format=raw,unit=0,readonly=on,file="$code"
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
                 -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
@@ -90,6 +106,7 @@ vm_start() {
                 trap '' HUP
                 while :; do
                         st=0
+                        if [ -n "${VM_TPM:-}" ]; then vm_swtpm || break; fi
                         "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || st=$?
                         [ -e "$VM_DIR/stop" ] && break
                         if [ -e "$VM_DIR/powercycle" ]; then
@@ -98,8 +115,12 @@ vm_start() {
                                 continue
                         fi
                         [ "$st" = 0 ] || break
+                        # A reset: the kernel's last words, or systemd-boot's after it enrolled
+                        # Secure Boot keys (it resets the machine itself).
                         tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -v '^$' | tail -3 |
-                                grep -q 'reboot: Restarting system' || break
+                                grep -q 'reboot: Restarting system' ||
+                                tail -c 600 "$VM_DIR/serial.log" 2>/dev/null | grep -qa 'Enrolling secure boot keys' ||
+                                break
                         echo "$(date +%s.%N) reset" >>"$VM_DIR/resets"
                 done
                 rm -f "$VM_DIR/qemu.pid"
@@ -112,6 +133,44 @@ vm_start() {
                 sleep 0.1
         done
         VM_T0=$(date +%s.%N)
+}
+
+# vm_swtpm: a TPM 2.0 emulator for the VM in $VM_DIR, listening on DIR/swtpm.sock. swtpm ends
+# when QEMU does, so it is started again before each power-on; its state (DIR/tpm) stays, and
+# PCRs start from zero as on a real power-on.
+vm_swtpm() {
+        if [ -f "$VM_DIR/swtpm.pid" ] && kill -0 "$(cat "$VM_DIR/swtpm.pid")" 2>/dev/null; then return 0; fi
+        mkdir -p "$VM_DIR/tpm"
+        rm -f "$VM_DIR/swtpm.sock"
+        swtpm socket --tpm2 --tpmstate dir="$VM_DIR/tpm" --ctrl type=unixio,path="$VM_DIR/swtpm.sock" \
+                --log file="$VM_DIR/swtpm.log" --pid file="$VM_DIR/swtpm.pid" --daemon ||
+                { echo "swtpm did not start (log: $VM_DIR/swtpm.log)"; return 1; }
+}
+
+# vm_esp_enroll_force DISK: DISK (a qcow2 overlay of hull.raw) gets `secure-boot-enroll force`
+# in /loader/loader.conf and the image's keys in /loader/keys/auto as well, the one folder
+# systemd-boot 252 enrolls by itself (the image's own loader.conf says manual: a menu entry).
+# The ESP is copied out of hull.raw, changed with mtools and written into the overlay with
+# qemu-io; hull.raw is not touched.
+vm_esp_enroll_force() {
+        local disk=$1 start size w n
+        w=$(dirname "$disk")/esp.img
+        read -r start size < <(sfdisk -J "$HULL_OUT/hull.raw" |
+                jq -r '.partitiontable.partitions[] | select(.name == "esp") | "\(.start) \(.size)"')
+        [ -n "$start" ] || die "$HULL_OUT/hull.raw: no partition named esp"
+        dd if="$HULL_OUT/hull.raw" of="$w" bs=512 skip="$start" count="$size" status=none
+        export MTOOLS_SKIP_CHECK=1
+        mtype -i "$w" ::/loader/loader.conf | sed '/^secure-boot-enroll/d' >"$w.conf"
+        echo "secure-boot-enroll force" >>"$w.conf"
+        mcopy -o -i "$w" "$w.conf" ::/loader/loader.conf
+        mmd -i "$w" ::/loader/keys/auto
+        for n in PK KEK db; do
+                mcopy -i "$w" "::/loader/keys/hull/$n.auth" "$w.$n" && mcopy -i "$w" "$w.$n" "::/loader/keys/auto/$n.auth" ||
+                        die "$HULL_OUT/hull.raw: no /loader/keys/hull/$n.auth on the ESP"
+        done
+        qemu-io -f qcow2 -c "write -s $w $((start * 512)) $((size * 512))" "$disk" >/dev/null ||
+                die "qemu-io could not write the ESP into $disk"
+        rm -f "$w" "$w".*
 }
 
 vm_free_port() {
@@ -175,7 +234,8 @@ vm_stop() {
         if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
         kill -9 "$sup" 2>/dev/null || true
         wait "$sup" 2>/dev/null || true
-        rm -f "$VM_DIR/qemu.pid" "$VM_DIR/supervisor.pid"
+        if [ -f "$VM_DIR/swtpm.pid" ]; then kill "$(cat "$VM_DIR/swtpm.pid")" 2>/dev/null || true; fi
+        rm -f "$VM_DIR/qemu.pid" "$VM_DIR/supervisor.pid" "$VM_DIR/swtpm.pid"
 }
 
 # A fresh disk for a test boot: a qcow2 overlay on the built raw image, 8 GiB so the state

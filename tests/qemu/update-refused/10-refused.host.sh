@@ -63,8 +63,10 @@ downgrade         manifest\.json: downgrade: version 0\.0\.9 is not newer than t
 expired           manifest\.json: expired manifest: manifest of version 0\.1\.1 .*expired at
 malformed         manifest\.json: malformed manifest: not in canonical form
 garbage           manifest\.json: malformed manifest:
+uki-unsigned      hull\.efi: not signed by the Secure Boot db certificate /usr/lib/hull/secureboot-db\.crt: the firmware would refuse to boot it$
+uki-other-key     hull\.efi: not signed by the Secure Boot db certificate /usr/lib/hull/secureboot-db\.crt: the firmware would refuse to boot it$
 CASES
-[ "$n" = 9 ] || { echo "ran $n cases, want 9"; bad=1; }
+[ "$n" = 11 ] || { echo "ran $n cases, want 11"; bad=1; }
 sha1=$(guest -t 600 "$slot_sha")
 [ "$sha1" = "$sha0" ] || { echo "FAIL: the booted slot's partitions changed:"; echo "$sha1"; bad=1; }
 guest -t 60 'hull-update status; bootctl list --no-pager; cat /var/lib/hull/update.json'

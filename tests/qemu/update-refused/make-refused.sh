@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make-refused.sh GOOD_PAYLOAD PRIVATE_KEY OUT: OUT/good (the good payload) and one folder per
+# make-refused.sh GOOD_PAYLOAD PRIVATE_KEY OUT SECUREBOOT_KEYS: OUT/good (the good payload) and one folder per
 # payload hull-update must refuse, each differing from the good one in one way. Files a case
 # does not change are hard links to the good payload's, so OUT stays about one payload in size
 # (mke2fs -d keeps hard links). Not symbolic links: the reader opens payload files with
 # O_NOFOLLOW, so a link would be refused as a missing file, not for the flaw under test.
 set -euo pipefail
-good=$(realpath "$1") key=$2 out=$3
+good=$(realpath "$1") key=$2 out=$3 sb=$4
 rm -rf "$out"
 mkdir -p "$out/good"
 files=(manifest.json manifest.json.sig usr.erofs.zst usr.verity hull.efi)
@@ -62,12 +62,40 @@ fake=$(printf 'hull-test-fake-root' | sha256sum | cut -d' ' -f1)
 objcopy -O binary --only-section=.cmdline "$good/hull.efi" "$out/cmdline.bin"
 grep -q "usrhash=$real" "$out/cmdline.bin" || { echo "make-refused.sh: the UKI's cmdline has no usrhash=$real" >&2; exit 1; }
 sed -i "s/$real/$fake/" "$out/cmdline.bin"
-objcopy --update-section .cmdline="$out/cmdline.bin" "$good/hull.efi" "$out/roothash-mismatch/hull.efi"
-rm "$out/cmdline.bin"
+# The changed UKI is signed again with the image's db key (SECUREBOOT_KEYS/db.key): it must get
+# past the Secure Boot check to reach the write.
+cp "$good/hull.efi" "$out/uki.nosig"
+sbattach --remove "$out/uki.nosig" >/dev/null
+objcopy --update-section .cmdline="$out/cmdline.bin" "$out/uki.nosig" "$out/uki.changed"
+sbsign --key "$sb/db.key" --cert "$sb/db.crt" --output "$out/roothash-mismatch/hull.efi" "$out/uki.changed" >/dev/null 2>&1
+rm -f "$out/roothash-mismatch/hull.efi.unsigned"
+rm "$out/cmdline.bin" "$out/uki.nosig" "$out/uki.changed"
 set_field roothash-mismatch usrhash "\"$fake\""
 sed -i "s/^  \"uki\": .*/  \"uki\": { \"size\": $(stat -c %s "$out/roothash-mismatch/hull.efi"), \"sha256\": \"$(sha256sum <"$out/roothash-mismatch/hull.efi" | cut -d' ' -f1)\" }/" \
         "$out/roothash-mismatch/manifest.json"
 sign "$out/roothash-mismatch" "$key"
+
+# set_uki CASE: the manifest's size and SHA-256 of the case's hull.efi, then signed again.
+set_uki() {
+        sed -i "s/^  \"uki\": .*/  \"uki\": { \"size\": $(stat -c %s "$out/$1/hull.efi"), \"sha256\": \"$(sha256sum <"$out/$1/hull.efi" | cut -d' ' -f1)\" }/" \
+                "$out/$1/manifest.json"
+        sign "$out/$1" "$key"
+}
+
+# Secure Boot: properly signed manifests whose UKI the firmware would refuse: its signature
+# removed, or replaced by one from a db key the image does not trust.
+new uki-unsigned manifest.json manifest.json.sig hull.efi
+sbattach --remove "$out/uki-unsigned/hull.efi" >/dev/null
+! sbverify --list "$out/uki-unsigned/hull.efi" 2>/dev/null | grep -q 'signature 1' ||
+        { echo "make-refused.sh: the UKI still has a signature" >&2; exit 1; }
+set_uki uki-unsigned
+new uki-other-key manifest.json manifest.json.sig hull.efi
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=not Hull's db/" -keyout "$out/other-db.key" \
+        -out "$out/other-db.crt" 2>/dev/null
+sbsign --key "$out/other-db.key" --cert "$out/other-db.crt" --output "$out/uki-other-key/hull.efi" \
+        "$out/uki-unsigned/hull.efi" >/dev/null 2>&1
+rm "$out/other-db.key" "$out/other-db.crt"
+set_uki uki-other-key
 
 # Older than the running image (RUNNING_BUILD, the build number of the image under test):
 # version 0.0.9, one build before it.
