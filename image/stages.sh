@@ -616,7 +616,7 @@ stage_payload() {
         hull_update make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
                 --build "$SOURCE_DATE_EPOCH" --expires "$HULL_PAYLOAD_EXPIRES_DAYS" \
                 --usr "$u/usr.erofs" --verity "$u/usr.verity" --uki "$k/hull.efi" \
-                --usrhash "$(cat "$u/usrhash")" -o "$OUT/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
+                --usrhash "$(cat "$u/usrhash")" --pcr11 "$(cat "$k/pcr11")" -o "$OUT/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
                 die "hull-update make-payload failed: $(tail -1 "$HULL_BUILD/payload.log")"
         info "payload: $(du -sh "$OUT/payload" | cut -f1) ($(ls "$OUT/payload" | paste -sd' ' -))"
 }

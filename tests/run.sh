@@ -181,14 +181,16 @@ update_payload() {
 #                       be entered; the harness waits for boot_serial (an extended regex) on the
 #                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
 #   config=none         nothing on fw_cfg (the suite brings its config on a disk; vm_config)
-#   secure_boot=enroll  OVMF with Secure Boot in setup mode (empty variables); the disk's
+# Every suite boots OVMF with Secure Boot on and Hull's keys enrolled (vm_enrolled_vars), as a
+# production machine would; HULL_TEST_SECURE_BOOT=off runs them on OVMF without Secure Boot.
+#   secure_boot=enroll  instead: Secure Boot firmware in setup mode (empty variables); the disk's
 #                       ESP gets `secure-boot-enroll force` (vm_esp_enroll_force), so the first
 #                       boot enrolls the image's keys and resets into Secure Boot
 #   VM_TPM=1            a TPM 2.0 (swtpm)
 #   expected_avc, expected_failed, expected_errors   see boot_checks
 qemu_suite() {
         local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
-        local secure_boot="" VM_FIRMWARE=uefi VM_TPM=""
+        local secure_boot=${HULL_TEST_SECURE_BOOT:-on} VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
         local config="" config_raw="" boot_serial="" expected_errors=""
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
@@ -197,7 +199,8 @@ qemu_suite() {
         selected "qemu/$suite" && any=1
         [ "$any" = 1 ] || return 0
         here=$(cd "$dir" && pwd)
-        local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL
+        local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL suite_t0
+        suite_t0=$(date +%s)
         rm -rf "$vm"
         mkdir -p "$vm" "$LOGS/qemu-$suite"
         # shellcheck disable=SC1091
@@ -209,10 +212,12 @@ qemu_suite() {
                 vm_config "$vm/fw_cfg.ign" "$config"
         fi
         vm_disk "$vm/disk.qcow2"
-        if [ "$secure_boot" = enroll ]; then
-                VM_FIRMWARE=secureboot
-                vm_esp_enroll_force "$vm/disk.qcow2"
-        fi
+        case $secure_boot in
+        enroll) VM_FIRMWARE=secureboot; vm_esp_enroll_force "$vm/disk.qcow2" ;;
+        on) VM_FIRMWARE=secureboot; vm_enrolled_vars ;;
+        off) ;;
+        *) die "tests/qemu/$suite: secure_boot=$secure_boot (on, off or enroll)" ;;
+        esac
         test_image_tar
         vm_start "$vm" "$vm/disk.qcow2" \
                 -drive file="$TEST_IMAGE_TAR",if=none,id=testimage,format=raw,readonly=on \
@@ -237,7 +242,7 @@ qemu_suite() {
                         log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
                         st=0
                         if [[ $t == *.host.sh ]]; then
-                                HULL_OUT=$HULL_OUT PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
+                                HULL_OUT=$HULL_OUT HULL_BUILD=$HULL_BUILD PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
                         else
                                 guest -t 900 <"$t" >"$log" 2>&1 || st=$?
                         fi
@@ -259,6 +264,7 @@ qemu_suite() {
         vm_stop
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
         if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
+        echo "    qemu/$suite: $(($(date +%s) - suite_t0)) s"
         rm -f "$vm/disk.qcow2"
 }
 

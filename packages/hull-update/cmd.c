@@ -44,7 +44,7 @@ static const char *arg_os_release = NULL;
 static const char *arg_output = NULL;
 static const char *arg_config = UPDATE_CONF;
 static const char *arg_version = NULL;
-static const char *arg_usr = NULL, *arg_verity = NULL, *arg_uki = NULL, *arg_usrhash = NULL;
+static const char *arg_usr = NULL, *arg_verity = NULL, *arg_uki = NULL, *arg_usrhash = NULL, *arg_pcr11 = NULL;
 static uint64_t arg_build = 0, arg_expires_days = 90;
 static bool arg_json = false, arg_allow_downgrade = false, arg_no_uki = false, arg_no_compress = false;
 static bool arg_build_set = false, arg_validate = false;
@@ -57,7 +57,8 @@ static void help(void) {
                "       %1$s [OPTIONS] rollback\n"
                "       %1$s [--config FILE] [--validate] auto\n"
                "       %1$s make-payload --key KEY.pem --version V --build N --expires DAYS\n"
-               "                  --usr usr.erofs --verity usr.verity --uki hull.efi --usrhash HEX -o DIR\n"
+               "                  --usr usr.erofs --verity usr.verity --uki hull.efi --usrhash HEX\n"
+               "                  [--pcr11 HEX] -o DIR\n"
                "       %1$s keygen -o DIR\n\n"
                "Signed A/B updates of /usr: the running slot is never written.\n"
                "Exit status: 0 done, 1 failed or refused, 2 usage, 3 nothing to do (no newer version).\n\n"
@@ -83,7 +84,9 @@ static void help(void) {
                "     --validate         auto: check the configuration, print \"configuration OK\"\n"
                "  -o --output DIR       where make-payload and keygen write\n"
                "     --no-compress      make-payload: ship usr.erofs uncompressed\n"
-               "     --level N          make-payload: zstd level (default 6)\n",
+               "     --level N          make-payload: zstd level (default 6)\n"
+               "     --pcr11 HEX        make-payload: the PCR 11 the UKI measures to (signed, for\n"
+               "                        attestation)\n",
                program_invocation_short_name);
 }
 
@@ -98,7 +101,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_VERSION = 0x100, ARG_KEY, ARG_ALLOW_DOWNGRADE, ARG_TARGET, ARG_SLOT, ARG_ESP, ARG_NO_UKI,
                 ARG_LAYOUT, ARG_STATE_DIR, ARG_OS_RELEASE, ARG_JSON, ARG_PVERSION, ARG_BUILD, ARG_EXPIRES,
                 ARG_USR, ARG_VERITY, ARG_UKI, ARG_USRHASH, ARG_NO_COMPRESS, ARG_LEVEL, ARG_CONFIG, ARG_VALIDATE,
-                ARG_SECUREBOOT_CERT,
+                ARG_SECUREBOOT_CERT, ARG_PCR11,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -121,6 +124,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "verity", required_argument, NULL, ARG_VERITY },
                 { "uki", required_argument, NULL, ARG_UKI },
                 { "usrhash", required_argument, NULL, ARG_USRHASH },
+                { "pcr11", required_argument, NULL, ARG_PCR11 },
                 { "no-compress", no_argument, NULL, ARG_NO_COMPRESS },
                 { "level", required_argument, NULL, ARG_LEVEL },
                 { "config", required_argument, NULL, ARG_CONFIG },
@@ -177,6 +181,7 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_VERITY: arg_verity = optarg; break;
                 case ARG_UKI: arg_uki = optarg; break;
                 case ARG_USRHASH: arg_usrhash = optarg; break;
+                case ARG_PCR11: arg_pcr11 = optarg; break;
                 case ARG_NO_COMPRESS: arg_no_compress = true; break;
                 case ARG_CONFIG: arg_config = optarg; break;
                 case ARG_VALIDATE: arg_validate = true; break;
@@ -305,6 +310,11 @@ static int run_make_payload(void) {
                 return log_error_errno(-EINVAL, "--version '%s' must be 1-64 characters of [0-9A-Za-z.~^_-].", arg_version);
         if (strlen(arg_usrhash) != 64 || unhexmem(arg_usrhash, 32, m.usrhash) < 0)
                 return log_error_errno(-EINVAL, "--usrhash must be 64 lower-case hex digits.");
+        if (arg_pcr11) {
+                if (strlen(arg_pcr11) != 64 || unhexmem(arg_pcr11, 32, m.pcr11) < 0)
+                        return log_error_errno(-EINVAL, "--pcr11 must be 64 lower-case hex digits.");
+                m.has_pcr11 = true;
+        }
         r = key_load_private(arg_key, &key);
         if (r < 0)
                 return log_error_errno(r, "Failed to load the Ed25519 private key '%s': %s", arg_key,

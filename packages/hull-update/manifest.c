@@ -147,6 +147,10 @@ int manifest_parse(const void *data, size_t size, Manifest *ret, const char **re
         m.expires = (int64_t) u;
         CHECK_FIELD(get_hex(root, "usrhash", m.usrhash, sizeof(m.usrhash)) >= 0,
                     "\"usrhash\" missing or not 64 hex digits");
+        if (json_object_object_get_ex(root, "pcr11", NULL)) {
+                CHECK_FIELD(get_hex(root, "pcr11", m.pcr11, sizeof(m.pcr11)) >= 0, "\"pcr11\" not 64 hex digits");
+                m.has_pcr11 = true;
+        }
         usr = member(root, "usr", json_type_object);
         CHECK_FIELD(usr, "\"usr\" missing or not an object");
         v = member(usr, "compression", json_type_string);
@@ -185,7 +189,7 @@ finish:
 }
 
 int manifest_format(const Manifest *m, char **ret, size_t *ret_size) {
-        char key[33], usrhash[65], s_usr[65], s_verity[65], s_uki[65];
+        char key[33], usrhash[65], s_usr[65], s_verity[65], s_uki[65], pcr11[64 + 16] = "";
         char *buf = NULL;
         int n;
 
@@ -194,6 +198,11 @@ int manifest_format(const Manifest *m, char **ret, size_t *ret_size) {
         hexmem(m->usr.sha256, 32, s_usr);
         hexmem(m->verity.sha256, 32, s_verity);
         hexmem(m->uki.sha256, 32, s_uki);
+        if (m->has_pcr11) {
+                char h[65];
+                hexmem(m->pcr11, 32, h);
+                snprintf(pcr11, sizeof(pcr11), "  \"pcr11\": \"%s\",\n", h);
+        }
         n = asprintf(&buf,
                      "{\n"
                      "  \"format\": %" PRIu32 ",\n"
@@ -203,12 +212,13 @@ int manifest_format(const Manifest *m, char **ret, size_t *ret_size) {
                      "  \"released\": %" PRIi64 ",\n"
                      "  \"expires\": %" PRIi64 ",\n"
                      "  \"usrhash\": \"%s\",\n"
+                     "%s"
                      "  \"usr\": { \"compression\": \"%s\", \"size\": %" PRIu64 ", \"sha256\": \"%s\" },\n"
                      "  \"verity\": { \"size\": %" PRIu64 ", \"sha256\": \"%s\" },\n"
                      "  \"uki\": { \"size\": %" PRIu64 ", \"sha256\": \"%s\" }\n"
                      "}\n",
                      m->format, MANIFEST_VERSION_MAX, m->version, key, m->build, m->released, m->expires,
-                     usrhash, m->compression == COMPRESSION_ZSTD ? "zstd" : "none", m->usr.size, s_usr,
+                     usrhash, pcr11, m->compression == COMPRESSION_ZSTD ? "zstd" : "none", m->usr.size, s_usr,
                      m->verity.size, s_verity, m->uki.size, s_uki);
         if (n < 0)
                 return -ENOMEM;

@@ -34,6 +34,8 @@ typedef struct Manifest {
         int64_t released;          /* seconds since the epoch */
         int64_t expires;
         uint8_t usrhash[32];       /* dm-verity root hash of the /usr image */
+        bool has_pcr11;            /* "pcr11" present (optional) */
+        uint8_t pcr11[32];         /* SHA-256 PCR 11 systemd-stub leaves after measuring the UKI */
         uint32_t compression;      /* Compression of the /usr image file */
         ManifestFile usr, verity, uki;
 } Manifest;

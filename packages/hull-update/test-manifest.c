@@ -64,6 +64,25 @@ int main(void) {
         CHECK(memcmp(&m, &back, sizeof(m)) == 0);
         CHECK_STREQ(manifest_usr_file(&back), "usr.erofs.zst");
 
+        /* With the optional PCR 11: formatted after usrhash, parsed back, checked. */
+        {
+                Manifest p = sample(), q;
+                _cleanup_free_ char *t = NULL;
+                size_t k;
+                p.has_pcr11 = true;
+                memset(p.pcr11, 0x5a, sizeof(p.pcr11));
+                CHECK_EQ_INT(manifest_format(&p, &t, &k), 0);
+                CHECK(strstr(t, "\"usrhash\": \"1111111111111111111111111111111111111111111111111111111111111111\",\n"
+                                "  \"pcr11\": \"5a5a") != NULL);
+                CHECK_EQ_INT(manifest_parse(t, k, &q, &why), 0);
+                CHECK(memcmp(&p, &q, sizeof(p)) == 0);
+                bad_edit(t, "\"pcr11\": \"5a5a", "\"pcr11\": \"5a", "\"pcr11\"");
+                bad_edit(t, "\"pcr11\": \"5a5a", "\"pcr11\": \"zz5a", "\"pcr11\"");
+                bad_edit(t, "\"pcr11\": \"5a5a", "\"pcr11\": \"5A5A", "canonical");
+                bad_edit(t, "\"pcr11\": \"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\"",
+                         "\"pcr11\": 5", "\"pcr11\"");
+        }
+
         bad("", "empty");
         bad("{", "not valid JSON");
         bad("[]", "not a JSON object");

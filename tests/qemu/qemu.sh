@@ -52,7 +52,9 @@ vm_env() {
 # is the Ignition config on fw_cfg (opt/org.hull/config): by default the test administrator's
 # (vm_config); a test may replace it before a power cycle, and the next QEMU reads the new one.
 # Port 22 of the guest is forwarded to a free port of 127.0.0.1; user networking is restricted,
-# so nothing the guest sends (DNS, NTP, a registry pull) leaves this machine. Sets VM_DIR and
+# so nothing the guest sends (DNS, NTP, a registry pull) leaves this machine. The NIC has no
+# option ROM: a firmware that finds nothing to boot on the disk does not spend minutes on
+# PXE and HTTP boot before it tries the disk again. Sets VM_DIR and
 # VM_SSH_PORT and exports them for tests/qemu/guest (vm_env).
 #
 # A guest reboot is a power cycle: QEMU runs with -no-reboot, so a reset ends the process, and
@@ -99,7 +101,7 @@ vm_start() {
                 -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
                 -netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
-                -device virtio-net-pci,netdev=net0
+                -device virtio-net-pci,netdev=net0,romfile=
                 -device virtio-rng-pci
                 -pidfile "$VM_DIR/qemu.pid" "${fw[@]}" "$@")
         (
@@ -171,6 +173,40 @@ vm_esp_enroll_force() {
         qemu-io -f qcow2 -c "write -s $w $((start * 512)) $((size * 512))" "$disk" >/dev/null ||
                 die "qemu-io could not write the ESP into $disk"
         rm -f "$w" "$w".*
+}
+
+# vm_enrolled_vars: VM_VARS for a machine with Hull's keys enrolled and Secure Boot on, made
+# once per built image ($HULL_BUILD/vm/enrolled-vars.fd): a throwaway machine in setup mode
+# boots the image with vm_esp_enroll_force until systemd-boot has enrolled the keys and reset
+# (QEMU exits: -no-reboot); its variable store is kept. tests/qemu/secureboot proves that
+# enrollment on its own machine; every other suite starts from this store.
+vm_enrolled_vars() {
+        local d=$HULL_BUILD/vm/enroll out=$HULL_BUILD/vm/enrolled-vars.fd i
+        VM_VARS=$out
+        [ -s "$out" ] && [ "$out" -nt "$HULL_OUT/hull.raw" ] && return 0
+        rm -rf "$d" "$out"
+        mkdir -p "$d"
+        cp "$OVMF_VARS" "$d/vars.fd"
+        vm_disk "$d/disk.qcow2"
+        vm_esp_enroll_force "$d/disk.qcow2"
+        qemu-system-x86_64 -machine q35,smm=on -accel tcg -cpu max -smp 1 -m 1024 -nodefaults -display none \
+                -no-user-config -no-reboot -global driver=cfi.pflash01,property=secure,value=on \
+                -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE_SECBOOT" \
+                -drive if=pflash,format=raw,unit=1,file="$d/vars.fd" \
+                -drive if=virtio,format=qcow2,file="$d/disk.qcow2" \
+                -chardev file,id=s0,path="$d/serial.log" -serial chardev:s0 -pidfile "$d/pid" -daemonize ||
+                die "QEMU did not start the enrollment machine"
+        for i in $(seq 300); do
+                kill -0 "$(cat "$d/pid" 2>/dev/null)" 2>/dev/null || break
+                grep -aq 'Linux version' "$d/serial.log" && break
+                sleep 1
+        done
+        kill "$(cat "$d/pid" 2>/dev/null)" 2>/dev/null || true
+        grep -aq 'Enrolling secure boot keys' "$d/serial.log" && ! grep -aq 'Linux version' "$d/serial.log" ||
+                die "the enrollment machine did not enroll Hull's keys and reset (serial log: $d/serial.log)"
+        mv "$d/vars.fd" "$out"
+        rm -rf "$d"
+        echo "    Secure Boot variables with Hull's keys enrolled: $out (${i} s)"
 }
 
 vm_free_port() {
