@@ -73,11 +73,7 @@ for i in $(seq "$boots"); do
         d0=$(date +%s.%N); guest 'docker version >/dev/null'; dock=$(echo "$(date +%s.%N) - $d0" | bc)
         # The second boot of the same disk, after a clean power-off: what every boot after the
         # first costs (no first-boot work: presets, machine-id, host keys, growing the state).
-        guest -t 10 'systemctl poweroff' >/dev/null 2>&1 || true
-        for _ in $(seq 300); do vm_running || break; sleep 0.2; done
-        vm_stop
-        vm_start "$vm" "$vm/disk.qcow2"
-        vm_wait_up 400 >/dev/null
+        bench_power_on_again "$vm/disk.qcow2"
         wall2=$(echo "$(date +%s.%N) - $VM_T0" | bc)
         guest 'systemd-analyze' >"$vm/analyze2"
         total2=$(total "$vm/analyze2")

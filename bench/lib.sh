@@ -26,3 +26,14 @@ bench_vm_init() {
         # shellcheck source=tests/qemu/qemu.sh
         . tests/qemu/qemu.sh
 }
+
+# bench_power_on_again DISK: a clean power-off of the running bench VM ($VM_DIR), then the same
+# disk and firmware variables powered on and waited for (SSH login, boot finished). Sets VM_T0
+# (vm_start) to the new power-on.
+bench_power_on_again() {
+        guest -t 10 'systemctl poweroff' >/dev/null 2>&1 || true
+        for _ in $(seq 300); do vm_running || break; sleep 0.2; done
+        vm_stop
+        vm_start "$VM_DIR" "$1"
+        vm_wait_up 400 >/dev/null
+}

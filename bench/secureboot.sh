@@ -29,11 +29,7 @@ for fw in uefi secureboot; do
                 if [ "$fw" = secureboot ]; then vm_enrolled_vars >/dev/null; fi
                 vm_start "$vm" "$vm/disk.qcow2"
                 vm_wait_up 400 >/dev/null
-                guest -t 10 'systemctl poweroff' >/dev/null 2>&1 || true
-                for _ in $(seq 300); do vm_running || break; sleep 0.2; done
-                vm_stop
-                vm_start "$vm" "$vm/disk.qcow2"
-                vm_wait_up 400 >/dev/null
+                bench_power_on_again "$vm/disk.qcow2"
                 wall=$(echo "$(date +%s.%N) - $VM_T0" | bc)
                 guest 'systemd-analyze' | head -1 >"$vm/analyze"
                 sb=$(guest 'bootctl status 2>/dev/null | sed -n "s/^ *Secure Boot: //p"')

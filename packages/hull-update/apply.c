@@ -122,6 +122,26 @@ static int expect(int fd, MsgType want, uint8_t *buf, size_t buf_size, size_t *r
         return 0;
 }
 
+/* The next chunk of a streamed file: 1 with *ret_size bytes in buf, 0 at the file's end
+ * message, or a negative errno with err set: the reader failed, sent another message, or more
+ * than the manifest's `left` bytes. `file` names the file, `in` the stream in messages. */
+static int receive_chunk(int fd, MsgType data, MsgType end, uint64_t left, const char *file, const char *in,
+                         uint8_t *buf, size_t *ret_size, char *err, size_t err_size) {
+        MsgType t;
+        int r;
+
+        r = msg_recv(fd, &t, buf, MSG_CHUNK_MAX, ret_size);
+        if (r < 0)
+                return ERR("the payload reader ended or sent a malformed message in %s", in);
+        if (t == MSG_ERROR)
+                return child_error(buf, *ret_size, err, err_size);
+        if (t == end)
+                return 0;
+        if (t != data || *ret_size > left)
+                return ERR("%s: the reader sent more than the manifest gives", file);
+        return 1;
+}
+
 /* The manifest, signature and fields, checked independently of the reader. */
 static int receive_manifest(int fd, const SourceOptions *src, Manifest *ret, char *err, size_t err_size) {
         static uint8_t buf[MANIFEST_SIZE_MAX + sizeof(Manifest) + SIGNATURE_SIZE];
@@ -341,7 +361,6 @@ static int receive_uki(const ApplyOptions *o, int rfd, const Manifest *m, uint8_
         EVP_MD_CTX *uctx = NULL;
         uint8_t sha[32], uh[32];
         uint64_t got = 0;
-        MsgType type;
         size_t n;
         int r;
 
@@ -351,28 +370,16 @@ static int receive_uki(const ApplyOptions *o, int rfd, const Manifest *m, uint8_
                 r = ERR("out of memory");
                 goto finish;
         }
-        for (;;) {
-                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
-                if (r < 0) {
-                        r = ERR("the payload reader ended or sent a malformed message in the UKI");
-                        goto finish;
-                }
-                if (type == MSG_ERROR) {
-                        r = child_error(buf, n, err, err_size);
-                        goto finish;
-                }
-                if (type == MSG_UKI_END)
-                        break;
-                if (type != MSG_UKI || n > m->uki.size - got) {
-                        r = ERR("hull.efi: the reader sent more than the manifest gives");
-                        goto finish;
-                }
+        while ((r = receive_chunk(rfd, MSG_UKI, MSG_UKI_END, m->uki.size - got, "hull.efi", "the UKI", buf, &n, err,
+                                  err_size)) > 0) {
                 if (loop_write(rc->uki_fd, buf, n) < 0 || EVP_DigestUpdate(uctx, buf, n) != 1) {
                         r = ERR("hull.efi: cannot keep it in memory");
                         goto finish;
                 }
                 got += n;
         }
+        if (r < 0)
+                goto finish;
         if (got != m->uki.size || EVP_DigestFinal_ex(uctx, sha, NULL) != 1 || memcmp(sha, m->uki.sha256, 32) != 0) {
                 r = ERR("hull.efi: SHA-256 mismatch or truncated");
                 goto finish;
@@ -398,7 +405,6 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
         char hex[65];
         size_t n, tree_size;
         uint64_t got = 0;
-        MsgType type;
         int r;
 
         fd = open(o->target, O_RDWR | O_CLOEXEC);
@@ -409,22 +415,8 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
                 return ERR("out of memory");
 
         Writeback wb = { .fd = fd, .base = t->data->offset };
-        for (;;) {
-                r = msg_recv(rfd, &type, buf, MSG_CHUNK_MAX, &n);
-                if (r < 0) {
-                        r = ERR("the payload reader ended or sent a malformed message in the image");
-                        goto finish;
-                }
-                if (type == MSG_ERROR) {
-                        r = child_error(buf, n, err, err_size);
-                        goto finish;
-                }
-                if (type == MSG_USR_END)
-                        break;
-                if (type != MSG_USR || n > m->usr.size - got) {
-                        r = ERR("usr image: the reader sent more than the manifest gives");
-                        goto finish;
-                }
+        while ((r = receive_chunk(rfd, MSG_USR, MSG_USR_END, m->usr.size - got, "usr image", "the image", buf, &n, err,
+                                  err_size)) > 0) {
                 r = pwrite_full(fd, buf, n, t->data->offset + got);
                 if (r < 0) {
                         r = ERR("%s: write to partition %s failed: %s", o->target, t->data->name, strerror(-r));
@@ -440,6 +432,8 @@ static int write_slot(const ApplyOptions *o, int rfd, const Manifest *m, const S
                 if (o->fail_after && got >= o->fail_after)
                         _exit(3);
         }
+        if (r < 0)
+                goto finish;
         if (got != m->usr.size) {
                 r = ERR("usr image: truncated (%" PRIu64 " of %" PRIu64 " bytes)", got, m->usr.size);
                 goto finish;
