@@ -181,16 +181,18 @@ update_payload() {
 #                       be entered; the harness waits for boot_serial (an extended regex) on the
 #                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
 #   config=none         nothing on fw_cfg (the suite brings its config on a disk; vm_config)
-# Every suite boots OVMF with Secure Boot on and Hull's keys enrolled (vm_enrolled_vars), as a
-# production machine would; HULL_TEST_SECURE_BOOT=off runs them on OVMF without Secure Boot.
-#   secure_boot=enroll  instead: Secure Boot firmware in setup mode (empty variables); the disk's
-#                       ESP gets `secure-boot-enroll force` (vm_esp_enroll_force), so the first
-#                       boot enrolls the image's keys and resets into Secure Boot
+# The firmware: OVMF without Secure Boot unless the suite says otherwise (HULL_TEST_SECURE_BOOT
+# sets the default: on runs every suite on Secure Boot firmware, as a production machine would;
+# each boot then costs more firmware time under TCG, which CI cannot spare for every suite).
+#   secure_boot=on      OVMF with Secure Boot on and Hull's keys enrolled (vm_enrolled_vars)
+#   secure_boot=enroll  Secure Boot firmware in setup mode (empty variables); the disk's ESP gets
+#                       `secure-boot-enroll force` (vm_esp_enroll_force), so the first boot
+#                       enrolls the image's keys and resets into Secure Boot
 #   VM_TPM=1            a TPM 2.0 (swtpm)
 #   expected_avc, expected_failed, expected_errors   see boot_checks
 qemu_suite() {
         local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
-        local secure_boot=${HULL_TEST_SECURE_BOOT:-on} VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
+        local secure_boot=${HULL_TEST_SECURE_BOOT:-off} VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
         local config="" config_raw="" boot_serial="" expected_errors=""
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
