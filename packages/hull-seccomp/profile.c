@@ -12,7 +12,9 @@
 #include "profile.h"
 
 /* JSON paths in messages are cut at the buffer size on purpose: keys come from the input. */
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static const char *const cap_names[] = {
         "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
