@@ -4,6 +4,8 @@
 #   PKGS     pkg-config modules it links against
 #   TESTS    unit tests: test-<module>.c, each linked with SRCS minus main.c
 #   FUZZERS  libFuzzer targets: fuzz-<parser>.c, corpus in fuzz/<name>/
+# Every binary links libhull.a (packages/libhull), built once per mode (hardened, asan, fuzz)
+# into $(O)/../libhull; each source is compiled once per mode into $(O)/[mode/]obj/.
 # and then includes this file. Output goes to $(O) (default: build/<service> at the top).
 #
 #   make            the hardened program
@@ -21,14 +23,23 @@
 TOP     := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SVC     := $(notdir $(CURDIR))
 O       ?= $(TOP)/build/services/$(SVC)
-LIBHULL := $(TOP)/packages/libhull
-LIBSRCS := $(filter-out $(LIBHULL)/test-%.c $(LIBHULL)/fuzz-%.c,$(wildcard $(LIBHULL)/*.c))
 VERSION ?= $(shell cat $(TOP)/VERSION 2>/dev/null || echo 0)
 
 CC      ?= cc
 CLANG   ?= clang
+AR      ?= ar
 PKGCFLAGS := $(if $(PKGS),$(shell pkg-config --cflags $(PKGS)))
 PKGLIBS   := $(if $(PKGS),$(shell pkg-config --libs $(PKGS)))
+
+# libhull is built once per build mode into a static archive beside the service's output folder
+# ($(O)/../libhull, the same folder its own Makefile uses), with its own flags whichever
+# service asks first; programs, tests and fuzzers link it and take only the objects they use.
+LIBHULL      := $(TOP)/packages/libhull
+LIBHULL_O    ?= $(abspath $(O)/../libhull)
+LIBHULL_PKGS := json-c
+LIBHULL_SRCS := $(notdir $(filter-out $(LIBHULL)/test-%.c $(LIBHULL)/fuzz-%.c,$(wildcard $(LIBHULL)/*.c)))
+LIBHULL_HDRS := $(wildcard $(LIBHULL)/hull/*.h)
+LIBHULL_LIBS := $(shell pkg-config --libs $(LIBHULL_PKGS))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security -Wvla \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
@@ -36,14 +47,15 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security -Wvla \
 HARDEN  := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
            -fstack-clash-protection -fcf-protection -fPIE
 LDHARD  := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
+MODE_HARD := -O2 -g $(WARN) $(HARDEN)
+MODE_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all $(WARN)
+MODE_FUZZ := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DHULL_FUZZING
+LIBHULL_BASE := -std=gnu11 -D_GNU_SOURCE -I$(LIBHULL) $(shell pkg-config --cflags $(LIBHULL_PKGS))
 BASE    := -std=gnu11 -D_GNU_SOURCE -DHULL_VERSION='"$(VERSION)"' -I$(LIBHULL) $(PKGCFLAGS) $(EXTRA_CFLAGS)
-CFLAGS_HARD := -O2 -g $(WARN) $(HARDEN) $(BASE)
-CFLAGS_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all $(WARN) $(BASE)
-CFLAGS_FUZZ := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-               -DHULL_FUZZING $(BASE)
-
-LIB_NOMAIN := $(filter-out main.c,$(SRCS)) $(LIBSRCS)
+CFLAGS_HARD := $(MODE_HARD) $(BASE)
+CFLAGS_SAN  := $(MODE_SAN) $(BASE)
+CFLAGS_FUZZ := $(MODE_FUZZ) $(BASE)
+LDFUZZ      := -fsanitize=fuzzer,address,undefined
 
 .PHONY: all tests asan fuzz test-hooks clean install
 all: $(if $(PROG),$(O)/$(PROG))
@@ -52,31 +64,67 @@ asan: $(if $(PROG),$(O)/asan/$(PROG)) $(addprefix $(O)/asan/tests/,$(TESTS))
 fuzz: $(addprefix $(O)/fuzz/,$(FUZZERS))
 test-hooks: $(if $(PROG),$(O)/test-hooks/$(PROG))
 
-HDRS := $(wildcard *.h) $(wildcard $(LIBHULL)/hull/*.h)
+HDRS := $(wildcard *.h) $(LIBHULL_HDRS)
 
-$(O)/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
+# libhull.a of each mode: hardened (programs, unit tests), asan, fuzz.
+$(LIBHULL_O)/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_HARD) -o $@ $(SRCS) $(LIBSRCS) $(LDHARD) $(PKGLIBS) $(EXTRA_LIBS)
+	$(CC) $(MODE_HARD) $(LIBHULL_BASE) -c -o $@ $<
+$(LIBHULL_O)/asan/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(MODE_SAN) $(LIBHULL_BASE) -c -o $@ $<
+$(LIBHULL_O)/fuzz/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(MODE_FUZZ) $(LIBHULL_BASE) -c -o $@ $<
+$(LIBHULL_O)/libhull.a: $(addprefix $(LIBHULL_O)/obj/,$(LIBHULL_SRCS:.c=.o))
+$(LIBHULL_O)/asan/libhull.a: $(addprefix $(LIBHULL_O)/asan/obj/,$(LIBHULL_SRCS:.c=.o))
+$(LIBHULL_O)/fuzz/libhull.a: $(addprefix $(LIBHULL_O)/fuzz/obj/,$(LIBHULL_SRCS:.c=.o))
+$(LIBHULL_O)/libhull.a $(LIBHULL_O)/asan/libhull.a $(LIBHULL_O)/fuzz/libhull.a:
+	@rm -f $@
+	$(AR) rcsD $@ $^
 
-$(O)/tests/%: %.c $(LIB_NOMAIN) $(HDRS)
+# The service's own objects, compiled once per mode; the program links all of them, each unit
+# test and fuzzer all but main.o.
+SRCS_NOMAIN := $(filter-out main.c,$(SRCS))
+$(O)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_HARD) -o $@ $< $(LIB_NOMAIN) $(LDHARD) $(PKGLIBS) $(EXTRA_LIBS)
+	$(CC) $(CFLAGS_HARD) -c -o $@ $<
+$(O)/test-hooks/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HARD) -DHULL_TEST_HOOKS -c -o $@ $<
+$(O)/asan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -c -o $@ $<
+$(O)/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_FUZZ) -c -o $@ $<
 
-$(O)/test-hooks/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_HARD) -DHULL_TEST_HOOKS -o $@ $(SRCS) $(LIBSRCS) $(LDHARD) $(PKGLIBS) $(EXTRA_LIBS)
+# Link lines: objects, then libhull, then the libraries both may use.
+LIBS := $(PKGLIBS) $(LIBHULL_LIBS) $(EXTRA_LIBS)
 
-$(O)/asan/$(PROG): $(SRCS) $(LIBSRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -o $@ $(SRCS) $(LIBSRCS) $(PKGLIBS) $(EXTRA_LIBS)
+$(O)/$(PROG): $(addprefix $(O)/obj/,$(SRCS:.c=.o)) $(LIBHULL_O)/libhull.a
+	$(CC) $(CFLAGS_HARD) -o $@ $^ $(LDHARD) $(LIBS)
 
-$(O)/asan/tests/%: %.c $(LIB_NOMAIN) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -o $@ $< $(LIB_NOMAIN) $(PKGLIBS) $(EXTRA_LIBS)
+$(O)/test-hooks/$(PROG): $(addprefix $(O)/test-hooks/obj/,$(SRCS:.c=.o)) $(LIBHULL_O)/libhull.a
+	$(CC) $(CFLAGS_HARD) -o $@ $^ $(LDHARD) $(LIBS)
 
-$(O)/fuzz/%: %.c $(LIB_NOMAIN) $(HDRS)
+$(O)/asan/$(PROG): $(addprefix $(O)/asan/obj/,$(SRCS:.c=.o)) $(LIBHULL_O)/asan/libhull.a
+	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(O)/tests/%: $(O)/obj/%.o $(addprefix $(O)/obj/,$(SRCS_NOMAIN:.c=.o)) $(LIBHULL_O)/libhull.a
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_FUZZ) -o $@ $< $(LIB_NOMAIN) $(PKGLIBS) $(EXTRA_LIBS)
+	$(CC) $(CFLAGS_HARD) -o $@ $^ $(LDHARD) $(LIBS)
+
+$(O)/asan/tests/%: $(O)/asan/obj/%.o $(addprefix $(O)/asan/obj/,$(SRCS_NOMAIN:.c=.o)) $(LIBHULL_O)/asan/libhull.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(O)/fuzz/%: $(O)/fuzz/obj/%.o $(addprefix $(O)/fuzz/obj/,$(SRCS_NOMAIN:.c=.o)) $(LIBHULL_O)/fuzz/libhull.a
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_FUZZ) -o $@ $^ $(LDFUZZ) $(LIBS)
+
+# A test's or fuzzer's object is an intermediate of its binary: keep it for incremental builds.
+.SECONDARY:
 
 # Installs the program into an image tree: make install DESTDIR=<root>. A service that ships
 # more (a profile, a policy file) adds recipes to its own install-extra target.
