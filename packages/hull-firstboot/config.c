@@ -22,41 +22,13 @@
 #define UNIT_SIZE_MAX (1024U * 1024U)
 
 typedef struct Parser {
-        ConfigErrors *errors;
+        Diag *errors;
         size_t decoded_total;
         bool oom;
 } Parser;
 
-static void add_error(Parser *p, const char *path, const char *format, ...) _printf_(3, 4);
-static void add_error(Parser *p, const char *path, const char *format, ...) {
-        _cleanup_free_ char *msg = NULL;
-        char *line = NULL, **v;
-        va_list ap;
-        int k;
-
-        if (!p->errors)
-                return;
-        if (p->errors->n >= CONFIG_ERRORS_MAX) {
-                p->errors->truncated = true;
-                return;
-        }
-        va_start(ap, format);
-        k = vasprintf(&msg, format, ap);
-        va_end(ap);
-        if (k < 0 || asprintf(&line, "%s: %s", path, msg) < 0) {
-                msg = NULL;
-                p->oom = true;
-                return;
-        }
-        v = realloc(p->errors->v, (p->errors->n + 1) * sizeof(char *));
-        if (!v) {
-                free(line);
-                p->oom = true;
-                return;
-        }
-        p->errors->v = v;
-        v[p->errors->n++] = line;
-}
+/* A problem with the config at a JSON path: collected, the parse goes on. */
+#define add_error(p, path, ...) diag_error((p)->errors, (path), __VA_ARGS__)
 
 static char *path_join(Parser *p, const char *base, const char *key) {
         char *s;
@@ -749,12 +721,16 @@ static void parse_root(Parser *p, json_object *root, Config *c) {
         check_conflicts(p, c);
 }
 
-int config_parse(const char *text, size_t size, Config **ret, ConfigErrors *errors) {
+int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
         _cleanup_config_ Config *c = NULL;
+        _cleanup_diag_ Diag local = {};
         json_tokener *tok = NULL;
         json_object *root = NULL;
-        Parser p = { .errors = errors };
+        Parser p = { .errors = errors ?: &local };
         size_t end;
+
+        if (p.errors->max == 0)
+                p.errors->max = CONFIG_ERRORS_MAX;
 
         if (size > CONFIG_SIZE_MAX) {
                 add_error(&p, "(config)", "is larger than %u bytes", CONFIG_SIZE_MAX);
@@ -777,7 +753,7 @@ int config_parse(const char *text, size_t size, Config **ret, ConfigErrors *erro
                         add_error(&p, "(config)", "malformed JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
                                   json_tokener_error_desc(e));
                 json_tokener_free(tok);
-                return p.oom ? -ENOMEM : -EINVAL;
+                return p.oom || p.errors->oom ? -ENOMEM : -EINVAL;
         }
         end = json_tokener_get_parse_end(tok);
         json_tokener_free(tok);
@@ -799,9 +775,9 @@ int config_parse(const char *text, size_t size, Config **ret, ConfigErrors *erro
         }
         parse_root(&p, root, c);
         json_object_put(root);
-        if (p.oom)
+        if (p.oom || p.errors->oom)
                 return -ENOMEM;
-        if (errors && errors->n > 0)
+        if (p.errors->n_errors > 0)
                 return -EINVAL;
         *ret = TAKE_PTR(c);
         return 0;
@@ -849,11 +825,4 @@ Config *config_free(Config *c) {
         free(c->units);
         free(c);
         return NULL;
-}
-
-void config_errors_done(ConfigErrors *e) {
-        if (!e)
-                return;
-        strv_free(e->v, e->n);
-        *e = (ConfigErrors) {};
 }

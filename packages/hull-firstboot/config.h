@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hull/diag.h"
+
 /* The Ignition subset Hull understands, parsed and fully validated: contents are decoded,
  * decompressed and their hashes checked, so applying a Config needs no further input checks. */
 
@@ -72,20 +74,13 @@ typedef struct Config {
         size_t n_units;
 } Config;
 
-/* Error messages of one parse, each "<json path>: <problem>". */
-typedef struct ConfigErrors {
-        char **v;
-        size_t n;
-        bool truncated;
-} ConfigErrors;
-
 /* Parses and validates text (size bytes, need not be NUL-terminated). On success returns 0
- * and *ret. On invalid input returns -EINVAL (or -EFBIG for oversized input) and fills
- * errors with every problem found (up to CONFIG_ERRORS_MAX). -ENOMEM on allocation failure. */
-int config_parse(const char *text, size_t size, Config **ret, ConfigErrors *errors);
+ * and *ret. On invalid input returns -EINVAL (or -EFBIG for oversized input) and adds every
+ * problem found to errors (may be NULL), each "<json path>: <problem>" (up to errors->max,
+ * CONFIG_ERRORS_MAX when it is 0). -ENOMEM on allocation failure. */
+int config_parse(const char *text, size_t size, Config **ret, Diag *errors);
 
 Config *config_free(Config *c);
-void config_errors_done(ConfigErrors *e);
 
 static inline void config_freep(Config **c) {
         config_free(*c);

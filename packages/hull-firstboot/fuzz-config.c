@@ -6,12 +6,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        ConfigErrors e = {};
+        Diag e = {};
         Config *c = NULL;
 
         if (config_parse((const char *) data, size, &c, &e) >= 0 && !c)
                 __builtin_trap();
         config_free(c);
-        config_errors_done(&e);
+        diag_clear(&e);
         return 0;
 }

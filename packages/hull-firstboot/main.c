@@ -82,20 +82,19 @@ static int parse_argv(int argc, char *argv[]) {
 }
 
 static int parse_and_report(const char *text, size_t size, const char *source, Config **ret) {
-        ConfigErrors errors = {};
+        _cleanup_diag_ Diag errors = {};
         int r;
 
         r = config_parse(text, size, ret, &errors);
         if (r == -ENOMEM)
                 r = log_oom();
         else if (r < 0) {
-                log_error("Invalid config from %s (%zu error%s):", source, errors.n, errors.n == 1 ? "" : "s");
+                log_error("Invalid config from %s (%zu error%s):", source, errors.n_errors, errors.n_errors == 1 ? "" : "s");
                 for (size_t i = 0; i < errors.n; i++)
-                        log_error("  %s", errors.v[i]);
-                if (errors.truncated)
+                        log_error("  %s", errors.msgs[i]);
+                if (errors.n_dropped > 0)
                         log_error("  (more errors not shown)");
         }
-        config_errors_done(&errors);
         return r;
 }
 

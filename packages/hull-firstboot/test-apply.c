@@ -55,13 +55,13 @@ static void remove_root(char *root) {
 
 static int apply_text(const char *root, const char *json, char **ret_what) {
         _cleanup_config_ Config *c = NULL;
-        ConfigErrors e = {};
+        Diag e = {};
         ApplyOptions o = { .root = root, .source = "test" };
         int r = config_parse(json, strlen(json), &c, &e);
 
         for (size_t i = 0; i < e.n; i++)
-                fprintf(stderr, "config error: %s\n", e.v[i]);
-        config_errors_done(&e);
+                fprintf(stderr, "config error: %s\n", e.msgs[i]);
+        diag_clear(&e);
         if (r < 0)
                 return r;
         return apply_config(c, &o, ret_what);

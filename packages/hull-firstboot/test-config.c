@@ -9,37 +9,37 @@
 #define V "{\"ignition\":{\"version\":\"3.3.0\"},"
 
 static void expect_error(int line, const char *json, const char *needle) {
-        ConfigErrors e = {};
+        Diag e = {};
         Config *c = NULL;
         int r = config_parse(json, strlen(json), &c, &e);
         bool found = false;
 
         for (size_t i = 0; i < e.n; i++)
-                if (strstr(e.v[i], needle))
+                if (strstr(e.msgs[i], needle))
                         found = true;
         if (r >= 0 || !found || c) {
                 fprintf(stderr, "test-config.c:%d: expected an error containing \"%s\", got r=%d:\n", line, needle, r);
                 for (size_t i = 0; i < e.n; i++)
-                        fprintf(stderr, "    %s\n", e.v[i]);
+                        fprintf(stderr, "    %s\n", e.msgs[i]);
                 hull_test_failures++;
         }
         config_free(c);
-        config_errors_done(&e);
+        diag_clear(&e);
 }
 #define EXPECT_ERROR(json, needle) expect_error(__LINE__, json, needle)
 
 static Config *expect_ok(int line, const char *json) {
-        ConfigErrors e = {};
+        Diag e = {};
         Config *c = NULL;
         int r = config_parse(json, strlen(json), &c, &e);
 
         if (r < 0 || !c) {
                 fprintf(stderr, "test-config.c:%d: expected success, got r=%d:\n", line, r);
                 for (size_t i = 0; i < e.n; i++)
-                        fprintf(stderr, "    %s\n", e.v[i]);
+                        fprintf(stderr, "    %s\n", e.msgs[i]);
                 hull_test_failures++;
         }
-        config_errors_done(&e);
+        diag_clear(&e);
         return c;
 }
 #define EXPECT_OK(json) expect_ok(__LINE__, json)
@@ -139,11 +139,11 @@ static void test_errors(void) {
         EXPECT_ERROR("{\"a\":\"\xff\"}", "malformed JSON");
         {
                 const char nul[] = "{\"ignition\":\0}";
-                ConfigErrors e = {};
+                Diag e = {};
                 Config *c = NULL;
                 CHECK_EQ_INT(config_parse(nul, sizeof(nul) - 1, &c, &e), -EINVAL);
-                CHECK(e.n == 1 && strstr(e.v[0], "NUL byte"));
-                config_errors_done(&e);
+                CHECK(e.n == 1 && strstr(e.msgs[0], "NUL byte"));
+                diag_clear(&e);
         }
         /* Version */
         EXPECT_ERROR("{}", "ignition: is required");
@@ -277,16 +277,16 @@ static void test_errors(void) {
         /* Several errors are all reported. */
         {
                 const char *json = V "\"storage\":{\"files\":[{\"path\":\"/usr/a\"},{\"path\":\"rel\"}]},\"foo\":1}";
-                ConfigErrors e = {};
+                Diag e = {};
                 Config *c = NULL;
                 CHECK_EQ_INT(config_parse(json, strlen(json), &c, &e), -EINVAL);
                 CHECK_EQ_INT(e.n, 3);
-                config_errors_done(&e);
+                diag_clear(&e);
         }
 }
 
 static void test_limits(void) {
-        ConfigErrors e = {};
+        Diag e = {};
         Config *c = NULL;
         _cleanup_free_ char *huge = NULL, *deep = NULL, *many = NULL;
         size_t n = CONFIG_SIZE_MAX + 1;
@@ -297,8 +297,8 @@ static void test_limits(void) {
         memset(huge, ' ', n);
         huge[0] = '{';
         CHECK_EQ_INT(config_parse(huge, n, &c, &e), -EFBIG);
-        CHECK(e.n == 1 && strstr(e.v[0], "is larger than"));
-        config_errors_done(&e);
+        CHECK(e.n == 1 && strstr(e.msgs[0], "is larger than"));
+        diag_clear(&e);
 
         /* Deep nesting stops at the depth limit. */
         deep = malloc(20001);
@@ -307,7 +307,7 @@ static void test_limits(void) {
                 deep[i] = '[', deep[10000 + i] = ']';
         deep[20000] = 0;
         CHECK_EQ_INT(config_parse(deep, 20000, &c, &e), -EINVAL);
-        config_errors_done(&e);
+        diag_clear(&e);
 
         /* Too many entries, and the error list is bounded. */
         {
@@ -319,16 +319,16 @@ static void test_limits(void) {
                         k += (size_t) sprintf(many + k, "%s{\"path\":1}", i ? "," : "");
                 k += (size_t) sprintf(many + k, "]}}");
                 CHECK_EQ_INT(config_parse(many, k, &c, &e), -EINVAL);
-                CHECK(e.n == 1 && strstr(e.v[0], "has more than"));
-                config_errors_done(&e);
+                CHECK(e.n == 1 && strstr(e.msgs[0], "has more than"));
+                diag_clear(&e);
                 k = (size_t) sprintf(many, V "\"storage\":{\"files\":[");
                 for (size_t i = 0; i < 200; i++)
                         k += (size_t) sprintf(many + k, "%s{\"path\":1}", i ? "," : "");
                 k += (size_t) sprintf(many + k, "]}}");
                 CHECK_EQ_INT(config_parse(many, k, &c, &e), -EINVAL);
                 CHECK_EQ_INT(e.n, CONFIG_ERRORS_MAX);
-                CHECK(e.truncated);
-                config_errors_done(&e);
+                CHECK(e.n_dropped > 0);
+                diag_clear(&e);
         }
         CHECK(c == NULL);
 }

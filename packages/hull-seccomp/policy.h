@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "diag.h"
+#include "hull/diag.h"
 
 #define POLICY_MAX_SIZE (64U * 1024U)
 #define POLICY_MAX_DIRECTIVES 256U

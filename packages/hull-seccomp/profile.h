@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <seccomp.h>
 
-#include "diag.h"
+#include "hull/diag.h"
 
 /* Limits on untrusted input: a profile larger than these is refused, not truncated. */
 #define PROFILE_MAX_SIZE (4U * 1024U * 1024U)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "hull/diag.h"
 
 void diag_add(Diag *d, bool error, const char *path, const char *format, ...) {
         _cleanup_free_ char *reason = NULL;
@@ -17,7 +17,7 @@ void diag_add(Diag *d, bool error, const char *path, const char *format, ...) {
                 return;
         if (error)
                 d->n_errors++;
-        if (d->n >= DIAG_MAX) {
+        if (d->n >= (d->max > 0 ? d->max : DIAG_MAX)) {
                 d->n_dropped++;
                 return;
         }
@@ -26,30 +26,28 @@ void diag_add(Diag *d, bool error, const char *path, const char *format, ...) {
         va_end(ap);
         if (r < 0) {
                 reason = NULL;
-                d->n_dropped++;
-                return;
+                goto oom;
         }
         if (asprintf(&msg, "%s%s%s%s", path ? path : "", path ? ": " : "", error ? "" : "warning: ", reason) < 0) {
-                d->n_dropped++;
-                return;
+                msg = NULL;
+                goto oom;
         }
         m = realloc(d->msgs, (d->n + 1) * sizeof(char *));
-        if (!m) {
-                free(msg);
-                d->n_dropped++;
-                return;
-        }
+        if (!m)
+                goto oom;
         d->msgs = m;
         e = realloc(d->is_error, (d->n + 1) * sizeof(bool));
-        if (!e) {
-                free(msg);
-                d->n_dropped++;
-                return;
-        }
+        if (!e)
+                goto oom;
         d->is_error = e;
         d->msgs[d->n] = msg;
         d->is_error[d->n] = error;
         d->n++;
+        return;
+oom:
+        free(msg);
+        d->oom = true;
+        d->n_dropped++;
 }
 
 void diag_clear(Diag *d) {
@@ -57,7 +55,7 @@ void diag_clear(Diag *d) {
                 free(d->msgs[i]);
         free(d->msgs);
         free(d->is_error);
-        *d = (Diag) {};
+        *d = (Diag) { .max = d->max };
 }
 
 void diag_print(const Diag *d, const char *file) {
