@@ -13,7 +13,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <selinux/label.h>
@@ -23,6 +22,7 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
+#include "hull/process.h"
 #include "unitfile.h"
 
 #define UNIT_DIR "/etc/systemd/system"
@@ -221,25 +221,19 @@ static int read_in_root(Ctx *c, const char *path, size_t max, char **ret, size_t
  * step and, for passwordHash, the hash (never a password) in usermod's argv while it runs. */
 static int run_tool(Ctx *c, char *const argv[]) {
         static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL };
-        int status;
-        pid_t pid;
+        int r;
 
-        pid = fork();
-        if (pid < 0)
-                return negative_errno();
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                if (null >= 0)
-                        (void) dup2(null, STDIN_FILENO);
-                (void) dup2(STDERR_FILENO, STDOUT_FILENO);
-                execve(argv[0], argv, envp);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return negative_errno();
+        if (!argv[0]) /* tool_path() found no such tool */
+                return -ENOENT;
+        r = spawn_wait(argv, &(SpawnOptions) {
+                .stdin_fd = SPAWN_DEVNULL,
+                .stdout_fd = STDERR_FILENO,
+                .envp = envp,
+        });
+        if (r < 0) /* it could not be run */
+                return r;
         /* The tool's own message is on stderr (the journal); the caller names the step. */
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPROTO;
+        return r == 0 ? 0 : -EPROTO;
 }
 
 static const char *tool_path(const char *name) {

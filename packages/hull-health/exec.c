@@ -7,35 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "hull/macro.h"
+#include "hull/process.h"
 
 uint64_t now_usec(void) {
         struct timespec ts;
 
         (void) clock_gettime(CLOCK_MONOTONIC, &ts);
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
-}
-
-_noreturn_ static void child(char *const argv[], int out, int errpipe) {
-        sigset_t ss;
-        int null;
-
-        (void) setpgid(0, 0);
-        sigemptyset(&ss);
-        (void) sigprocmask(SIG_SETMASK, &ss, NULL);
-        (void) signal(SIGPIPE, SIG_DFL);
-        null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
-            dup2(out, STDERR_FILENO) < 0)
-                _exit(127);
-        execv(argv[0], argv);
-        (void) !write(errpipe, &errno, sizeof(errno));
-        _exit(127);
 }
 
 static void drain(int fd, char *buf, size_t max, size_t *n, bool *eof) {
@@ -57,53 +40,45 @@ static void drain(int fd, char *buf, size_t max, size_t *n, bool *eof) {
         }
 }
 
+/* Kills what is left of the program's process group and reaps the program. */
+static void kill_and_reap(pid_t pid) {
+        (void) kill(-pid, SIGKILL);
+        (void) wait_for_terminate(pid, NULL);
+}
+
 int exec_capture(char *const argv[], uint64_t timeout_usec, size_t max_output, char **ret_output, int *ret_status) {
-        _cleanup_close_ int out_r = -1, out_w = -1, err_r = -1, err_w = -1, pidfd = -1;
+        _cleanup_close_ int out_r = -1, out_w = -1, pidfd = -1;
         _cleanup_free_ char *buf = NULL;
         uint64_t deadline = now_usec() + timeout_usec;
         bool eof = false, exited = false;
-        int p[2], status, exec_errno = 0;
+        int p[2], status, r;
         size_t n = 0;
         pid_t pid;
-        ssize_t k;
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return negative_errno();
         out_r = p[0];
         out_w = p[1];
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return negative_errno();
-        err_r = p[0];
-        err_w = p[1];
         buf = malloc(max_output + 1);
         if (!buf)
                 return -ENOMEM;
 
-        pid = fork();
-        if (pid < 0)
-                return negative_errno();
-        if (pid == 0)
-                child(argv, out_w, err_w);
-        (void) setpgid(pid, pid); /* here too, so the group exists before we might kill it */
+        r = spawn(argv, &(SpawnOptions) {
+                .stdin_fd = SPAWN_DEVNULL,
+                .stdout_fd = out_w,
+                .stderr_fd = out_w,
+                .new_process_group = true,
+                .reset_signals = true,
+        }, &pid);
+        if (r < 0)
+                return r;
         closep(&out_w);
         out_w = -1;
-        closep(&err_w);
-        err_w = -1;
-
-        /* EOF: exec succeeded (the pipe is O_CLOEXEC); an errno: it did not. */
-        do
-                k = read(err_r, &exec_errno, sizeof(exec_errno));
-        while (k < 0 && errno == EINTR);
-        if (k == sizeof(exec_errno)) {
-                (void) waitpid(pid, NULL, 0);
-                return exec_errno > 0 ? -exec_errno : -ENOEXEC;
-        }
 
         pidfd = pidfd_open(pid, 0);
         if (pidfd < 0 || fcntl(out_r, F_SETFL, O_NONBLOCK) < 0) {
-                int r = negative_errno();
-                (void) kill(-pid, SIGKILL);
-                (void) waitpid(pid, NULL, 0);
+                r = negative_errno();
+                kill_and_reap(pid);
                 return r;
         }
 
@@ -113,18 +88,15 @@ int exec_capture(char *const argv[], uint64_t timeout_usec, size_t max_output, c
                         { .fd = eof ? -1 : out_r, .events = POLLIN },
                 };
                 uint64_t now = now_usec();
-                int r;
 
                 if (now >= deadline) {
-                        (void) kill(-pid, SIGKILL);
-                        (void) waitpid(pid, NULL, 0);
+                        kill_and_reap(pid);
                         return -ETIME;
                 }
                 r = poll(fds, 2, (int) ((deadline - now + 999) / 1000));
                 if (r < 0 && errno != EINTR) {
                         r = negative_errno();
-                        (void) kill(-pid, SIGKILL);
-                        (void) waitpid(pid, NULL, 0);
+                        kill_and_reap(pid);
                         return r;
                 }
                 if (r <= 0)
@@ -138,12 +110,13 @@ int exec_capture(char *const argv[], uint64_t timeout_usec, size_t max_output, c
                 }
         }
 
-        if (waitpid(pid, &status, 0) < 0)
-                return negative_errno();
+        r = wait_for_terminate(pid, &status);
+        if (r < 0)
+                return r;
         (void) kill(-pid, SIGKILL); /* leftovers in its process group */
         buf[n] = '\0';
         if (ret_output)
                 *ret_output = TAKE_PTR(buf);
-        *ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        *ret_status = exit_status_decode(status);
         return 0;
 }

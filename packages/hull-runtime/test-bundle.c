@@ -14,6 +14,7 @@
 #include "caps.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
+#include "hull/process.h"
 #include "hull/tests.h"
 #include "testutil.h"
 
@@ -142,23 +143,23 @@ static void test_prepare(void) {
 }
 
 /* The program itself, with a shell script as runc that records its command line. */
-static int run_program(const char *prog, char **args, const char *out) {
-        pid_t pid = fork();
-        int status;
+static int run_program_setup(void *userdata) {
+        char runc[PATH_MAX + 16];
 
-        if (pid == 0) {
-                char runc[PATH_MAX + 16];
-                snprintf(runc, sizeof(runc), "%s/runc", tmp);
-                setenv("HULL_RUNTIME_RUNC", runc, 1);
-                setenv("HULL_RUNTIME_DOCKER_ROOT", root, 1);
-                setenv("OUT", out, 1);
-                execv(prog, args);
-                _exit(127);
-        }
-        CHECK(pid > 0);
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-                return -1;
-        return WEXITSTATUS(status);
+        snprintf(runc, sizeof(runc), "%s/runc", tmp);
+        if (setenv("HULL_RUNTIME_RUNC", runc, 1) < 0 || setenv("HULL_RUNTIME_DOCKER_ROOT", root, 1) < 0 ||
+            setenv("OUT", (const char *) userdata, 1) < 0)
+                return -errno;
+        return 0;
+}
+
+static int run_program(const char *prog, char **args, const char *out) {
+        int r;
+
+        args[0] = (char *) prog;
+        r = spawn_wait(args, &(SpawnOptions) { .setup = run_program_setup, .userdata = (void *) out });
+        CHECK(r >= 0);
+        return r;
 }
 
 static void test_program(void) {

@@ -15,6 +15,7 @@
 #include "bpfsim.h"
 #include "emit.h"
 #include "hull/parse.h"
+#include "hull/process.h"
 #include "hull/tests.h"
 #include "resolve.h"
 #include "testutil.h"
@@ -97,7 +98,7 @@ static void check_live(const char *where, const struct sock_filter *prog, size_t
                 syscall(SYS_exit_group, 0);
         }
         close(fds[1]);
-        CHECK(waitpid(pid, &status, 0) == pid);
+        CHECK(wait_for_terminate(pid, &status) == 0);
         if ((expect & SECCOMP_RET_ACTION_FULL) == SCMP_ACT_KILL_THREAD || expect == SCMP_ACT_KILL_PROCESS) {
                 if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS) {
                         fprintf(stderr, "%s: live: expected death by SIGSYS, status 0x%x\n", where, status);

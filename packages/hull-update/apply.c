@@ -33,6 +33,7 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
+#include "hull/process.h"
 #include "proto.h"
 #include "state.h"
 #include "verity.h"
@@ -77,7 +78,7 @@ static int reader_start(const SourceOptions *src, Reader *ret) {
 }
 
 static int reader_finish(Reader *rd, bool kill_it) {
-        int status = 0;
+        int status = 0, r;
 
         if (rd->fd >= 0)
                 close(rd->fd);
@@ -86,9 +87,9 @@ static int reader_finish(Reader *rd, bool kill_it) {
                 return 0;
         if (kill_it)
                 (void) kill(rd->pid, SIGKILL);
-        while (waitpid(rd->pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
+        r = wait_for_terminate(rd->pid, &status);
+        if (r < 0)
+                return r;
         rd->pid = 0;
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }

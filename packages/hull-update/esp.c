@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "disk.h"
@@ -15,6 +14,7 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
+#include "hull/process.h"
 
 int uki_name_parse(const char *name, char ret_version[MANIFEST_VERSION_MAX + 1], int *ret_left, int *ret_done) {
         char buf[256], *plus, *dash;
@@ -118,34 +118,34 @@ static void uki_read_hash(Uki *u, int fd) {
                 u->has_usrhash = true;
 }
 
+/* In the mtools child: keep_fd open across exec, no check of the image's FAT geometry. */
+static int mtools_setup(void *userdata) {
+        int keep_fd = *(int *) userdata;
+
+        if (keep_fd >= 0 && fcntl(keep_fd, F_SETFD, 0) < 0)
+                return -errno;
+        return setenv("MTOOLS_SKIP_CHECK", "1", 1) < 0 ? -errno : 0;
+}
+
 /* Runs an mtools command on the ESP inside the image; stdout to out_fd if >= 0. */
 static int mtools_fd(const Esp *e, int out_fd, int keep_fd, const char *cmd, const char *a1, const char *a2, const char *a3) {
         char img[4200];
-        pid_t pid;
-        int status;
+        const char *argv[] = { cmd, "-i", img, a1, a2, a3, NULL };
+        int r;
 
         snprintf(img, sizeof(img), "%s@@%" PRIu64, e->image, e->offset);
-        pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-                const char *argv[] = { cmd, "-i", img, a1, a2, a3, NULL };
-                if (devnull >= 0) {
-                        (void) dup2(out_fd >= 0 ? out_fd : devnull, STDOUT_FILENO);
-                        (void) dup2(devnull, STDERR_FILENO);
-                }
-                if (keep_fd >= 0)
-                        (void) fcntl(keep_fd, F_SETFD, 0);
-                setenv("MTOOLS_SKIP_CHECK", "1", 1);
-                execvp(cmd, (char **) argv);
-                _exit(127);
-        }
-        if (waitpid(pid, &status, 0) < 0)
-                return -errno;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) == 127)
+        r = spawn_wait((char **) argv, &(SpawnOptions) {
+                .stdout_fd = out_fd >= 0 ? out_fd : SPAWN_DEVNULL,
+                .stderr_fd = SPAWN_DEVNULL,
+                .search_path = true,
+                .setup = mtools_setup,
+                .userdata = &keep_fd,
+        });
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || r == 127 || r > 128) /* not found, could not be run, or killed */
                 return -ENOEXEC;
-        return WEXITSTATUS(status) == 0 ? 0 : -EIO;
+        return r == 0 ? 0 : -EIO;
 }
 
 static int mtools(const Esp *e, int out_fd, const char *cmd, const char *a1, const char *a2, const char *a3) {

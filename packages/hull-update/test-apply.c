@@ -17,6 +17,7 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
+#include "hull/process.h"
 #include "hull/tests.h"
 #include "sign.h"
 
@@ -83,12 +84,12 @@ static int run(char **ret_err, ...) {
                 dup2(fd, STDERR_FILENO);
                 _exit(hull_update_main(argc, argv));
         }
-        waitpid(pid, &status, 0);
+        status = wait_for_exit(pid);
         if (ret_err) {
                 *ret_err = NULL;
                 (void) read_full_file(errpath, 1 << 20, ret_err, NULL);
         }
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+        return status;
 }
 
 /* A minimal PE32+ EFI application with one section, .cmdline: enough for hull-update's
@@ -320,7 +321,6 @@ int main(int argc, char *argv[]) {
                 ApplyOptions o = { .target = target, .slot = "b", .layout_path = layout, .fail_after = 1 << 20,
                                    .secureboot_cert = sb_cert };
                 EVP_PKEY *key = NULL;
-                int status;
                 pid_t pid;
                 char e[1024];
 
@@ -341,8 +341,7 @@ int main(int argc, char *argv[]) {
                 pid = fork();
                 if (pid == 0)
                         _exit(apply(&o, e, sizeof(e)) < 0 ? (fprintf(stderr, "%s\n", e), 1) : 0);
-                waitpid(pid, &status, 0);
-                CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+                CHECK_EQ_INT(wait_for_exit(pid), 3);
                 EVP_PKEY_free(key);
                 for (int i = 0; i < _SRC_MAX; i++)
                         close(o.src.fds[i]);
