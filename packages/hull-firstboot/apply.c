@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -124,44 +123,19 @@ static int open_parent(Ctx *c, const char *path, const char **ret_base) {
 /* Atomic replace: a temporary file beside the target, written, owned, moded, synced, renamed.
  * uid/gid (uid_t) -1: owned by the caller, root at boot. */
 static int write_node(Ctx *c, const char *path, const void *data, size_t size, mode_t mode, uid_t uid, gid_t gid) {
-        _cleanup_close_ int dfd = -1, fd = -1;
-        char tmp[NAME_MAX + 1];
+        _cleanup_close_ int dfd = -1;
         const char *base;
-        uint8_t rnd[8];
-        char hex[17];
         int r;
 
         dfd = open_parent(c, path, &base);
         if (dfd < 0)
                 return dfd;
-        if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-                return negative_errno();
-        hexmem(rnd, sizeof(rnd), hex);
-        if ((size_t) snprintf(tmp, sizeof(tmp), ".#%.200s.%s", base, hex) >= sizeof(tmp))
-                return -ENAMETOOLONG;
         r = label_begin(c, path, S_IFREG);
         if (r < 0)
                 return r;
-        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        r = fd < 0 ? negative_errno() : 0;
+        r = write_file_atomic_at(dfd, base, data, size, mode, uid, gid);
         label_end(c);
-        if (r < 0)
-                return r;
-        r = loop_write(fd, data, size);
-        if (r >= 0 && (uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(fd, uid, gid) < 0)
-                r = negative_errno();
-        if (r >= 0 && fchmod(fd, mode) < 0) /* after chown, which clears set-id bits */
-                r = negative_errno();
-        if (r >= 0 && fsync(fd) < 0)
-                r = negative_errno();
-        if (r >= 0 && renameat(dfd, tmp, dfd, base) < 0)
-                r = negative_errno();
-        if (r < 0) {
-                (void) unlinkat(dfd, tmp, 0);
-                return r;
-        }
-        (void) fsync(dfd);
-        return 0;
+        return r;
 }
 
 /* Replaces whatever non-directory is at path with a symlink (created beside it, renamed). */
@@ -169,18 +143,14 @@ static int write_symlink(Ctx *c, const char *path, const char *target) {
         _cleanup_close_ int dfd = -1;
         char tmp[NAME_MAX + 1];
         const char *base;
-        uint8_t rnd[8];
-        char hex[17];
         int r;
 
         dfd = open_parent(c, path, &base);
         if (dfd < 0)
                 return dfd;
-        if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-                return negative_errno();
-        hexmem(rnd, sizeof(rnd), hex);
-        if ((size_t) snprintf(tmp, sizeof(tmp), ".#%.200s.%s", base, hex) >= sizeof(tmp))
-                return -ENAMETOOLONG;
+        r = tempname_beside(base, tmp);
+        if (r < 0)
+                return r;
         r = label_begin(c, path, S_IFLNK);
         if (r < 0)
                 return r;

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hull/fileio.h"
 #include "hull/macro.h"
+#include "hull/parse.h"
 
 int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
@@ -81,36 +83,61 @@ int loop_write(int fd, const void *buf, size_t n) {
         return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size, unsigned mode) {
-        _cleanup_free_ char *tmp = NULL, *dir = NULL;
-        _cleanup_close_ int fd = -1, dfd = -1;
-        const char *slash;
+int tempname_beside(const char *name, char ret[static NAME_MAX + 1]) {
+        uint8_t rnd[8];
+        char hex[2 * sizeof(rnd) + 1];
+
+        if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+                return negative_errno();
+        hexmem(rnd, sizeof(rnd), hex);
+        if ((size_t) snprintf(ret, NAME_MAX + 1, ".#%.200s.%s", name, hex) >= NAME_MAX + 1)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t size, unsigned mode, uid_t uid,
+                         gid_t gid) {
+        _cleanup_close_ int fd = -1;
+        char tmp[NAME_MAX + 1];
         int r;
 
-        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-                return -ENOMEM;
-        slash = strrchr(path, '/');
-        dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
-        if (!dir)
-                return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
+        if (strchr(name, '/') || *name == '\0')
+                return -EINVAL;
+        r = tempname_beside(name, tmp);
+        if (r < 0)
+                return r;
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
                 return negative_errno();
         r = loop_write(fd, data, size);
-        if (r >= 0 && fchmod(fd, mode) < 0)
+        if (r >= 0 && (uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(fd, uid, gid) < 0)
+                r = negative_errno();
+        if (r >= 0 && fchmod(fd, mode) < 0) /* after chown, which clears set-id bits */
                 r = negative_errno();
         if (r >= 0 && fsync(fd) < 0)
                 r = negative_errno();
-        if (r >= 0 && rename(tmp, path) < 0)
+        if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
                 r = negative_errno();
         if (r < 0) {
-                (void) unlink(tmp);
+                (void) unlinkat(dirfd, tmp, 0);
                 return r;
         }
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0)
-                (void) fsync(dfd);
+        (void) fsync(dirfd); /* the file is in place: a failure here cannot be undone */
         return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, unsigned mode) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -1;
+        const char *slash = strrchr(path, '/');
+
+        dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
+        if (!dir)
+                return -ENOMEM;
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        return write_file_atomic_at(dfd, slash ? slash + 1 : path, data, size, mode, (uid_t) -1, (gid_t) -1);
 }
 
 /* Symlinks followed in one resolution, as the kernel's MAXSYMLINKS. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -99,6 +100,57 @@ static void test_in_root(void) {
 #undef IN
 }
 
+/* Only name (and nothing temporary) in the directory. */
+static size_t count_entries(const char *dir) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t n = 0;
+
+        if (!d)
+                return 0;
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                        n++;
+        closedir(d);
+        return n;
+}
+
+static void test_atomic_at(void) {
+        char dir[] = "/tmp/hull-test-atomic.XXXXXX";
+        char tmp[NAME_MAX + 1], longname[300];
+        _cleanup_free_ char *data = NULL, *path = NULL;
+        _cleanup_close_ int dfd = -1;
+        struct stat st;
+
+        CHECK(mkdtemp(dir) != NULL);
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        CHECK(dfd >= 0);
+        CHECK_EQ_INT(write_file_atomic_at(dfd, "f", "one", 3, 0600, (uid_t) -1, (gid_t) -1), 0);
+        CHECK_EQ_INT(write_file_atomic_at(dfd, "f", "two!", 4, 0640, getuid(), getgid()), 0);
+        CHECK(asprintf(&path, "%s/f", dir) > 0);
+        CHECK_EQ_INT(read_full_file(path, 100, &data, NULL), 0);
+        CHECK_STREQ(data, "two!");
+        CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0640);
+        CHECK_EQ_INT(count_entries(dir), 1);
+        /* One component only. */
+        CHECK_EQ_INT(write_file_atomic_at(dfd, "a/b", "x", 1, 0644, (uid_t) -1, (gid_t) -1), -EINVAL);
+        CHECK_EQ_INT(write_file_atomic_at(dfd, "", "x", 1, 0644, (uid_t) -1, (gid_t) -1), -EINVAL);
+        /* A directory in the way: refused, nothing left behind. */
+        CHECK(mkdirat(dfd, "d", 0755) == 0);
+        CHECK_EQ_INT(write_file_atomic_at(dfd, "d", "x", 1, 0644, (uid_t) -1, (gid_t) -1), -EISDIR);
+        CHECK_EQ_INT(count_entries(dir), 2);
+        CHECK(unlinkat(dfd, "d", AT_REMOVEDIR) == 0);
+        CHECK(unlink(path) == 0);
+        CHECK(rmdir(dir) == 0);
+
+        CHECK_EQ_INT(tempname_beside("passwd", tmp), 0);
+        CHECK(strncmp(tmp, ".#passwd.", 9) == 0 && strlen(tmp) == 9 + 16);
+        memset(longname, 'x', sizeof(longname) - 1);
+        longname[sizeof(longname) - 1] = 0;
+        CHECK_EQ_INT(tempname_beside(longname, tmp), 0);
+        CHECK(strlen(tmp) <= NAME_MAX);
+}
+
 int main(void) {
         char dir[] = "/tmp/hull-test-fileio.XXXXXX";
         _cleanup_free_ char *path = NULL, *data = NULL, *data2 = NULL;
@@ -116,5 +168,6 @@ int main(void) {
         unlink(path);
         rmdir(dir);
         test_in_root();
+        test_atomic_at();
         return TEST_RETURN();
 }
