@@ -7,18 +7,20 @@
 #include <json-c/json.h>
 
 #include "caps.h"
+#include "hull/capability.h"
 #include "hull/macro.h"
 
 #define JSON_DEPTH_MAX 64
 
+/* Each DROP_* bit and its capability: CAPSET_HULL_DROPPED of libhull, in hull-runtime's bits. */
 static const struct {
         uint32_t bit;
-        const char *name;
+        unsigned cap;
 } drop_table[] = {
-        { DROP_NET_RAW, "CAP_NET_RAW" },
-        { DROP_MKNOD, "CAP_MKNOD" },
-        { DROP_AUDIT_WRITE, "CAP_AUDIT_WRITE" },
-        { DROP_SETPCAP, "CAP_SETPCAP" },
+        { DROP_NET_RAW, CAP_NET_RAW },
+        { DROP_MKNOD, CAP_MKNOD },
+        { DROP_AUDIT_WRITE, CAP_AUDIT_WRITE },
+        { DROP_SETPCAP, CAP_SETPCAP },
 };
 
 static const char *const cap_sets[] = { "bounding", "effective", "inheritable", "permitted", "ambient" };
@@ -26,39 +28,14 @@ static const char *const cap_sets[] = { "bounding", "effective", "inheritable", 
 const char *drop_cap_name(uint32_t bit) {
         for (size_t i = 0; i < ELEMENTSOF(drop_table); i++)
                 if (drop_table[i].bit == bit)
-                        return drop_table[i].name;
+                        return capability_to_name(drop_table[i].cap);
         return NULL;
 }
 
 static uint32_t drop_bit_of(const char *normalized) {
         for (size_t i = 0; i < ELEMENTSOF(drop_table); i++)
-                if (strcmp(drop_table[i].name, normalized) == 0)
+                if (strcmp(capability_to_name(drop_table[i].cap), normalized) == 0)
                         return drop_table[i].bit;
-        return 0;
-}
-
-int cap_name_normalize(const char *name, char ret[static CAP_NAME_MAX]) {
-        size_t n = strlen(name), off = 0;
-        char buf[CAP_NAME_MAX];
-
-        if (n == 0 || n >= CAP_NAME_MAX - STRLEN("CAP_"))
-                return -EINVAL;
-        for (size_t i = 0; i < n; i++) {
-                char c = name[i];
-                if (c >= 'a' && c <= 'z')
-                        c = (char) (c - 'a' + 'A');
-                else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-                        return -EINVAL;
-                buf[i] = c;
-        }
-        buf[n] = 0;
-        if (strcmp(buf, "ALL") == 0 || strncmp(buf, "CAP_", 4) == 0) {
-                memcpy(ret, buf, n + 1);
-                return 0;
-        }
-        memcpy(ret, "CAP_", 4);
-        off = 4;
-        memcpy(ret + off, buf, n + 1);
         return 0;
 }
 
@@ -100,11 +77,11 @@ static int parse_object(const char *text, size_t size, size_t max, json_object *
 
 /* Removes from drop every capability a CapAdd entry names; -EINVAL for a bad entry. */
 static int apply_cap_add(json_object *v, uint32_t *drop) {
-        char name[CAP_NAME_MAX];
+        char name[CAPABILITY_NAME_MAX];
         int r;
 
         if (json_object_is_type(v, json_type_string)) {
-                r = cap_name_normalize(json_object_get_string(v), name);
+                r = capability_name_normalize(json_object_get_string(v), name);
                 if (r < 0)
                         return r;
                 if (strcmp(name, "ALL") == 0)
@@ -162,12 +139,12 @@ static int filter_set(json_object *set, uint32_t drop) {
 
         for (size_t i = 0; i < n; i++) {
                 json_object *e = json_object_array_get_idx(set, i);
-                char name[CAP_NAME_MAX];
+                char name[CAPABILITY_NAME_MAX];
 
                 if (!json_object_is_type(e, json_type_string))
                         return -EINVAL;
                 /* runc rejects unknown names itself; an odd one is just not ours to drop. */
-                if (cap_name_normalize(json_object_get_string(e), name) < 0)
+                if (capability_name_normalize(json_object_get_string(e), name) < 0)
                         continue;
                 if (!(drop_bit_of(name) & drop))
                         continue;

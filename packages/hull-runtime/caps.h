@@ -29,12 +29,6 @@ typedef enum OciTarget {
         OCI_TARGET_PROCESS,
 } OciTarget;
 
-/* Normalizes a capability name as Docker does: upper case, "CAP_" prefixed ("net_raw" →
- * "CAP_NET_RAW"); "ALL" (any case) stays "ALL". -EINVAL for an empty, overlong or non
- * [A-Za-z0-9_] name. ret holds at least CAP_NAME_MAX bytes. */
-#define CAP_NAME_MAX 64
-int cap_name_normalize(const char *name, char ret[static CAP_NAME_MAX]);
-
 /* Parses a Docker hostconfig.json and returns the set of DROP_* capabilities to remove from
  * this container: DROP_ALL minus those named in "CapAdd"; 0 if CapAdd holds "ALL" or
  * "Privileged" is true. -EINVAL for malformed JSON, a non-object, or "CapAdd"/"Privileged"

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "diff.h"
+#include "hull/capability.h"
 #include "hull/macro.h"
 #include "policy.h"
 #include "profile.h"
@@ -300,7 +301,7 @@ static int apply(json_object *root, const Directive *d, Diag *diag) {
         {
                 const char *cap = d->words[0];
                 json_object *add = NULL;
-                if (cap_from_string(cap) < 0) {
+                if (capability_from_name(cap) < 0) {
                         diag_add(diag, true, where, "unknown capability \"%s\"", cap);
                         return -EINVAL;
                 }
@@ -368,15 +369,15 @@ static size_t interesting_capsets(const Profile *a, const Profile *b, CapSet *ou
                 for (size_t i = 0; i < ps[k]->n_syscalls; i++) {
                         const ProfileSyscall *s = &ps[k]->syscalls[i];
                         for (size_t c = 0; c < s->includes.n_caps; c++)
-                                mentioned |= UINT64_C(1) << cap_from_string(s->includes.caps[c]);
+                                mentioned |= UINT64_C(1) << capability_from_name(s->includes.caps[c]);
                         for (size_t c = 0; c < s->excludes.n_caps; c++)
-                                mentioned |= UINT64_C(1) << cap_from_string(s->excludes.caps[c]);
+                                mentioned |= UINT64_C(1) << capability_from_name(s->excludes.caps[c]);
                 }
         out[n++] = 0;
         out[n++] = capset_docker_default();
         (void) capset_from_string("hull", &out[n++]);
         out[n++] = capset_all();
-        for (unsigned c = 0; c < cap_count() && n + 1 < max; c++)
+        for (unsigned c = 0; c < capability_count() && n + 1 < max; c++)
                 if (mentioned & (UINT64_C(1) << c)) {
                         out[n++] = capset_docker_default() ^ (UINT64_C(1) << c);
                         out[n++] = capset_all() ^ (UINT64_C(1) << c);

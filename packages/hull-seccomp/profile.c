@@ -7,6 +7,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "hull/capability.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "profile.h"
@@ -15,33 +16,6 @@
 #ifndef __clang__
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
-
-static const char *const cap_names[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
-
-int cap_from_string(const char *s) {
-        for (size_t i = 0; i < ELEMENTSOF(cap_names); i++)
-                if (strcmp(s, cap_names[i]) == 0)
-                        return (int) i;
-        return -EINVAL;
-}
-
-const char *cap_to_string(unsigned cap) {
-        return cap < ELEMENTSOF(cap_names) ? cap_names[cap] : NULL;
-}
-
-unsigned cap_count(void) {
-        return ELEMENTSOF(cap_names);
-}
 
 /* Architecture names as Docker's includes/excludes use them (Go's runtime.GOARCH mapped to
  * libseccomp's names), plus the few the stock profile names that Docker never matches. */
@@ -324,7 +298,7 @@ static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool 
 }
 
 static bool cap_known(const char *s) {
-        return cap_from_string(s) >= 0;
+        return capability_from_name(s) >= 0;
 }
 
 static bool unknown_key(const char *key, const char *const *known, size_t n) {

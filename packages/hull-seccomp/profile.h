@@ -87,7 +87,4 @@ int op_from_string(const char *s, enum scmp_compare *ret);
 const char *op_to_string(enum scmp_compare op);
 int scmp_arch_from_string(const char *s, uint32_t *ret); /* "SCMP_ARCH_X86_64" */
 const char *scmp_arch_to_string(uint32_t arch);
-int cap_from_string(const char *s); /* "CAP_SYS_ADMIN" → 21, or -EINVAL */
-const char *cap_to_string(unsigned cap);
-unsigned cap_count(void);
 bool docker_arch_known(const char *s); /* "amd64", "arm64", ... as used by includes.arches */

@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/utsname.h>
 
+#include "hull/capability.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "resolve.h"
@@ -18,22 +18,12 @@ Resolved *resolved_free(Resolved *r) {
         return NULL;
 }
 
-static const char *const docker_default_caps[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-        "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
-static const char *const hull_dropped_caps[] = { "CAP_NET_RAW", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETPCAP" };
-
 CapSet capset_docker_default(void) {
-        CapSet c = 0;
-        for (size_t i = 0; i < ELEMENTSOF(docker_default_caps); i++)
-                c |= UINT64_C(1) << cap_from_string(docker_default_caps[i]);
-        return c;
+        return CAPSET_DOCKER_DEFAULT;
 }
 
 CapSet capset_all(void) {
-        return (UINT64_C(1) << cap_count()) - 1;
+        return (UINT64_C(1) << capability_count()) - 1;
 }
 
 int capset_from_string(const char *s, CapSet *ret) {
@@ -45,7 +35,7 @@ int capset_from_string(const char *s, CapSet *ret) {
         if (!copy)
                 return -ENOMEM;
         for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save), first = false) {
-                char name[64];
+                char name[CAPABILITY_NAME_MAX];
                 int k;
                 if (first && strcmp(w, "none") == 0)
                         continue;
@@ -58,17 +48,12 @@ int capset_from_string(const char *s, CapSet *ret) {
                         continue;
                 }
                 if (first && strcmp(w, "hull") == 0) {
-                        c = capset_docker_default();
-                        for (size_t i = 0; i < ELEMENTSOF(hull_dropped_caps); i++)
-                                c &= ~(UINT64_C(1) << cap_from_string(hull_dropped_caps[i]));
+                        c = CAPSET_DOCKER_DEFAULT & ~CAPSET_HULL_DROPPED;
                         continue;
                 }
-                if (strlen(w) > 40)
+                if (capability_name_normalize(w, name) < 0)
                         return -EINVAL;
-                snprintf(name, sizeof(name), "%s%s", strncasecmp(w, "CAP_", 4) == 0 ? "" : "CAP_", w);
-                for (char *q = name; *q; q++)
-                        *q = (char) toupper((unsigned char) *q);
-                k = cap_from_string(name);
+                k = capability_from_name(name);
                 if (k < 0)
                         return -EINVAL;
                 c |= UINT64_C(1) << k;
@@ -156,7 +141,7 @@ static bool in_strv(char **v, size_t n, const char *s) {
 }
 
 static bool has_cap(CapSet caps, const char *name) {
-        int c = cap_from_string(name);
+        int c = capability_from_name(name);
         return c >= 0 && (caps & (UINT64_C(1) << c));
 }
 
