@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dataurl.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "unitfile.h"
@@ -31,34 +32,17 @@ typedef struct Parser {
 #define add_error(p, path, ...) diag_error((p)->errors, (path), __VA_ARGS__)
 
 static char *path_join(Parser *p, const char *base, const char *key) {
-        char *s;
-        if (asprintf(&s, "%s%s%s", base, *base ? "." : "", key) < 0) {
+        char *s = json_path_key(base, key);
+        if (!s)
                 p->oom = true;
-                return NULL;
-        }
         return s;
 }
 
 static char *path_index(Parser *p, const char *base, size_t i) {
-        char *s;
-        if (asprintf(&s, "%s[%zu]", base, i) < 0) {
+        char *s = json_path_index(base, i);
+        if (!s)
                 p->oom = true;
-                return NULL;
-        }
         return s;
-}
-
-static const char *json_type_word(json_object *o) {
-        switch (json_object_get_type(o)) {
-        case json_type_null: return "null";
-        case json_type_boolean: return "a boolean";
-        case json_type_double: return "a fractional number";
-        case json_type_int: return "an integer";
-        case json_type_object: return "an object";
-        case json_type_array: return "an array";
-        case json_type_string: return "a string";
-        }
-        return "unknown";
 }
 
 /* null, [] and {} carry no request: such a value for a field Hull lacks is not an error. */
@@ -90,65 +74,33 @@ static void check_keys(Parser *p, json_object *obj, const char *path, const char
         }
 }
 
-/* Returns 1 and the member when present and not null, 0 when absent or null. */
-static int get_member(json_object *obj, const char *key, json_object **ret) {
-        json_object *v = NULL;
-        if (!json_object_object_get_ex(obj, key, &v) || !v)
-                return 0;
-        *ret = v;
-        return 1;
-}
-
-static bool expect_type(Parser *p, json_object *v, json_type t, const char *path, const char *what) {
-        if (json_object_is_type(v, t))
-                return true;
-        add_error(p, path, "must be %s, not %s", what, json_type_word(v));
-        return false;
-}
-
 /* A string without NUL bytes, at most max bytes. Returns 1 and a copy, 0 if absent, -EINVAL. */
 static int get_string(Parser *p, json_object *obj, const char *key, const char *path, size_t max, char **ret) {
         _cleanup_free_ char *sub = path_join(p, path, key);
         json_object *v;
-        const char *s;
-        size_t len;
+        int r;
 
         if (!sub)
                 return -ENOMEM;
-        if (get_member(obj, key, &v) == 0)
+        if (json_member(obj, key, &v) == 0)
                 return 0;
-        if (!expect_type(p, v, json_type_string, sub, "a string"))
-                return -EINVAL;
-        s = json_object_get_string(v);
-        len = (size_t) json_object_get_string_len(v);
-        if (strlen(s) != len) {
-                add_error(p, sub, "contains a NUL character");
-                return -EINVAL;
-        }
-        if (len > max) {
-                add_error(p, sub, "is longer than %zu bytes", max);
-                return -EINVAL;
-        }
-        *ret = strdup(s);
-        if (!*ret) {
+        r = json_dup_string(v, sub, max, p->errors, ret);
+        if (r == -ENOMEM)
                 p->oom = true;
-                return -ENOMEM;
-        }
-        return 1;
+        return r < 0 ? r : 1;
 }
 
 static int get_bool(Parser *p, json_object *obj, const char *key, const char *path, bool *ret) {
         _cleanup_free_ char *sub = path_join(p, path, key);
         json_object *v;
+        int r;
 
         if (!sub)
                 return -ENOMEM;
-        if (get_member(obj, key, &v) == 0)
+        if (json_member(obj, key, &v) == 0)
                 return 0;
-        if (!expect_type(p, v, json_type_boolean, sub, "a boolean"))
-                return -EINVAL;
-        *ret = json_object_get_boolean(v);
-        return 1;
+        r = json_get_bool(v, sub, p->errors, ret);
+        return r < 0 ? r : 1;
 }
 
 static void get_mode(Parser *p, json_object *obj, const char *path, unsigned def, unsigned *ret) {
@@ -157,9 +109,9 @@ static void get_mode(Parser *p, json_object *obj, const char *path, unsigned def
         int64_t m;
 
         *ret = def;
-        if (!sub || get_member(obj, "mode", &v) == 0)
+        if (!sub || json_member(obj, "mode", &v) == 0)
                 return;
-        if (!expect_type(p, v, json_type_int, sub, "an integer (decimal, e.g. 420 for 0644)"))
+        if (json_expect(v, json_type_int, "an integer (decimal, e.g. 420 for 0644)", sub, p->errors) < 0)
                 return;
         errno = 0;
         m = json_object_get_int64(v);
@@ -183,9 +135,9 @@ static int get_array(Parser *p, json_object *obj, const char *key, const char *p
 
         if (!sub)
                 return -ENOMEM;
-        if (get_member(obj, key, &v) == 0)
+        if (json_member(obj, key, &v) == 0)
                 return 0;
-        if (!expect_type(p, v, json_type_array, sub, "an array"))
+        if (json_expect(v, json_type_array, "an array", sub, p->errors) < 0)
                 return -EINVAL;
         n = json_object_array_length(v);
         if (n > CONFIG_ENTRIES_MAX) {
@@ -202,9 +154,9 @@ static int get_object(Parser *p, json_object *obj, const char *key, const char *
 
         if (!sub)
                 return -ENOMEM;
-        if (get_member(obj, key, &v) == 0)
+        if (json_member(obj, key, &v) == 0)
                 return 0;
-        if (!expect_type(p, v, json_type_object, sub, "an object"))
+        if (json_expect(v, json_type_object, "an object", sub, p->errors) < 0)
                 return -EINVAL;
         *ret = v;
         return 1;
@@ -237,15 +189,8 @@ static int get_string_list(Parser *p, json_object *obj, const char *key, const c
 
                 if (!ep)
                         return -ENOMEM;
-                if (!e || !json_object_is_type(e, json_type_string)) {
-                        add_error(p, ep, "must be a string, not %s", e ? json_type_word(e) : "null");
+                if (json_get_string(e, ep, max, p->errors, &s) < 0)
                         continue;
-                }
-                s = json_object_get_string(e);
-                if (strlen(s) != (size_t) json_object_get_string_len(e) || strlen(s) > max) {
-                        add_error(p, ep, "contains a NUL character or is longer than %zu bytes", max);
-                        continue;
-                }
                 if (!check(s)) {
                         add_error(p, ep, "\"%s\" is not %s", s, what);
                         continue;
@@ -542,7 +487,7 @@ static void parse_unit(Parser *p, json_object *o, const char *path, ConfigUnit *
 
                 if (!ep || !(enp = path_join(p, ep, "name")) || !(ecp = path_join(p, ep, "contents")))
                         return;
-                if (!e || !expect_type(p, e, json_type_object, ep, "an object"))
+                if (!e || json_expect(e, json_type_object, "an object", ep, p->errors) < 0)
                         continue;
                 check_keys(p, e, ep, dknown);
                 if (get_string(p, e, "name", ep, 256, &d->name) == 0)
@@ -606,8 +551,7 @@ static void *parse_list(Parser *p, json_object *parent, const char *key, const c
 
                 if (!ep)
                         break;
-                if (!e || !json_object_is_type(e, json_type_object)) {
-                        add_error(p, ep, "must be an object, not %s", e ? json_type_word(e) : "null");
+                if (json_expect(e, json_type_object, NULL, ep, p->errors) < 0) {
                         if (elem_size == sizeof(ConfigUnit))
                                 ((ConfigUnit *) (void *) (v + i * elem_size))->enabled = -1;
                         continue;
@@ -724,8 +668,8 @@ static void parse_root(Parser *p, json_object *root, Config *c) {
 int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
         _cleanup_config_ Config *c = NULL;
         _cleanup_diag_ Diag local = {};
-        json_tokener *tok = NULL;
-        json_object *root = NULL;
+        _cleanup_json_tokener_ json_tokener *tok = NULL;
+        _cleanup_json_ json_object *root = NULL;
         Parser p = { .errors = errors ?: &local };
         size_t end;
 
@@ -752,29 +696,19 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
                 else
                         add_error(&p, "(config)", "malformed JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
                                   json_tokener_error_desc(e));
-                json_tokener_free(tok);
                 return p.oom || p.errors->oom ? -ENOMEM : -EINVAL;
         }
-        end = json_tokener_get_parse_end(tok);
-        json_tokener_free(tok);
-        for (; end < size; end++)
+        for (end = json_tokener_get_parse_end(tok); end < size; end++)
                 if (!strchr(" \t\r\n", text[end])) {
                         add_error(&p, "(config)", "malformed JSON: trailing data at byte %zu", end);
-                        json_object_put(root);
                         return -EINVAL;
                 }
-        if (!json_object_is_type(root, json_type_object)) {
-                add_error(&p, "(config)", "must be a JSON object, not %s", json_type_word(root));
-                json_object_put(root);
+        if (json_expect(root, json_type_object, "a JSON object", "(config)", p.errors) < 0)
                 return -EINVAL;
-        }
         c = calloc(1, sizeof(Config));
-        if (!c) {
-                json_object_put(root);
+        if (!c)
                 return -ENOMEM;
-        }
         parse_root(&p, root, c);
-        json_object_put(root);
         if (p.oom || p.errors->oom)
                 return -ENOMEM;
         if (p.errors->n_errors > 0)

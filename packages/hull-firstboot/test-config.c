@@ -134,8 +134,8 @@ static void test_errors(void) {
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\"},}", "malformed JSON");
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\"}} x", "JSON");
         EXPECT_ERROR("{ignition:1}", "malformed JSON");
-        EXPECT_ERROR("[1,2]", "must be a JSON object");
-        EXPECT_ERROR("\"x\"", "must be a JSON object");
+        EXPECT_ERROR("[1,2]", "expected a JSON object");
+        EXPECT_ERROR("\"x\"", "expected a JSON object");
         EXPECT_ERROR("{\"a\":\"\xff\"}", "malformed JSON");
         {
                 const char nul[] = "{\"ignition\":\0}";
@@ -151,8 +151,8 @@ static void test_errors(void) {
         EXPECT_ERROR("{\"ignition\":{\"version\":\"2.2.0\"}}", "unsupported version \"2.2.0\"");
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.5.0\"}}", "unsupported version");
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.4.0-experimental\"}}", "unsupported version");
-        EXPECT_ERROR("{\"ignition\":{\"version\":3.3}}", "ignition.version: must be a string");
-        EXPECT_ERROR("{\"ignition\":\"3.3.0\"}", "ignition: must be an object");
+        EXPECT_ERROR("{\"ignition\":{\"version\":3.3}}", "ignition.version: expected a string");
+        EXPECT_ERROR("{\"ignition\":\"3.3.0\"}", "ignition: expected an object");
         /* Unsupported fields, named with their JSON path */
         EXPECT_ERROR(V "\"kernelArguments\":{\"shouldExist\":[\"quiet\"]}}", "kernelArguments: unsupported field");
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\",\"config\":{\"merge\":[{\"source\":\"x\"}]}}}",
@@ -163,7 +163,7 @@ static void test_errors(void) {
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"zsh\"}]}}", "passwd.users[0].shell: must be an absolute path");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"/bin/sh:x\"}]}}", "passwd.users[0].shell: must be an absolute path");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":\"/bin/s\\nh\"}]}}", "passwd.users[0].shell: must be an absolute path");
-        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":7}]}}", "passwd.users[0].shell: must be a string");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"shell\":7}]}}", "passwd.users[0].shell: expected a string");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"user\":{\"name\":\"core\"}}]}}",
                      "storage.files[0].user: unsupported");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"append\":[{\"source\":\"data:,x\"}]}]}}",
@@ -175,26 +175,26 @@ static void test_errors(void) {
                      "systemd.units[0].dropins[0].y: unsupported");
         EXPECT_ERROR(V "\"storage\":{\"luks\":[{\"name\":\"x\"}],\"filesystems\":[{\"path\":\"/var\"}]}}", "storage.luks");
         /* Wrong types */
-        EXPECT_ERROR(V "\"passwd\":[]}", "passwd: must be an object, not an array");
-        EXPECT_ERROR(V "\"passwd\":{\"users\":{}}}", "passwd.users: must be an array");
-        EXPECT_ERROR(V "\"passwd\":{\"users\":[\"core\"]}}", "passwd.users[0]: must be an object, not a string");
-        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":1}]}}", "passwd.users[0].name: must be a string");
+        EXPECT_ERROR(V "\"passwd\":[]}", "passwd: expected an object, got an array");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":{}}}", "passwd.users: expected an array");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[\"core\"]}}", "passwd.users[0]: expected an object, got a string");
+        EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":1}]}}", "passwd.users[0].name: expected a string");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"sshAuthorizedKeys\":\"ssh-ed25519 A\"}]}}",
-                     "sshAuthorizedKeys: must be an array");
+                     "sshAuthorizedKeys: expected an array");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"sshAuthorizedKeys\":[1]}]}}",
-                     "passwd.users[0].sshAuthorizedKeys[0]: must be a string");
-        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":\"0644\"}]}}", "storage.files[0].mode: must be an integer");
-        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":420.5}]}}", "mode: must be an integer");
+                     "passwd.users[0].sshAuthorizedKeys[0]: expected a string");
+        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":\"0644\"}]}}", "storage.files[0].mode: expected an integer");
+        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":420.5}]}}", "mode: expected an integer");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":4096}]}}", "mode: must be between");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":-1}]}}", "mode: must be between");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":2541}]}}", "set-user-ID");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"mode\":99999999999999999999999}]}}", "mode");
-        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"overwrite\":\"yes\"}]}}", "overwrite: must be a boolean");
-        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"contents\":\"data:,x\"}]}}", "contents: must be an object");
-        EXPECT_ERROR(V "\"systemd\":{\"units\":[{\"name\":\"a.service\",\"enabled\":\"true\"}]}}", "enabled: must be a boolean");
-        EXPECT_ERROR(V "\"systemd\":{\"units\":[{\"name\":\"a.service\",\"contents\":[\"x\"]}]}}", "contents: must be a string");
-        EXPECT_ERROR(V "\"storage\":{\"links\":[{\"path\":\"/etc/a\",\"target\":\"/b\",\"hard\":1}]}}", "hard: must be a boolean");
-        EXPECT_ERROR(V "\"systemd\":[]}", "systemd: must be an object");
+        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"overwrite\":\"yes\"}]}}", "overwrite: expected a boolean");
+        EXPECT_ERROR(V "\"storage\":{\"files\":[{\"path\":\"/etc/a\",\"contents\":\"data:,x\"}]}}", "contents: expected an object");
+        EXPECT_ERROR(V "\"systemd\":{\"units\":[{\"name\":\"a.service\",\"enabled\":\"true\"}]}}", "enabled: expected a boolean");
+        EXPECT_ERROR(V "\"systemd\":{\"units\":[{\"name\":\"a.service\",\"contents\":[\"x\"]}]}}", "contents: expected a string");
+        EXPECT_ERROR(V "\"storage\":{\"links\":[{\"path\":\"/etc/a\",\"target\":\"/b\",\"hard\":1}]}}", "hard: expected a boolean");
+        EXPECT_ERROR(V "\"systemd\":[]}", "systemd: expected an object");
         /* Required fields */
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{}]}}", "passwd.users[0].name: is required");
         EXPECT_ERROR(V "\"storage\":{\"files\":[{\"mode\":420}]}}", "storage.files[0].path: is required");

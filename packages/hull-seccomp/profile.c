@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "hull/capability.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "profile.h"
@@ -197,59 +198,7 @@ Profile *profile_free(Profile *p) {
         return NULL;
 }
 
-static const char *type_name(json_object *o) {
-        switch (json_object_get_type(o)) {
-        case json_type_null:
-                return "null";
-        case json_type_boolean:
-                return "a boolean";
-        case json_type_double:
-                return "a fractional number";
-        case json_type_int:
-                return "an integer";
-        case json_type_object:
-                return "an object";
-        case json_type_array:
-                return "an array";
-        case json_type_string:
-                return "a string";
-        }
-        return "unknown";
-}
-
 #define PATHF(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (buf))
-
-static bool expect_type(json_object *o, json_type t, const char *what, const char *path, Diag *d) {
-        if (json_object_get_type(o) == t)
-                return true;
-        diag_add(d, true, path, "expected %s, got %s", what, type_name(o));
-        return false;
-}
-
-static int get_string(json_object *o, const char *path, Diag *d, const char **ret) {
-        const char *s;
-        if (!expect_type(o, json_type_string, "a string", path, d))
-                return -EINVAL;
-        s = json_object_get_string(o);
-        if ((size_t) json_object_get_string_len(o) != strlen(s)) {
-                diag_add(d, true, path, "string contains a NUL byte");
-                return -EINVAL;
-        }
-        *ret = s;
-        return 0;
-}
-
-static int get_u64(json_object *o, const char *path, Diag *d, uint64_t *ret) {
-        if (!expect_type(o, json_type_int, "a non-negative integer", path, d))
-                return -EINVAL;
-        errno = 0;
-        if (json_object_get_int64(o) < 0) {
-                diag_add(d, true, path, "expected a non-negative integer, got %" PRId64, json_object_get_int64(o));
-                return -EINVAL;
-        }
-        *ret = json_object_get_uint64(o);
-        return 0;
-}
 
 /* A string array with a limit on its length; each element checked by accept() if given. */
 static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool (*accept)(const char *),
@@ -259,7 +208,7 @@ static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool 
         size_t n, k = 0;
         int r = 0;
 
-        if (!expect_type(o, json_type_array, "an array of strings", path, d))
+        if (json_expect(o, json_type_array, "an array of strings", path, d) < 0)
                 return -EINVAL;
         n = json_object_array_length(o);
         if (n > max) {
@@ -272,7 +221,7 @@ static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool 
         for (size_t i = 0; i < n; i++) {
                 const char *s;
                 PATHF(pbuf, "%s[%zu]", path, i);
-                if (get_string(json_object_array_get_idx(o, i), pbuf, d, &s) < 0) {
+                if (json_get_string(json_object_array_get_idx(o, i), pbuf, 0, d, &s) < 0) {
                         r = -EINVAL;
                         continue;
                 }
@@ -329,7 +278,7 @@ static int parse_filter(json_object *o, const char *path, Diag *d, ProfileFilter
         char pbuf[256];
         int r = 0, k;
 
-        if (!expect_type(o, json_type_object, "an object", path, d))
+        if (json_expect(o, json_type_object, "an object", path, d) < 0)
                 return -EINVAL;
         json_object_object_foreach(o, key, val) {
                 PATHF(pbuf, "%s.%s", path, key);
@@ -354,7 +303,7 @@ static int parse_filter(json_object *o, const char *path, Diag *d, ProfileFilter
                                 r = k;
                 } else {
                         const char *s;
-                        if (get_string(val, pbuf, d, &s) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &s) < 0)
                                 r = -EINVAL;
                         else if (s[0] == 0)
                                 f->has_min_kernel = false; /* Docker treats "" as unset */
@@ -374,7 +323,7 @@ static int parse_arg(json_object *o, const char *path, Diag *d, ProfileArg *a) {
         bool has_index = false, has_op = false;
         int r = 0;
 
-        if (!expect_type(o, json_type_object, "an object", path, d))
+        if (json_expect(o, json_type_object, "an object", path, d) < 0)
                 return -EINVAL;
         json_object_object_foreach(o, key, val) {
                 uint64_t u;
@@ -384,14 +333,14 @@ static int parse_arg(json_object *o, const char *path, Diag *d, ProfileArg *a) {
                         r = -EINVAL;
                 } else if (strcmp(key, "op") == 0) {
                         const char *s;
-                        if (get_string(val, pbuf, d, &s) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &s) < 0)
                                 r = -EINVAL;
                         else if (op_from_string(s, &a->op) < 0) {
                                 diag_add(d, true, pbuf, "unknown operator \"%s\"", s);
                                 r = -EINVAL;
                         } else
                                 has_op = true;
-                } else if (get_u64(val, pbuf, d, &u) < 0)
+                } else if (json_get_uint64(val, pbuf, d, &u) < 0)
                         r = -EINVAL;
                 else if (strcmp(key, "index") == 0) {
                         if (u > PROFILE_ARG_INDEX_MAX) {
@@ -426,7 +375,7 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
         bool has_name = false, has_names = false;
         int r = 0, k;
 
-        if (!expect_type(o, json_type_object, "an object", path, d))
+        if (json_expect(o, json_type_object, "an object", path, d) < 0)
                 return -EINVAL;
         json_object_object_foreach(o, key, val) {
                 PATHF(pbuf, "%s.%s", path, key);
@@ -435,7 +384,7 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                         r = -EINVAL;
                 } else if (strcmp(key, "name") == 0) {
                         const char *n;
-                        if (get_string(val, pbuf, d, &n) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &n) < 0)
                                 r = -EINVAL;
                         else if (!has_names) {
                                 s->names = calloc(1, sizeof(char *));
@@ -455,12 +404,12 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                                 r = k;
                         has_names = true;
                 } else if (strcmp(key, "action") == 0) {
-                        if (get_string(val, pbuf, d, &action) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &action) < 0)
                                 r = -EINVAL;
                         snprintf(apath, sizeof(apath), "%s", pbuf);
                         action_path = apath;
                 } else if (strcmp(key, "errnoRet") == 0) {
-                        if (get_u64(val, pbuf, d, &errno_ret) < 0)
+                        if (json_get_uint64(val, pbuf, d, &errno_ret) < 0)
                                 r = -EINVAL;
                         else if (errno_ret > 4095) {
                                 diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", errno_ret);
@@ -471,7 +420,7 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                         size_t n;
                         if (json_object_get_type(val) == json_type_null)
                                 continue; /* Docker writes "args": null */
-                        if (!expect_type(val, json_type_array, "an array of objects", pbuf, d)) {
+                        if (json_expect(val, json_type_array, "an array of objects", pbuf, d) < 0) {
                                 r = -EINVAL;
                                 continue;
                         }
@@ -494,7 +443,7 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                         }
                 } else if (strcmp(key, "comment") == 0) {
                         const char *c;
-                        if (get_string(val, pbuf, d, &c) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &c) < 0)
                                 r = -EINVAL;
                         else {
                                 free(s->comment);
@@ -546,7 +495,7 @@ static int parse_arch_list(json_object *o, const char *path, Diag *d, uint32_t *
         size_t n;
         int r = 0;
 
-        if (!expect_type(o, json_type_array, "an array of architecture names", path, d))
+        if (json_expect(o, json_type_array, "an array of architecture names", path, d) < 0)
                 return -EINVAL;
         n = json_object_array_length(o);
         if (n > PROFILE_MAX_LIST) {
@@ -559,7 +508,7 @@ static int parse_arch_list(json_object *o, const char *path, Diag *d, uint32_t *
         for (size_t i = 0; i < n; i++) {
                 const char *s;
                 PATHF(pbuf, "%s[%zu]", path, i);
-                if (get_string(json_object_array_get_idx(o, i), pbuf, d, &s) < 0)
+                if (json_get_string(json_object_array_get_idx(o, i), pbuf, 0, d, &s) < 0)
                         r = -EINVAL;
                 else if (scmp_arch_from_string(s, &v[i]) < 0) {
                         diag_add(d, true, pbuf, "unknown architecture \"%s\"", s);
@@ -580,7 +529,7 @@ static int parse_arch_map(json_object *o, const char *path, Diag *d, Profile *p)
         size_t n;
         int r = 0;
 
-        if (!expect_type(o, json_type_array, "an array of objects", path, d))
+        if (json_expect(o, json_type_array, "an array of objects", path, d) < 0)
                 return -EINVAL;
         n = json_object_array_length(o);
         if (n > PROFILE_MAX_LIST) {
@@ -595,7 +544,7 @@ static int parse_arch_map(json_object *o, const char *path, Diag *d, Profile *p)
                 json_object *e = json_object_array_get_idx(o, i);
                 bool has_arch = false;
                 PATHF(pbuf, "%s[%zu]", path, i);
-                if (!expect_type(e, json_type_object, "an object", pbuf, d)) {
+                if (json_expect(e, json_type_object, "an object", pbuf, d) < 0) {
                         r = -EINVAL;
                         continue;
                 }
@@ -603,7 +552,7 @@ static int parse_arch_map(json_object *o, const char *path, Diag *d, Profile *p)
                         PATHF(epath, "%s.%s", pbuf, key);
                         if (strcmp(key, "architecture") == 0) {
                                 const char *s;
-                                if (get_string(val, epath, d, &s) < 0)
+                                if (json_get_string(val, epath, 0, d, &s) < 0)
                                         r = -EINVAL;
                                 else if (scmp_arch_from_string(s, &p->arch_map[i].arch) < 0) {
                                         diag_add(d, true, epath, "unknown architecture \"%s\"", s);
@@ -698,7 +647,7 @@ int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
                         return -EINVAL;
                 }
 
-        if (!expect_type(root, json_type_object, "an object", "$", d)) {
+        if (json_expect(root, json_type_object, "an object", "$", d) < 0) {
                 json_object_put(root);
                 return -EINVAL;
         }
@@ -714,10 +663,10 @@ int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
                         diag_add(d, true, pbuf, "unknown field");
                         r = -EINVAL;
                 } else if (strcmp(key, "defaultAction") == 0) {
-                        if (get_string(val, pbuf, d, &default_action) < 0)
+                        if (json_get_string(val, pbuf, 0, d, &default_action) < 0)
                                 r = -EINVAL;
                 } else if (strcmp(key, "defaultErrnoRet") == 0) {
-                        if (get_u64(val, pbuf, d, &default_errno) < 0)
+                        if (json_get_uint64(val, pbuf, d, &default_errno) < 0)
                                 r = -EINVAL;
                         else if (default_errno > 4095) {
                                 diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", default_errno);
@@ -741,7 +690,7 @@ int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
                         if (json_object_get_type(val) == json_type_null || has_syscalls)
                                 continue;
                         has_syscalls = true;
-                        if (!expect_type(val, json_type_array, "an array of objects", pbuf, d)) {
+                        if (json_expect(val, json_type_array, "an array of objects", pbuf, d) < 0) {
                                 r = -EINVAL;
                                 continue;
                         }

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Typed getters for json-c values that say what is wrong with the JSON path:
+ *   passwd.users[2].name: expected a string, got an integer
+ * Each takes the value (not its parent), the path of the value for messages and a Diag
+ * (may be NULL). 0 or a positive count on success, -EINVAL after adding the problem to d,
+ * -ENOMEM. Paths are built with json_path_key() / json_path_index(). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "diag.h"
+#include "macro.h"
+
+static inline void json_object_putp(json_object **o) {
+        if (*o)
+                (void) json_object_put(*o);
+}
+#define _cleanup_json_ _cleanup_(json_object_putp)
+
+static inline void json_tokener_freep(json_tokener **t) {
+        if (*t)
+                json_tokener_free(*t);
+}
+#define _cleanup_json_tokener_ _cleanup_(json_tokener_freep)
+
+/* "a string", "an integer", "a fractional number", "an object", "an array", "a boolean",
+ * "null" (also for a NULL pointer). */
+const char *json_type_word(json_object *o);
+
+/* "base.key" ("key" when base is empty) and "base[i]"; NULL when out of memory. */
+char *json_path_key(const char *base, const char *key);
+char *json_path_index(const char *base, size_t i);
+
+/* The member key of obj: 1 and *ret when present and not null, 0 when absent or null. */
+int json_member(json_object *obj, const char *key, json_object **ret);
+
+/* o is of type t: 0; else -EINVAL and "path: expected <what>, got <its type>". what NULL: the
+ * type's own word ("an object"). */
+int json_expect(json_object *o, json_type t, const char *what, const char *path, Diag *d);
+
+/* A string without NUL bytes, of at most max bytes (0: any length). *ret points into o. */
+int json_get_string(json_object *o, const char *path, size_t max, Diag *d, const char **ret);
+/* The same, copied: the caller frees *ret. */
+int json_dup_string(json_object *o, const char *path, size_t max, Diag *d, char **ret);
+int json_get_bool(json_object *o, const char *path, Diag *d, bool *ret);
+/* An integer (not a fractional number) in [min, max]. */
+int json_get_int64(json_object *o, const char *path, int64_t min, int64_t max, Diag *d, int64_t *ret);
+/* A non-negative integer up to UINT64_MAX. */
+int json_get_uint64(json_object *o, const char *path, Diag *d, uint64_t *ret);
