@@ -11,12 +11,6 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 
-void prepare_error_done(PrepareError *e) {
-        free(e->path);
-        e->path = NULL;
-        e->problem = NULL;
-}
-
 bool docker_id_valid(const char *id) {
         size_t n = strlen(id);
 
@@ -28,10 +22,8 @@ bool docker_id_valid(const char *id) {
         return true;
 }
 
-static int fail(PrepareError *e, int r, const char *path, const char *problem) {
-        free(e->path);
-        e->path = strdup(path);
-        e->problem = problem;
+static int fail(Diag *d, int r, const char *path, const char *problem) {
+        diag_error(d, path, "%s", problem);
         return r;
 }
 
@@ -39,7 +31,7 @@ static const char *read_problem(int r) {
         return r == -EFBIG ? "is too large" : "cannot be read";
 }
 
-int runtime_prepare(const RuncCall *call, const char *docker_root, PrepareError *error) {
+int runtime_prepare(const RuncCall *call, const char *docker_root, Diag *d) {
         _cleanup_free_ char *hostconfig_path = NULL, *config_path = NULL, *hostconfig = NULL,
                             *config = NULL, *edited = NULL;
         _cleanup_close_ int fd = -1;
@@ -75,33 +67,33 @@ int runtime_prepare(const RuncCall *call, const char *docker_root, PrepareError 
         if (r == -ENOENT || r == -ENOTDIR)
                 return 0; /* not a Docker container */
         if (r < 0)
-                return fail(error, r, hostconfig_path, read_problem(r));
+                return fail(d, r, hostconfig_path, read_problem(r));
 
         fd = open(config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return fail(error, negative_errno(), config_path, "cannot be opened");
+                return fail(d, negative_errno(), config_path, "cannot be opened");
         if (fstat(fd, &st) < 0)
-                return fail(error, negative_errno(), config_path, "cannot be read");
+                return fail(d, negative_errno(), config_path, "cannot be read");
         if (!S_ISREG(st.st_mode))
-                return fail(error, -EINVAL, config_path, "is not a regular file");
+                return fail(d, -EINVAL, config_path, "is not a regular file");
         r = read_full_fd(fd, OCI_CONFIG_SIZE_MAX, &config, &config_size);
         if (r < 0)
-                return fail(error, r, config_path, read_problem(r));
+                return fail(d, r, config_path, read_problem(r));
 
         r = edit_config(config, config_size, hostconfig, hostconfig_size, target, &edited);
         if (r == -EPROTO)
-                return fail(error, -EINVAL, hostconfig_path, "is not a valid Docker HostConfig (JSON object with boolean Privileged and string list CapAdd)");
+                return fail(d, -EINVAL, hostconfig_path, "is not a valid Docker HostConfig (JSON object with boolean Privileged and string list CapAdd)");
         if (r == -EFBIG)
-                return fail(error, r, config_path, "is too large");
+                return fail(d, r, config_path, "is too large");
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return fail(error, r, config_path, "is not a valid OCI configuration (JSON object with string lists as capability sets)");
+                return fail(d, r, config_path, "is not a valid OCI configuration (JSON object with string lists as capability sets)");
         if (r == 0)
                 return 0;
 
         r = write_file_atomic(config_path, edited, strlen(edited), st.st_mode & 07777);
         if (r < 0)
-                return fail(error, r, config_path, "cannot be replaced");
+                return fail(d, r, config_path, "cannot be replaced");
         return 1;
 }

@@ -4,15 +4,9 @@
 #include <stdbool.h>
 
 #include "args.h"
+#include "hull/diag.h"
 
 #define DOCKER_ROOT_DEFAULT "/var/lib/docker"
-
-/* What went wrong, for the one error line: the file and the problem. */
-typedef struct PrepareError {
-        char *path;          /* the file concerned (owned), or NULL */
-        const char *problem; /* a short phrase, e.g. "is not valid JSON" */
-} PrepareError;
-void prepare_error_done(PrepareError *e);
 
 /* True for a Docker container id: 64 lowercase hex digits. Anything else is not Docker's,
  * and cannot name a path outside docker_root/containers/. */
@@ -21,5 +15,5 @@ bool docker_id_valid(const char *id);
 /* Edits the file a create/run (DIR/config.json) or exec (--process FILE) call hands to
  * runc, if the container is Docker's (docker_root/containers/<id>/hostconfig.json exists).
  * Returns 1 if the file was rewritten (atomically, mode kept), 0 if it was left alone, or a
- * negative errno with *error filled in. */
-int runtime_prepare(const RuncCall *call, const char *docker_root, PrepareError *error);
+ * negative errno with the problem added to d (may be NULL) as "<file>: <what is wrong>". */
+int runtime_prepare(const RuncCall *call, const char *docker_root, Diag *d);

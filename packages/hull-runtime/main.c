@@ -108,21 +108,20 @@ static void log_to_runc_log(const RuncCall *call, const char *message) {
 }
 
 static int run(char *argv[], const RuncCall *call) {
-        PrepareError error = {};
+        _cleanup_diag_ Diag d = {};
         int r;
 
-        r = runtime_prepare(call, arg_docker_root, &error);
+        r = runtime_prepare(call, arg_docker_root, &d);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) {
                 _cleanup_free_ char *message = NULL;
                 errno = -r;
-                if (asprintf(&message, "hull-runtime: '%s' %s (%m); the container was not started.",
-                             error.path ?: "?", error.problem ?: "is wrong") >= 0) {
+                if (asprintf(&message, "hull-runtime: %s (%m); the container was not started.",
+                             d.n > 0 ? d.msgs[0] : "the configuration is wrong") >= 0) {
                         log_error("%s", message + STRLEN("hull-runtime: "));
                         log_to_runc_log(call, message);
                 }
-                prepare_error_done(&error);
                 return r;
         }
         if (r > 0)

@@ -53,13 +53,13 @@ static void check_bundle_clean(void) {
         CHECK_EQ_INT(n, 1);
 }
 
-static int prepare(RuncCommand cmd, const char *id, PrepareError *e) {
+static int prepare(RuncCommand cmd, const char *id, Diag *e) {
         RuncCall c = { .command = cmd, .bundle = bundle, .id = id };
         return runtime_prepare(&c, root, e);
 }
 
 static void test_prepare(void) {
-        PrepareError e = {};
+        _cleanup_diag_ Diag e = {};
         struct stat st;
         char *s;
         json_object *o;
@@ -101,8 +101,8 @@ static void test_prepare(void) {
         /* A malformed hostconfig.json: an error naming it, config.json as it was. */
         put(hostconfig, "{\"CapAdd\":", 0600);
         CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -EINVAL);
-        CHECK_STREQ(e.path, hostconfig);
-        prepare_error_done(&e);
+        CHECK(e.n == 1 && strncmp(e.msgs[0], hostconfig, strlen(hostconfig)) == 0 && e.msgs[0][strlen(hostconfig)] == ':');
+        diag_clear(&e);
         s = get(config);
         CHECK_STREQ(s, CONFIG_DEFAULT);
         free(s);
@@ -111,8 +111,8 @@ static void test_prepare(void) {
         put(hostconfig, HOSTCONFIG("null", "false"), 0600);
         put(config, "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NET_RAW\"", 0600);
         CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -EINVAL);
-        CHECK_STREQ(e.path, config);
-        prepare_error_done(&e);
+        CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0 && e.msgs[0][strlen(config)] == ':');
+        diag_clear(&e);
         s = get(config);
         CHECK_STREQ(s, "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NET_RAW\"");
         free(s);
@@ -121,8 +121,8 @@ static void test_prepare(void) {
         /* Missing config.json: an error naming it. */
         CHECK_EQ_INT(unlink(config), 0);
         CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -ENOENT);
-        CHECK_STREQ(e.path, config);
-        prepare_error_done(&e);
+        CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0 && e.msgs[0][strlen(config)] == ':');
+        diag_clear(&e);
 
         /* exec --process FILE: FILE is edited; without --process nothing is. */
         {
