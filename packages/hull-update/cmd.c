@@ -661,7 +661,7 @@ static int run_auto(void) {
         _cleanup_free_ char *text = NULL;
         UpdateConfig c;
         bool pending = false;
-        char err[256];
+        _cleanup_diag_ Diag d = {};
         struct tm tm;
         time_t now;
         int r, minute;
@@ -669,9 +669,9 @@ static int run_auto(void) {
         r = read_full_file(arg_config, 65536, &text, NULL);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read the configuration: %s", arg_config, strerror(-r));
-        r = update_config_parse(text, &c, err, sizeof(err));
+        r = update_config_parse(text, &c, &d);
         if (r < 0)
-                return log_error_errno(r, "%s: %s", arg_config, err);
+                return log_error_errno(r, "%s: %s", arg_config, d.n > 0 ? d.msgs[0] : "invalid");
         if (arg_validate) {
                 printf("%s: configuration OK (URL=%s, REBOOT=%s)\n", arg_config, c.url, reboot_policy_to_string(c.reboot));
                 return 0;

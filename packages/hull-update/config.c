@@ -29,7 +29,7 @@ static int parse_window(const char *v, int *ret_start, int *ret_end) {
         return 0;
 }
 
-int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t err_size) {
+int update_config_parse(const char *text, UpdateConfig *ret, Diag *d) {
         UpdateConfig c = { .reboot = REBOOT_NEVER, .window_start = -1, .window_end = -1 };
         bool have_url = false, have_reboot = false, have_window = false;
         int line = 0;
@@ -37,11 +37,11 @@ int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t e
         for (const char *p = text; *p;) {
                 const char *eol = strchr(p, '\n');
                 size_t n = eol ? (size_t) (eol - p) : strlen(p);
-                char buf[2200], *k, *v, *e;
+                char buf[2200], where[32], *k, *v, *e;
 
-                line++;
+                snprintf(where, sizeof(where), "line %d", ++line);
                 if (n >= sizeof(buf)) {
-                        snprintf(err, err_size, "line %d: longer than %zu characters", line, sizeof(buf) - 1);
+                        diag_error(d, where, "longer than %zu characters", sizeof(buf) - 1);
                         return -EINVAL;
                 }
                 memcpy(buf, p, n);
@@ -55,31 +55,30 @@ int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t e
                         continue;
                 v = strchr(k, '=');
                 if (!v) {
-                        snprintf(err, err_size, "line %d: not KEY=VALUE", line);
+                        diag_error(d, where, "not KEY=VALUE");
                         return -EINVAL;
                 }
                 *v++ = 0;
                 for (char *q = v; *q; q++)
                         if ((unsigned char) *q < 0x20 || *q == 0x7f) {
-                                snprintf(err, err_size, "line %d: control character in the value", line);
+                                diag_error(d, where, "control character in the value");
                                 return -EINVAL;
                         }
                 if (streq_ptr(k, "URL")) {
                         if (have_url || *v == 0 || strlen(v) >= sizeof(c.url)) {
-                                snprintf(err, err_size, "line %d: URL= %s", line, have_url ? "given twice" : "empty or too long");
+                                diag_error(d, where, "URL= %s", have_url ? "given twice" : "empty or too long");
                                 return -EINVAL;
                         }
                         if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0 && strncmp(v, "file://", 7) != 0 &&
                             v[0] != '/') {
-                                snprintf(err, err_size, "line %d: URL=%s: not an http://, https:// or file:// URL or an absolute directory",
-                                         line, v);
+                                diag_error(d, where, "URL=%s: not an http://, https:// or file:// URL or an absolute directory", v);
                                 return -EINVAL;
                         }
                         snprintf(c.url, sizeof(c.url), "%s", v);
                         have_url = true;
                 } else if (streq_ptr(k, "REBOOT")) {
                         if (have_reboot) {
-                                snprintf(err, err_size, "line %d: REBOOT= given twice", line);
+                                diag_error(d, where, "REBOOT= given twice");
                                 return -EINVAL;
                         }
                         if (streq_ptr(v, "never"))
@@ -89,28 +88,28 @@ int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t e
                         else if (streq_ptr(v, "window"))
                                 c.reboot = REBOOT_WINDOW;
                         else {
-                                snprintf(err, err_size, "line %d: REBOOT=%s: not now, window or never", line, v);
+                                diag_error(d, where, "REBOOT=%s: not now, window or never", v);
                                 return -EINVAL;
                         }
                         have_reboot = true;
                 } else if (streq_ptr(k, "WINDOW")) {
                         if (have_window || parse_window(v, &c.window_start, &c.window_end) < 0) {
-                                snprintf(err, err_size, "line %d: WINDOW=%s: %s", line, v,
+                                diag_error(d, where, "WINDOW=%s: %s", v,
                                          have_window ? "given twice" : "not HH:MM-HH:MM (two different times of day)");
                                 return -EINVAL;
                         }
                         have_window = true;
                 } else {
-                        snprintf(err, err_size, "line %d: unknown setting '%s' (URL, REBOOT, WINDOW)", line, k);
+                        diag_error(d, where, "unknown setting '%s' (URL, REBOOT, WINDOW)", k);
                         return -EINVAL;
                 }
         }
         if (!have_url) {
-                snprintf(err, err_size, "no URL=");
+                diag_error(d, NULL, "no URL=");
                 return -EINVAL;
         }
         if (c.reboot == REBOOT_WINDOW && !have_window) {
-                snprintf(err, err_size, "REBOOT=window needs WINDOW=HH:MM-HH:MM");
+                diag_error(d, NULL, "REBOOT=window needs WINDOW=HH:MM-HH:MM");
                 return -EINVAL;
         }
         *ret = c;

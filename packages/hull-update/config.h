@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hull/diag.h"
+
 #define UPDATE_CONF "/etc/hull/update.conf"
 
 typedef enum RebootPolicy {
@@ -21,8 +23,8 @@ typedef struct UpdateConfig {
 /* The unattended updater's configuration: "KEY=VALUE" lines, '#' comments, blank lines.
  * URL= (required: an http(s):// or file:// URL or a directory), REBOOT=never|now|window
  * (default never), WINDOW=HH:MM-HH:MM (local time, required with REBOOT=window). -EINVAL
- * with "line N: why" in err for anything else. */
-int update_config_parse(const char *text, UpdateConfig *ret, char *err, size_t err_size);
+ * with "line N: why" added to d (may be NULL) for the first problem. */
+int update_config_parse(const char *text, UpdateConfig *ret, Diag *d);
 
 /* Whether the minute of the day (0-1439) lies inside the window [start, end). */
 bool window_contains(const UpdateConfig *c, int minute);

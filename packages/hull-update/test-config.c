@@ -9,8 +9,9 @@
 #include "hull/tests.h"
 
 static int parse(const char *text, UpdateConfig *c, const char *want_err) {
-        char err[256] = "";
-        int r = update_config_parse(text, c, err, sizeof(err));
+        _cleanup_diag_ Diag d = {};
+        int r = update_config_parse(text, c, &d);
+        const char *err = d.n > 0 ? d.msgs[0] : "";
 
         if (want_err && (r != -EINVAL || !strstr(err, want_err))) {
                 fprintf(stderr, "'%s': got %d '%s', want '%s'\n", text, r, err, want_err);
