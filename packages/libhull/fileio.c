@@ -151,156 +151,168 @@ static bool same_inode(const struct stat *a, const struct stat *b) {
  * front of what follows it, and an absolute target restarts from the root. Every component is
  * opened with O_PATH | O_NOFOLLOW relative to the directory reached so far, so the kernel never
  * follows a link on its own; ".." at the root stays at the root. */
+typedef struct InRootWalk {
+        int rootfd;
+        struct stat root_st;
+        int cur;        /* the directory reached (O_PATH), owned */
+        char *todo;     /* what is left to resolve, owned */
+        unsigned links; /* symlinks followed so far */
+} InRootWalk;
+
+static void walk_done(InRootWalk *w) {
+        closep(&w->cur);
+        free(w->todo);
+}
+
+/* Makes fd (taken) the directory reached. */
+static void walk_enter(InRootWalk *w, int fd) {
+        closep(&w->cur);
+        w->cur = fd;
+}
+
+/* Splits the next component off todo, NUL-terminating it in place. Returns it, or NULL when
+ * nothing is left; *ret_rest is what follows it, without leading slashes. */
+static char *next_component(char *todo, char **ret_rest, bool *ret_last, bool *ret_trailing_slash) {
+        char *p = todo, *rest;
+        bool had_slash;
+
+        while (*p == '/')
+                p++;
+        if (*p == '\0')
+                return NULL;
+        rest = strchr(p, '/');
+        had_slash = rest != NULL;
+        if (rest)
+                *rest++ = '\0';
+        else
+                rest = p + strlen(p);
+        while (*rest == '/')
+                rest++;
+        *ret_rest = rest;
+        *ret_last = *rest == '\0';
+        *ret_trailing_slash = *ret_last && had_slash;
+        return p;
+}
+
+/* Drops the component just handled: todo becomes rest (which points into it). */
+static void walk_advance(InRootWalk *w, const char *rest) {
+        memmove(w->todo, rest, strlen(rest) + 1);
+}
+
+/* "..": the parent of the directory reached, which at the root is the root. */
+static int walk_up(InRootWalk *w) {
+        struct stat st;
+        int fd;
+
+        if (fstat(w->cur, &st) < 0)
+                return negative_errno();
+        if (same_inode(&st, &w->root_st))
+                return 0;
+        fd = openat(w->cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        walk_enter(w, fd);
+        return 0;
+}
+
+/* The symlink at linkfd: its target spliced in front of rest; an absolute one restarts from
+ * the root. */
+static int walk_follow(InRootWalk *w, int linkfd, const char *rest, bool trailing_slash) {
+        char target[PATH_MAX];
+        char *spliced;
+        ssize_t n;
+
+        if (++w->links > IN_ROOT_MAX_LINKS)
+                return -ELOOP;
+        n = readlinkat(linkfd, "", target, sizeof(target) - 1);
+        if (n < 0)
+                return negative_errno();
+        target[n] = '\0';
+        if (asprintf(&spliced, "%s%s%s", target, *rest || trailing_slash ? "/" : "", rest) < 0)
+                return -ENOMEM;
+        free(w->todo);
+        w->todo = spliced;
+        if (target[0] == '/') {
+                int fd = openat(w->rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+                walk_enter(w, fd);
+        }
+        return 0;
+}
+
+/* The directory reached, opened with the caller's flags. */
+static int walk_open_here(InRootWalk *w, int flags) {
+        int fd = openat(w->cur, ".", flags | O_CLOEXEC);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* The last component (*pathfd, O_PATH, taken), not a link to follow: opened with the caller's
+ * flags, never following a link swapped in since, and checked to be the inode looked at. */
+static int walk_open_last(InRootWalk *w, const char *comp, int *pathfd, const struct stat *st, int flags) {
+        _cleanup_close_ int fd = -1;
+        struct stat st2;
+
+        if ((flags & O_PATH) && (flags & O_NOFOLLOW))
+                return TAKE_FD(*pathfd);
+        fd = openat(w->cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st2) < 0 || !same_inode(st, &st2))
+                return -EAGAIN;
+        return TAKE_FD(fd);
+}
+
 int openat_in_root_walk(int rootfd, const char *path, int flags) {
-        _cleanup_free_ char *todo = NULL;
-        struct stat root_st, st;
-        int cur, links = 0, r;
+        _cleanup_(walk_done) InRootWalk w = { .rootfd = rootfd, .cur = -1 };
 
         if (flags & O_CREAT)
                 return -EINVAL;
         if (*path == '\0')
                 return -ENOENT;
-        if (fstat(rootfd, &root_st) < 0)
+        if (fstat(rootfd, &w.root_st) < 0)
                 return negative_errno();
-        todo = strdup(path);
-        if (!todo)
+        w.todo = strdup(path);
+        if (!w.todo)
                 return -ENOMEM;
-        cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (cur < 0)
+        w.cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (w.cur < 0)
                 return negative_errno();
 
         for (;;) {
-                char *p = todo, *comp, *rest;
-                bool last, trailing_slash, had_slash;
-                int fd;
+                _cleanup_close_ int fd = -1;
+                bool last, trailing_slash;
+                char *comp, *rest;
+                struct stat st;
+                int r;
 
-                while (*p == '/')
-                        p++;
-                if (*p == '\0') {
-                        /* Nothing left: the directory reached is the answer. */
-                        fd = openat(cur, ".", flags | O_CLOEXEC);
-                        r = fd < 0 ? negative_errno() : fd;
-                        break;
-                }
-                comp = p;
-                rest = strchr(p, '/');
-                had_slash = rest != NULL;
-                if (rest)
-                        *rest++ = '\0';
-                else
-                        rest = p + strlen(p);
-                while (*rest == '/')
-                        rest++;
-                last = *rest == '\0';
-                trailing_slash = last && had_slash;
-
+                comp = next_component(w.todo, &rest, &last, &trailing_slash);
+                if (!comp) /* nothing left: the directory reached is the answer */
+                        return walk_open_here(&w, flags);
                 if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-                        if (comp[1] == '.') {
-                                if (fstat(cur, &st) < 0) {
-                                        r = negative_errno();
-                                        break;
-                                }
-                                if (!same_inode(&st, &root_st)) {
-                                        fd = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                                        if (fd < 0) {
-                                                r = negative_errno();
-                                                break;
-                                        }
-                                        close(cur);
-                                        cur = fd;
-                                }
-                        }
-                        memmove(todo, rest, strlen(rest) + 1);
+                        if (comp[1] == '.' && (r = walk_up(&w)) < 0)
+                                return r;
+                        walk_advance(&w, rest);
                         continue;
                 }
-
-                fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0) {
-                        r = negative_errno();
-                        break;
-                }
-                if (fstat(fd, &st) < 0) {
-                        r = negative_errno();
-                        close(fd);
-                        break;
-                }
+                fd = openat(w.cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &st) < 0)
+                        return negative_errno();
                 if (S_ISLNK(st.st_mode) && (!last || trailing_slash || !(flags & O_NOFOLLOW))) {
-                        char target[PATH_MAX];
-                        char *spliced;
-                        ssize_t n;
-
-                        if (++links > IN_ROOT_MAX_LINKS) {
-                                close(fd);
-                                r = -ELOOP;
-                                break;
-                        }
-                        n = readlinkat(fd, "", target, sizeof(target) - 1);
-                        close(fd);
-                        if (n < 0) {
-                                r = negative_errno();
-                                break;
-                        }
-                        target[n] = '\0';
-                        if (asprintf(&spliced, "%s%s%s", target, *rest || trailing_slash ? "/" : "", rest) < 0) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        free(todo);
-                        todo = spliced;
-                        if (target[0] == '/') {
-                                fd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                                if (fd < 0) {
-                                        r = negative_errno();
-                                        break;
-                                }
-                                close(cur);
-                                cur = fd;
-                        }
+                        r = walk_follow(&w, fd, rest, trailing_slash);
+                        if (r < 0)
+                                return r;
                         continue;
                 }
-                if (!last || trailing_slash) {
-                        if (!S_ISDIR(st.st_mode)) {
-                                close(fd);
-                                r = -ENOTDIR;
-                                break;
-                        }
-                        close(cur);
-                        cur = fd;
-                        memmove(todo, rest, strlen(rest) + 1);
-                        if (last) {
-                                /* "dir/": the directory itself, opened with the caller's flags. */
-                                fd = openat(cur, ".", flags | O_CLOEXEC);
-                                r = fd < 0 ? negative_errno() : fd;
-                                break;
-                        }
-                        continue;
-                }
-                /* The last component, not a link to follow: open it with the caller's flags, never
-                 * following a link swapped in since, and make sure it is the inode checked. */
-                if ((flags & O_PATH) && (flags & O_NOFOLLOW)) {
-                        r = fd;
-                        break;
-                }
-                {
-                        struct stat st2;
-                        int fd2 = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
-
-                        close(fd);
-                        if (fd2 < 0) {
-                                r = negative_errno();
-                                break;
-                        }
-                        if (fstat(fd2, &st2) < 0 || !same_inode(&st, &st2)) {
-                                close(fd2);
-                                r = -EAGAIN;
-                                break;
-                        }
-                        r = fd2;
-                }
-                break;
+                if (last && !trailing_slash)
+                        return walk_open_last(&w, comp, &fd, &st, flags);
+                if (!S_ISDIR(st.st_mode))
+                        return -ENOTDIR;
+                walk_enter(&w, TAKE_FD(fd));
+                walk_advance(&w, rest);
+                if (last) /* "dir/": the directory itself */
+                        return walk_open_here(&w, flags);
         }
-        close(cur);
-        return r;
 }
 
 int openat_in_root(int rootfd, const char *path, int flags) {

@@ -73,7 +73,10 @@ static void test_in_root(void) {
         rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         CHECK(rootfd >= 0);
 
-        /* The walk resolves every path exactly as the kernel's RESOLVE_IN_ROOT. */
+        /* The walk resolves every path exactly as the kernel's RESOLVE_IN_ROOT, and leaves no
+         * descriptor open on any of its exits: the lowest free fd is the same afterwards. */
+        fd = dup(STDIN_FILENO);
+        close(fd);
         for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 resolved(openat_in_root(rootfd, cases[i].path, cases[i].flags), want, sizeof(want));
                 resolved(openat_in_root_walk(rootfd, cases[i].path, cases[i].flags), got, sizeof(got));
@@ -81,6 +84,11 @@ static void test_in_root(void) {
                         fprintf(stderr, "in-root %s (flags %#x): kernel %s, walk %s\n", cases[i].path,
                                 (unsigned) cases[i].flags, want, got);
                 CHECK_STREQ(got, want);
+        }
+        {
+                int after = dup(STDIN_FILENO);
+                close(after);
+                CHECK_EQ_INT(after, fd);
         }
         /* ... and the escapes land inside: the root's etc/passwd, not the host's. */
         fd = openat_in_root_walk(rootfd, "a/up/passwd", O_RDONLY);
