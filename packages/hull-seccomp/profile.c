@@ -597,18 +597,13 @@ static void offset_to_line(const char *text, size_t len, size_t off, unsigned *l
         }
 }
 
-int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
-        static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls" };
-        _cleanup_profile_ Profile *p = NULL;
-        json_tokener *tok;
-        json_object *root;
-        const char *default_action = NULL;
-        uint64_t default_errno = 0;
-        bool has_default_errno = false, has_syscalls = false;
-        char pbuf[256];
-        size_t consumed;
+/* The text as one JSON object: size, NUL bytes, syntax, nesting and trailing data checked,
+ * each problem reported at its line and column. */
+static int parse_document(const char *text, size_t len, Diag *d, json_object **ret) {
+        _cleanup_json_tokener_ json_tokener *tok = NULL;
+        _cleanup_json_ json_object *root = NULL;
         unsigned line, col;
-        int r = 0;
+        size_t consumed;
 
         if (len > PROFILE_MAX_SIZE) {
                 diag_add(d, true, "$", "file is %zu bytes, at most %u allowed", len, PROFILE_MAX_SIZE);
@@ -634,116 +629,151 @@ int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
                         diag_add(d, true, "$", "line %u column %u: JSON nested deeper than %d levels", line, col, PROFILE_MAX_DEPTH);
                 else
                         diag_add(d, true, "$", "line %u column %u: invalid JSON: %s", line, col, json_tokener_error_desc(e));
-                json_object_put(root);
-                json_tokener_free(tok);
                 return -EINVAL;
         }
-        json_tokener_free(tok);
         for (size_t i = consumed; i < len; i++)
                 if (!isspace((unsigned char) text[i])) {
                         offset_to_line(text, len, i, &line, &col);
                         diag_add(d, true, "$", "line %u column %u: trailing data after the JSON value", line, col);
-                        json_object_put(root);
                         return -EINVAL;
                 }
+        if (json_expect(root, json_type_object, "an object", "$", d) < 0)
+                return -EINVAL;
+        *ret = TAKE_PTR(root);
+        return 0;
+}
 
-        if (json_expect(root, json_type_object, "an object", "$", d) < 0) {
-                json_object_put(root);
+/* "syscalls": an array of at most PROFILE_MAX_SYSCALLS rules. 0, -EINVAL (reported) or
+ * -ENOMEM. */
+static int parse_syscalls(json_object *val, const char *path, Diag *d, Profile *p) {
+        size_t n;
+        int r = 0;
+
+        if (json_expect(val, json_type_array, "an array of objects", path, d) < 0)
+                return -EINVAL;
+        n = json_object_array_length(val);
+        if (n > PROFILE_MAX_SYSCALLS) {
+                diag_add(d, true, path, "array has %zu rules, at most %u allowed", n, PROFILE_MAX_SYSCALLS);
                 return -EINVAL;
         }
-        p = calloc(1, sizeof(Profile));
-        if (!p) {
-                json_object_put(root);
+        p->syscalls = calloc(n ? n : 1, sizeof(ProfileSyscall));
+        if (!p->syscalls)
                 return -ENOMEM;
-        }
-
-        json_object_object_foreach(root, key, val) {
-                PATHF(pbuf, "$.%s", key);
-                if (unknown_key(key, known, ELEMENTSOF(known))) {
-                        diag_add(d, true, pbuf, "unknown field");
+        p->n_syscalls = n;
+        for (size_t i = 0; i < n; i++) {
+                char spath[300];
+                int k;
+                PATHF(spath, "$.syscalls[%zu]", i);
+                k = parse_syscall(json_object_array_get_idx(val, i), spath, d, &p->syscalls[i]);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
                         r = -EINVAL;
-                } else if (strcmp(key, "defaultAction") == 0) {
-                        if (json_get_string(val, pbuf, 0, d, &default_action) < 0)
-                                r = -EINVAL;
-                } else if (strcmp(key, "defaultErrnoRet") == 0) {
-                        if (json_get_uint64(val, pbuf, d, &default_errno) < 0)
-                                r = -EINVAL;
-                        else if (default_errno > 4095) {
-                                diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", default_errno);
-                                r = -EINVAL;
-                        } else
-                                has_default_errno = true;
-                } else if (strcmp(key, "architectures") == 0) {
-                        if (json_object_get_type(val) == json_type_null)
-                                continue;
-                        free(p->architectures);
-                        p->architectures = NULL;
-                        if (parse_arch_list(val, pbuf, d, &p->architectures, &p->n_architectures) < 0)
-                                r = -EINVAL;
-                } else if (strcmp(key, "archMap") == 0) {
-                        if (json_object_get_type(val) == json_type_null || p->arch_map)
-                                continue;
-                        if (parse_arch_map(val, pbuf, d, p) < 0)
-                                r = -EINVAL;
-                } else {
-                        size_t n;
-                        if (json_object_get_type(val) == json_type_null || has_syscalls)
-                                continue;
-                        has_syscalls = true;
-                        if (json_expect(val, json_type_array, "an array of objects", pbuf, d) < 0) {
-                                r = -EINVAL;
-                                continue;
-                        }
-                        n = json_object_array_length(val);
-                        if (n > PROFILE_MAX_SYSCALLS) {
-                                diag_add(d, true, pbuf, "array has %zu rules, at most %u allowed", n, PROFILE_MAX_SYSCALLS);
-                                r = -EINVAL;
-                                continue;
-                        }
-                        p->syscalls = calloc(n ? n : 1, sizeof(ProfileSyscall));
-                        if (!p->syscalls) {
-                                json_object_put(root);
-                                return -ENOMEM;
-                        }
-                        p->n_syscalls = n;
-                        for (size_t i = 0; i < n; i++) {
-                                char spath[300];
-                                int k;
-                                PATHF(spath, "$.syscalls[%zu]", i);
-                                k = parse_syscall(json_object_array_get_idx(val, i), spath, d, &p->syscalls[i]);
-                                if (k == -ENOMEM) {
-                                        json_object_put(root);
-                                        return k;
-                                }
-                                if (k < 0)
-                                        r = -EINVAL;
-                        }
-                }
         }
+        return r;
+}
 
+/* The top-level "defaultAction" and "defaultErrnoRet", read before they can be checked
+ * against each other. action points into the JSON document. */
+typedef struct ProfileDefaults {
+        const char *action;
+        uint64_t errno_ret;
+        bool has_errno_ret;
+} ProfileDefaults;
+
+static int parse_default_errno(json_object *val, const char *path, Diag *d, ProfileDefaults *def) {
+        if (json_get_uint64(val, path, d, &def->errno_ret) < 0)
+                return -EINVAL;
+        if (def->errno_ret > 4095) {
+                diag_add(d, true, path, "errno %" PRIu64 " out of range 0..4095", def->errno_ret);
+                return -EINVAL;
+        }
+        def->has_errno_ret = true;
+        return 0;
+}
+
+/* One top-level field into p (or def). 0, -EINVAL (reported) or -ENOMEM. */
+static int parse_top_field(const char *key, json_object *val, Diag *d, Profile *p, ProfileDefaults *def,
+                           bool *has_syscalls) {
+        static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls" };
+        char pbuf[256];
+
+        PATHF(pbuf, "$.%s", key);
+        if (unknown_key(key, known, ELEMENTSOF(known))) {
+                diag_add(d, true, pbuf, "unknown field");
+                return -EINVAL;
+        }
+        if (strcmp(key, "defaultAction") == 0)
+                return json_get_string(val, pbuf, 0, d, &def->action) < 0 ? -EINVAL : 0;
+        if (strcmp(key, "defaultErrnoRet") == 0)
+                return parse_default_errno(val, pbuf, d, def);
+        if (json_object_get_type(val) == json_type_null)
+                return 0;
+        if (strcmp(key, "architectures") == 0) {
+                free(p->architectures);
+                p->architectures = NULL;
+                return parse_arch_list(val, pbuf, d, &p->architectures, &p->n_architectures) < 0 ? -EINVAL : 0;
+        }
+        if (strcmp(key, "archMap") == 0) {
+                if (p->arch_map)
+                        return 0;
+                return parse_arch_map(val, pbuf, d, p) < 0 ? -EINVAL : 0;
+        }
+        /* "syscalls" */
+        if (*has_syscalls)
+                return 0;
+        *has_syscalls = true;
+        return parse_syscalls(val, pbuf, d, p);
+}
+
+/* The checks across fields, once all are read; r is the result so far. */
+static int check_profile(Profile *p, const ProfileDefaults *def, Diag *d, int r) {
         if (p->n_architectures > 0 && p->n_arch_map > 0) {
                 diag_add(d, true, "$", "both \"architectures\" and \"archMap\" given, use one");
                 r = -EINVAL;
         }
-        if (!default_action) {
+        if (!def->action) {
                 if (p->n_syscalls > 0 || r >= 0) {
                         diag_add(d, true, "$", "missing field \"defaultAction\"");
                         r = -EINVAL;
                 }
-        } else if (action_from_string(default_action, has_default_errno, (uint32_t) default_errno, &p->default_action) < 0) {
-                diag_add(d, true, "$.defaultAction", "unknown action \"%s\"", default_action);
+        } else if (action_from_string(def->action, def->has_errno_ret, (uint32_t) def->errno_ret, &p->default_action) < 0) {
+                diag_add(d, true, "$.defaultAction", "unknown action \"%s\"", def->action);
                 r = -EINVAL;
         } else if (p->default_action == SCMP_ACT_NOTIFY) {
                 diag_add(d, true, "$.defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
                 r = -EINVAL;
         } else
                 p->has_default_action = true;
-        if (has_default_errno && default_action && strcmp(default_action, "SCMP_ACT_ERRNO") != 0 &&
-            strcmp(default_action, "SCMP_ACT_TRACE") != 0) {
-                diag_add(d, true, "$.defaultErrnoRet", "given with default action %s, which returns no errno", default_action);
+        if (def->has_errno_ret && def->action && strcmp(def->action, "SCMP_ACT_ERRNO") != 0 &&
+            strcmp(def->action, "SCMP_ACT_TRACE") != 0) {
+                diag_add(d, true, "$.defaultErrnoRet", "given with default action %s, which returns no errno", def->action);
                 r = -EINVAL;
         }
-        json_object_put(root);
+        return r;
+}
+
+int profile_parse(const char *text, size_t len, Diag *d, Profile **ret) {
+        _cleanup_profile_ Profile *p = NULL;
+        _cleanup_json_ json_object *root = NULL;
+        ProfileDefaults def = {};
+        bool has_syscalls = false;
+        int r;
+
+        r = parse_document(text, len, d, &root);
+        if (r < 0)
+                return r;
+        p = calloc(1, sizeof(Profile));
+        if (!p)
+                return -ENOMEM;
+        json_object_object_foreach(root, key, val) {
+                int k = parse_top_field(key, val, d, p, &def, &has_syscalls);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
+                        r = k;
+        }
+        r = check_profile(p, &def, d, r);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(p);
