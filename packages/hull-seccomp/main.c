@@ -134,7 +134,7 @@ static int parse_argv(int argc, char *argv[]) {
 
 static int load_profile(const char *path, const Target *t, bool full_check, Profile **ret) {
         _cleanup_free_ char *text = NULL;
-        Diag d = {};
+        _cleanup_diag_ Diag d = {};
         size_t n;
         int r;
 
@@ -147,7 +147,6 @@ static int load_profile(const char *path, const Target *t, bool full_check, Prof
         if (r >= 0 && full_check)
                 r = profile_check(*ret, t->arch, &d);
         diag_print(&d, path);
-        diag_clear(&d);
         if (r < 0 && r != -EINVAL)
                 return log_error_errno(r, "Failed to parse '%s': %m", path);
         return r;
@@ -293,7 +292,7 @@ static int verb_run(void) {
 static int verb_generate(void) {
         _cleanup_free_ char *base = NULL, *policy = NULL, *out = NULL;
         size_t nb = 0, np = 0;
-        Diag db = {}, dp = {};
+        _cleanup_diag_ Diag db = {}, dp = {};
         int r;
 
         if (arg_n_args != 1 || !arg_base || !arg_policy || !arg_output)
@@ -307,8 +306,6 @@ static int verb_generate(void) {
         r = policy_generate(base, nb, policy, np, &db, &dp, &out);
         diag_print(&db, arg_base);
         diag_print(&dp, arg_policy);
-        diag_clear(&db);
-        diag_clear(&dp);
         if (r == -EINVAL || r == -EPERM)
                 return log_error_errno(r, "Refusing to generate '%s'.", arg_output), -EIO;
         if (r < 0)

@@ -8,6 +8,7 @@
 
 #include "diff.h"
 #include "hull/capability.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 #include "policy.h"
 #include "profile.h"
@@ -482,16 +483,53 @@ static int check_asserts(const Policy *pol, const Profile *out, Diag *diag) {
         return r;
 }
 
+/* The base profile's document with the policy's directives applied, as pretty JSON text. */
+static int apply_policy(const char *base, size_t base_len, const Policy *pol, Diag *policy_diag, char **ret) {
+        _cleanup_json_tokener_ json_tokener *tok = NULL;
+        _cleanup_json_ json_object *root = NULL;
+        const char *text;
+        char *out;
+        int r = 0;
+
+        tok = json_tokener_new_ex(PROFILE_MAX_DEPTH);
+        if (tok) /* already validated by profile_parse() */
+                root = json_tokener_parse_ex(tok, base, (int) base_len);
+        if (!root)
+                return -ENOMEM;
+        for (size_t i = 0; i < pol->n && r >= 0; i++)
+                r = apply(root, &pol->d[i], policy_diag);
+        if (r < 0)
+                return r;
+        text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!text || asprintf(&out, "%s\n", text) < 0)
+                return -ENOMEM;
+        *ret = out;
+        return 0;
+}
+
+/* What out allows that base denies, as a report of lines: 1 and nothing when out is within
+ * base, 0 and the report when not. */
+static int widening_report(const Profile *base, const Profile *out, char **ret_report) {
+        _cleanup_free_ char *report = NULL;
+        size_t report_size = 0;
+        FILE *f;
+        int r;
+
+        f = open_memstream(&report, &report_size);
+        if (!f)
+                return -ENOMEM;
+        r = within(base, out, f);
+        fclose(f);
+        if (r == 0)
+                *ret_report = TAKE_PTR(report);
+        return r;
+}
+
 int policy_generate(const char *base, size_t base_len, const char *policy, size_t policy_len, Diag *base_diag,
                     Diag *policy_diag, char **ret) {
         _cleanup_profile_ Profile *pbase = NULL, *pout = NULL;
-        _cleanup_free_ char *report = NULL;
-        json_object *root = NULL;
-        Policy pol = {};
-        const char *text;
-        char *out;
-        size_t report_size = 0;
-        FILE *f;
+        _cleanup_free_ char *out = NULL, *report = NULL;
+        _cleanup_(policy_done) Policy pol = {};
         int r;
 
         r = profile_parse(base, base_len, base_diag, &pbase);
@@ -500,61 +538,25 @@ int policy_generate(const char *base, size_t base_len, const char *policy, size_
         r = policy_parse(policy, policy_len, policy_diag, &pol);
         if (r < 0)
                 return r;
-
-        {
-                json_tokener *tok = json_tokener_new_ex(PROFILE_MAX_DEPTH);
-                if (tok) /* already validated by profile_parse() */
-                        root = json_tokener_parse_ex(tok, base, (int) base_len);
-                json_tokener_free(tok);
-        }
-        if (!root) {
-                policy_done(&pol);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < pol.n && r >= 0; i++)
-                r = apply(root, &pol.d[i], policy_diag);
-        if (r < 0) {
-                json_object_put(root);
-                policy_done(&pol);
+        r = apply_policy(base, base_len, &pol, policy_diag, &out);
+        if (r < 0)
                 return r;
-        }
-        text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!text || asprintf(&out, "%s\n", text) < 0) {
-                json_object_put(root);
-                policy_done(&pol);
-                return -ENOMEM;
-        }
-        json_object_put(root);
-
         r = profile_parse(out, strlen(out), policy_diag, &pout);
         if (r >= 0)
                 r = check_asserts(&pol, pout, policy_diag);
-        policy_done(&pol);
-        if (r < 0) {
-                free(out);
+        if (r < 0)
                 return r;
-        }
-
-        f = open_memstream(&report, &report_size);
-        if (!f) {
-                free(out);
-                return -ENOMEM;
-        }
-        r = within(pbase, pout, f);
-        fclose(f);
-        if (r < 0) {
-                free(out);
+        r = widening_report(pbase, pout, &report);
+        if (r < 0)
                 return r;
-        }
         if (r == 0) {
                 /* One message: the policy would widen Docker's default. */
                 for (char *p = report; p && *p; p++)
                         if (*p == '\n')
                                 *p = (p[1] ? ';' : 0);
                 diag_add(policy_diag, true, NULL, "the result would allow what the base profile denies: %s", report ? report : "");
-                free(out);
                 return -EPERM;
         }
-        *ret = out;
+        *ret = TAKE_PTR(out);
         return 0;
 }
