@@ -717,19 +717,13 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
         return 0;
 }
 
-static void strv_free(char **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
-}
-
 Config *config_free(Config *c) {
         if (!c)
                 return NULL;
         for (size_t i = 0; i < c->n_users; i++) {
                 free(c->users[i].name);
-                strv_free(c->users[i].ssh_keys, c->users[i].n_ssh_keys);
-                strv_free(c->users[i].groups, c->users[i].n_groups);
+                strv_free_n(c->users[i].ssh_keys, c->users[i].n_ssh_keys);
+                strv_free_n(c->users[i].groups, c->users[i].n_groups);
                 free(c->users[i].password_hash);
                 free(c->users[i].shell);
         }

@@ -119,14 +119,6 @@ int dm_verity_usr_check(const char *name, const char *uuid) {
         return 0;
 }
 
-void strv_free(char **l) {
-        if (!l)
-                return;
-        for (char **i = l; *i; i++)
-                free(*i);
-        free(l);
-}
-
 typedef struct Entry {
         char *name;
         char *path; /* NULL: masked, or not an executable */

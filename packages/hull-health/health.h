@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "hull/macro.h"
+
 #define DOCKER_REPLY_MAX 8192U
 #define DROPINS_MAX 256U
 
@@ -34,11 +36,6 @@ int dm_verity_usr_check(const char *name, const char *uuid);
  * skipped. Returns a NULL-terminated, name-sorted array of paths (free with strv_free) and
  * the count, or -E2BIG beyond DROPINS_MAX names. */
 int dropins_collect(const char *const *dirs, size_t n_dirs, char ***ret);
-void strv_free(char **l);
-static inline void strv_freep(char ***l) {
-        strv_free(*l);
-}
-#define _cleanup_strv_free_ __attribute__((cleanup(strv_freep)))
 
 /* The first line of text (up to max bytes, without the newline), control characters
  * replaced by '?'. Never NULL on success; "" for empty text. */

@@ -167,15 +167,9 @@ int action_to_string(uint32_t action, char *buf, size_t size) {
         return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
 }
 
-static void strv_free(char **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
-}
-
 static void filter_done(ProfileFilter *f) {
-        strv_free(f->caps, f->n_caps);
-        strv_free(f->arches, f->n_arches);
+        strv_free_n(f->caps, f->n_caps);
+        strv_free_n(f->arches, f->n_arches);
 }
 
 Profile *profile_free(Profile *p) {
@@ -183,7 +177,7 @@ Profile *profile_free(Profile *p) {
                 return NULL;
         for (size_t i = 0; i < p->n_syscalls; i++) {
                 ProfileSyscall *s = &p->syscalls[i];
-                strv_free(s->names, s->n_names);
+                strv_free_n(s->names, s->n_names);
                 free(s->args);
                 filter_done(&s->includes);
                 filter_done(&s->excludes);
@@ -232,13 +226,13 @@ static int get_strv(json_object *o, const char *path, Diag *d, size_t max, bool 
                 }
                 v[k] = strdup(s);
                 if (!v[k]) {
-                        strv_free(v, k);
+                        strv_free_n(v, k);
                         return -ENOMEM;
                 }
                 k++;
         }
         if (r < 0) {
-                strv_free(v, k);
+                strv_free_n(v, k);
                 return r;
         }
         *ret = v;
@@ -287,7 +281,7 @@ static int parse_filter(json_object *o, const char *path, Diag *d, ProfileFilter
                         r = -EINVAL;
                 } else if (strcmp(key, "caps") == 0) {
                         if (f->caps) {
-                                strv_free(f->caps, f->n_caps);
+                                strv_free_n(f->caps, f->n_caps);
                                 f->caps = NULL;
                         }
                         k = get_strv(val, pbuf, d, PROFILE_MAX_LIST, cap_known, "capability", &f->caps, &f->n_caps);
@@ -295,7 +289,7 @@ static int parse_filter(json_object *o, const char *path, Diag *d, ProfileFilter
                                 r = k;
                 } else if (strcmp(key, "arches") == 0) {
                         if (f->arches) {
-                                strv_free(f->arches, f->n_arches);
+                                strv_free_n(f->arches, f->n_arches);
                                 f->arches = NULL;
                         }
                         k = get_strv(val, pbuf, d, PROFILE_MAX_LIST, docker_arch_known, "architecture", &f->arches, &f->n_arches);
@@ -395,7 +389,7 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                         has_name = true;
                 } else if (strcmp(key, "names") == 0) {
                         if (has_name) {
-                                strv_free(s->names, s->n_names);
+                                strv_free_n(s->names, s->n_names);
                                 s->names = NULL;
                                 s->n_names = 0;
                         }

@@ -30,9 +30,26 @@ static inline void fclosep(FILE **f) {
                 (void) fclose(*f);
 }
 
+/* String arrays: strv_free() for a NULL-terminated one, strv_free_n() for one of n strings
+ * (which may hold NULLs). Both accept NULL. */
+static inline void strv_free(char **v) {
+        for (char **i = v; i && *i; i++)
+                free(*i);
+        free(v);
+}
+static inline void strv_freep(char ***v) {
+        strv_free(*v);
+}
+static inline void strv_free_n(char **v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 /* Hand ownership over: returns the value and clears the variable, so cleanup skips it. */
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
