@@ -361,117 +361,145 @@ static int parse_arg(json_object *o, const char *path, Diag *d, ProfileArg *a) {
         return r;
 }
 
-static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSyscall *s) {
-        static const char *const known[] = { "name", "names", "action", "errnoRet", "args", "comment", "includes", "excludes" };
-        const char *action = NULL, *action_path = "";
-        char pbuf[256], apath[256];
-        uint64_t errno_ret = 0;
-        bool has_name = false, has_names = false;
-        int r = 0, k;
+/* "errnoRet" / "defaultErrnoRet": an errno, 0..4095. */
+static int parse_errno_ret(json_object *val, const char *path, Diag *d, uint64_t *ret) {
+        uint64_t e;
 
-        if (json_expect(o, json_type_object, "an object", path, d) < 0)
+        if (json_get_uint64(val, path, d, &e) < 0)
                 return -EINVAL;
-        json_object_object_foreach(o, key, val) {
-                PATHF(pbuf, "%s.%s", path, key);
-                if (unknown_key(key, known, ELEMENTSOF(known))) {
-                        diag_add(d, true, pbuf, "unknown field");
-                        r = -EINVAL;
-                } else if (strcmp(key, "name") == 0) {
-                        const char *n;
-                        if (json_get_string(val, pbuf, 0, d, &n) < 0)
-                                r = -EINVAL;
-                        else if (!has_names) {
-                                s->names = calloc(1, sizeof(char *));
-                                if (!s->names || !(s->names[0] = strdup(n)))
-                                        return -ENOMEM;
-                                s->n_names = 1;
-                        }
-                        has_name = true;
-                } else if (strcmp(key, "names") == 0) {
-                        if (has_name) {
-                                strv_free_n(s->names, s->n_names);
-                                s->names = NULL;
-                                s->n_names = 0;
-                        }
-                        k = get_strv(val, pbuf, d, PROFILE_MAX_NAMES, NULL, NULL, &s->names, &s->n_names);
-                        if (k < 0)
-                                r = k;
-                        has_names = true;
-                } else if (strcmp(key, "action") == 0) {
-                        if (json_get_string(val, pbuf, 0, d, &action) < 0)
-                                r = -EINVAL;
-                        snprintf(apath, sizeof(apath), "%s", pbuf);
-                        action_path = apath;
-                } else if (strcmp(key, "errnoRet") == 0) {
-                        if (json_get_uint64(val, pbuf, d, &errno_ret) < 0)
-                                r = -EINVAL;
-                        else if (errno_ret > 4095) {
-                                diag_add(d, true, pbuf, "errno %" PRIu64 " out of range 0..4095", errno_ret);
-                                r = -EINVAL;
-                        } else
-                                s->has_errno_ret = true;
-                } else if (strcmp(key, "args") == 0) {
-                        size_t n;
-                        if (json_object_get_type(val) == json_type_null)
-                                continue; /* Docker writes "args": null */
-                        if (json_expect(val, json_type_array, "an array of objects", pbuf, d) < 0) {
-                                r = -EINVAL;
-                                continue;
-                        }
-                        n = json_object_array_length(val);
-                        if (n > PROFILE_MAX_ARGS) {
-                                diag_add(d, true, pbuf, "%zu argument rules, at most %u allowed", n, PROFILE_MAX_ARGS);
-                                r = -EINVAL;
-                                continue;
-                        }
-                        free(s->args);
-                        s->args = calloc(n ? n : 1, sizeof(ProfileArg));
-                        if (!s->args)
-                                return -ENOMEM;
-                        s->n_args = n;
-                        for (size_t i = 0; i < n; i++) {
-                                char ipath[300];
-                                PATHF(ipath, "%s[%zu]", pbuf, i);
-                                if (parse_arg(json_object_array_get_idx(val, i), ipath, d, &s->args[i]) < 0)
-                                        r = -EINVAL;
-                        }
-                } else if (strcmp(key, "comment") == 0) {
-                        const char *c;
-                        if (json_get_string(val, pbuf, 0, d, &c) < 0)
-                                r = -EINVAL;
-                        else {
-                                free(s->comment);
-                                if (!(s->comment = strdup(c)))
-                                        return -ENOMEM;
-                        }
-                } else if (strcmp(key, "includes") == 0) {
-                        if (parse_filter(val, pbuf, d, &s->includes) < 0)
-                                r = -EINVAL;
-                } else if (parse_filter(val, pbuf, d, &s->excludes) < 0)
+        if (e > 4095) {
+                diag_add(d, true, path, "errno %" PRIu64 " out of range 0..4095", e);
+                return -EINVAL;
+        }
+        *ret = e;
+        return 0;
+}
+
+/* A rule's "args": at most PROFILE_MAX_ARGS argument rules ("args": null, as Docker writes
+ * it, is none). */
+static int parse_args(json_object *val, const char *path, Diag *d, ProfileSyscall *s) {
+        size_t n;
+        int r = 0;
+
+        if (json_object_get_type(val) == json_type_null)
+                return 0;
+        if (json_expect(val, json_type_array, "an array of objects", path, d) < 0)
+                return -EINVAL;
+        n = json_object_array_length(val);
+        if (n > PROFILE_MAX_ARGS) {
+                diag_add(d, true, path, "%zu argument rules, at most %u allowed", n, PROFILE_MAX_ARGS);
+                return -EINVAL;
+        }
+        free(s->args);
+        s->args = calloc(n ? n : 1, sizeof(ProfileArg));
+        if (!s->args)
+                return -ENOMEM;
+        s->n_args = n;
+        for (size_t i = 0; i < n; i++) {
+                char ipath[300];
+                PATHF(ipath, "%s[%zu]", path, i);
+                if (parse_arg(json_object_array_get_idx(val, i), ipath, d, &s->args[i]) < 0)
                         r = -EINVAL;
         }
+        return r;
+}
 
-        if (has_name && has_names) {
+/* What a rule's fields say before they can be checked against each other. */
+typedef struct SyscallFields {
+        const char *action; /* points into the JSON document */
+        char action_path[256];
+        uint64_t errno_ret;
+        bool has_name, has_names;
+} SyscallFields;
+
+/* "name": one syscall, unless "names" came first (which is an error reported later). */
+static int parse_name(json_object *val, const char *path, Diag *d, ProfileSyscall *s, SyscallFields *f) {
+        const char *n;
+
+        f->has_name = true;
+        if (json_get_string(val, path, 0, d, &n) < 0)
+                return -EINVAL;
+        if (f->has_names)
+                return 0;
+        s->names = calloc(1, sizeof(char *));
+        if (!s->names || !(s->names[0] = strdup(n)))
+                return -ENOMEM;
+        s->n_names = 1;
+        return 0;
+}
+
+static int parse_comment(json_object *val, const char *path, Diag *d, ProfileSyscall *s) {
+        const char *c;
+
+        if (json_get_string(val, path, 0, d, &c) < 0)
+                return -EINVAL;
+        free(s->comment);
+        s->comment = strdup(c);
+        return s->comment ? 0 : -ENOMEM;
+}
+
+/* One field of a rule. 0, -EINVAL (reported) or -ENOMEM. */
+static int parse_syscall_field(const char *key, json_object *val, const char *path, Diag *d, ProfileSyscall *s,
+                               SyscallFields *f) {
+        static const char *const known[] = { "name", "names", "action", "errnoRet", "args", "comment", "includes", "excludes" };
+
+        if (unknown_key(key, known, ELEMENTSOF(known))) {
+                diag_add(d, true, path, "unknown field");
+                return -EINVAL;
+        }
+        if (strcmp(key, "name") == 0)
+                return parse_name(val, path, d, s, f);
+        if (strcmp(key, "names") == 0) {
+                if (f->has_name) {
+                        strv_free_n(s->names, s->n_names);
+                        s->names = NULL;
+                        s->n_names = 0;
+                }
+                f->has_names = true;
+                return get_strv(val, path, d, PROFILE_MAX_NAMES, NULL, NULL, &s->names, &s->n_names);
+        }
+        if (strcmp(key, "action") == 0) {
+                snprintf(f->action_path, sizeof(f->action_path), "%s", path);
+                return json_get_string(val, path, 0, d, &f->action) < 0 ? -EINVAL : 0;
+        }
+        if (strcmp(key, "errnoRet") == 0) {
+                if (parse_errno_ret(val, path, d, &f->errno_ret) < 0)
+                        return -EINVAL;
+                s->has_errno_ret = true;
+                return 0;
+        }
+        if (strcmp(key, "args") == 0)
+                return parse_args(val, path, d, s);
+        if (strcmp(key, "comment") == 0)
+                return parse_comment(val, path, d, s);
+        return parse_filter(val, path, d, strcmp(key, "includes") == 0 ? &s->includes : &s->excludes) < 0 ? -EINVAL : 0;
+}
+
+/* The checks across a rule's fields, once all are read; r is the result so far. */
+static int check_syscall(const char *path, Diag *d, ProfileSyscall *s, const SyscallFields *f, int r) {
+        char pbuf[300];
+
+        if (f->has_name && f->has_names) {
                 diag_add(d, true, path, "both \"name\" and \"names\" given, use one");
                 r = -EINVAL;
-        } else if (!has_name && !has_names && r >= 0) {
+        } else if (!f->has_name && !f->has_names && r >= 0) {
                 diag_add(d, true, path, "rule names no syscall (\"names\" missing)");
                 r = -EINVAL;
-        } else if (has_names && s->n_names == 0 && r >= 0) {
+        } else if (f->has_names && s->n_names == 0 && r >= 0) {
                 diag_add(d, true, path, "rule names no syscall (\"names\" is empty)");
                 r = -EINVAL;
         }
-        if (!action) {
+        if (!f->action) {
                 if (r >= 0)
                         diag_add(d, true, path, "missing field \"action\"");
                 return -EINVAL;
         }
-        if (action_from_string(action, s->has_errno_ret, (uint32_t) errno_ret, &s->action) < 0) {
-                diag_add(d, true, action_path, "unknown action \"%s\"", action);
+        if (action_from_string(f->action, s->has_errno_ret, (uint32_t) f->errno_ret, &s->action) < 0) {
+                diag_add(d, true, f->action_path, "unknown action \"%s\"", f->action);
                 return -EINVAL;
         }
-        if (s->has_errno_ret && strcmp(action, "SCMP_ACT_ERRNO") != 0 && strcmp(action, "SCMP_ACT_TRACE") != 0) {
-                diag_add(d, true, path, "\"errnoRet\" given with action %s, which returns no errno", action);
+        if (s->has_errno_ret && strcmp(f->action, "SCMP_ACT_ERRNO") != 0 && strcmp(f->action, "SCMP_ACT_TRACE") != 0) {
+                diag_add(d, true, path, "\"errnoRet\" given with action %s, which returns no errno", f->action);
                 return -EINVAL;
         }
         for (size_t i = 0; i < s->n_names; i++)
@@ -481,6 +509,25 @@ static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSysca
                         r = -EINVAL;
                 }
         return r;
+}
+
+static int parse_syscall(json_object *o, const char *path, Diag *d, ProfileSyscall *s) {
+        SyscallFields f = {};
+        char pbuf[256];
+        int r = 0;
+
+        if (json_expect(o, json_type_object, "an object", path, d) < 0)
+                return -EINVAL;
+        json_object_object_foreach(o, key, val) {
+                int k;
+                PATHF(pbuf, "%s.%s", path, key);
+                k = parse_syscall_field(key, val, pbuf, d, s, &f);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
+                        r = k;
+        }
+        return check_syscall(path, d, s, &f, r);
 }
 
 static int parse_arch_list(json_object *o, const char *path, Diag *d, uint32_t **ret, size_t *ret_n) {
@@ -676,12 +723,8 @@ typedef struct ProfileDefaults {
 } ProfileDefaults;
 
 static int parse_default_errno(json_object *val, const char *path, Diag *d, ProfileDefaults *def) {
-        if (json_get_uint64(val, path, d, &def->errno_ret) < 0)
+        if (parse_errno_ret(val, path, d, &def->errno_ret) < 0)
                 return -EINVAL;
-        if (def->errno_ret > 4095) {
-                diag_add(d, true, path, "errno %" PRIu64 " out of range 0..4095", def->errno_ret);
-                return -EINVAL;
-        }
         def->has_errno_ret = true;
         return 0;
 }
