@@ -300,15 +300,70 @@ static void parse_user(Parser *p, json_object *o, const char *path, ConfigUser *
                 add_error(p, sp, "must be an absolute path without ':' or control characters");
 }
 
+/* A file's "source" (at sp): a data: URL, decoded, then gunzipped if gzip. 0 and the bytes,
+ * or -EINVAL with the problem added. */
+static int decode_source(Parser *p, const char *source, const char *sp, bool gzip, uint8_t **ret, size_t *ret_size) {
+        _cleanup_free_ uint8_t *raw = NULL;
+        size_t raw_size = 0;
+        int r;
+
+        if (strncasecmp(source, "data:", 5) != 0) {
+                const char *colon = strchr(source, ':');
+                if (colon && colon - source < 16)
+                        add_error(p, sp, "unsupported source scheme \"%.*s\" (only data: URLs)",
+                                  (int) (colon - source), source);
+                else
+                        add_error(p, sp, "is not a URL (only data: URLs are supported)");
+                return -EINVAL;
+        }
+        r = dataurl_decode(source, DATAURL_SIZE_MAX, &raw, &raw_size);
+        if (r == -EFBIG) {
+                add_error(p, sp, "data: URL decodes to more than %u bytes", DATAURL_SIZE_MAX);
+                return -EINVAL;
+        }
+        if (r < 0) {
+                add_error(p, sp, "malformed data: URL (bad base64 or percent-encoding)");
+                return -EINVAL;
+        }
+        if (!gzip) {
+                *ret = TAKE_PTR(raw);
+                *ret_size = raw_size;
+                return 0;
+        }
+        r = gzip_decompress(raw, raw_size, DATAURL_SIZE_MAX, ret, ret_size);
+        if (r == -EFBIG) {
+                add_error(p, sp, "decompresses to more than %u bytes", DATAURL_SIZE_MAX);
+                return -EINVAL;
+        }
+        if (r < 0) {
+                add_error(p, sp, "is not valid gzip data");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* Like Ignition, the hash (at hp) is over the contents as written (after decompression). */
+static int check_hash(Parser *p, const char *hp, const char *hash, const uint8_t *data, size_t size) {
+        int r = hash_verify(hash, data, size);
+
+        if (r == -EBADMSG)
+                add_error(p, hp, "mismatch: the contents do not have hash %s", hash);
+        else if (r == -EOPNOTSUPP)
+                add_error(p, hp, "unsupported hash type in \"%s\" (sha512- or sha256-)", hash);
+        else if (r < 0)
+                add_error(p, hp, "malformed hash \"%s\" (expected sha512-<128 hex digits>)", hash);
+        return r < 0 ? -EINVAL : 0;
+}
+
 static void parse_contents(Parser *p, json_object *o, const char *path, ConfigFile *f) {
         static const char *const known[] = { "source", "compression", "verification", NULL };
         static const char *const vknown[] = { "hash", NULL };
         _cleanup_free_ char *sp = path_join(p, path, "source"), *cp = path_join(p, path, "compression"),
                             *vp = path_join(p, path, "verification"), *hp = NULL, *source = NULL,
                             *compression = NULL, *hash = NULL;
-        _cleanup_free_ uint8_t *raw = NULL, *data = NULL;
+        _cleanup_free_ uint8_t *data = NULL;
         json_object *ver = NULL;
-        size_t raw_size = 0, size = 0;
+        size_t size = 0;
         bool gzip = false;
         int r;
 
@@ -336,55 +391,15 @@ static void parse_contents(Parser *p, json_object *o, const char *path, ConfigFi
                         add_error(p, hp ?: vp, "set without a source");
                 return;
         }
-        if (strncasecmp(source, "data:", 5) != 0) {
-                const char *colon = strchr(source, ':');
-                if (colon && colon - source < 16)
-                        add_error(p, sp, "unsupported source scheme \"%.*s\" (only data: URLs)",
-                                  (int) (colon - source), source);
-                else
-                        add_error(p, sp, "is not a URL (only data: URLs are supported)");
+        if (decode_source(p, source, sp, gzip, &data, &size) < 0)
                 return;
-        }
-        r = dataurl_decode(source, DATAURL_SIZE_MAX, &raw, &raw_size);
-        if (r == -EFBIG) {
-                add_error(p, sp, "data: URL decodes to more than %u bytes", DATAURL_SIZE_MAX);
-                return;
-        }
-        if (r < 0) {
-                add_error(p, sp, "malformed data: URL (bad base64 or percent-encoding)");
-                return;
-        }
-        if (gzip) {
-                r = gzip_decompress(raw, raw_size, DATAURL_SIZE_MAX, &data, &size);
-                if (r == -EFBIG) {
-                        add_error(p, sp, "decompresses to more than %u bytes", DATAURL_SIZE_MAX);
-                        return;
-                }
-                if (r < 0) {
-                        add_error(p, sp, "is not valid gzip data");
-                        return;
-                }
-        } else {
-                data = TAKE_PTR(raw);
-                size = raw_size;
-        }
         p->decoded_total += size;
         if (p->decoded_total > CONFIG_DECODED_MAX) {
                 add_error(p, sp, "all file contents together exceed %u bytes", CONFIG_DECODED_MAX);
                 return;
         }
-        /* Like Ignition, the hash is over the contents as written (after decompression). */
-        if (hash) {
-                r = hash_verify(hash, data, size);
-                if (r == -EBADMSG)
-                        add_error(p, hp, "mismatch: the contents do not have hash %s", hash);
-                else if (r == -EOPNOTSUPP)
-                        add_error(p, hp, "unsupported hash type in \"%s\" (sha512- or sha256-)", hash);
-                else if (r < 0)
-                        add_error(p, hp, "malformed hash \"%s\" (expected sha512-<128 hex digits>)", hash);
-                if (r < 0)
-                        return;
-        }
+        if (hash && check_hash(p, hp, hash, data, size) < 0)
+                return;
         f->has_contents = true;
         f->data = TAKE_PTR(data);
         f->size = size;
