@@ -141,90 +141,103 @@ static bool is_masked(int dfd, const char *name, const struct stat *st) {
         return strcmp(target, "/dev/null") == 0;
 }
 
+/* The names seen so far, the first dir's winning. */
+typedef struct Entries {
+        Entry *v;
+        size_t n;
+} Entries;
+
+static void entries_done(Entries *es) {
+        for (size_t i = 0; i < es->n; i++) {
+                free(es->v[i].name);
+                free(es->v[i].path);
+        }
+        free(es->v);
+}
+
+static bool entries_has(const Entries *es, const char *name) {
+        for (size_t i = 0; i < es->n; i++)
+                if (strcmp(es->v[i].name, name) == 0)
+                        return true;
+        return false;
+}
+
+/* Takes name: returns its new entry (no path yet), or NULL with *ret_error. */
+static Entry *entries_add(Entries *es, const char *name, int *ret_error) {
+        Entry *ne;
+
+        if (es->n >= DROPINS_MAX) {
+                *ret_error = -E2BIG;
+                return NULL;
+        }
+        ne = realloc(es->v, (es->n + 1) * sizeof(Entry));
+        if (!ne) {
+                *ret_error = -ENOMEM;
+                return NULL;
+        }
+        es->v = ne;
+        ne[es->n] = (Entry) { .name = strdup(name) };
+        if (!ne[es->n].name) {
+                *ret_error = -ENOMEM;
+                return NULL;
+        }
+        return &ne[es->n++];
+}
+
+/* The names in one dir not taken by an earlier one; a missing dir has none. */
+static int collect_dir(Entries *es, const char *path) {
+        _cleanup_closedir_ DIR *dir = opendir(path); /* O_CLOEXEC in glibc */
+        struct dirent *de;
+
+        if (!dir)
+                return errno == ENOENT ? 0 : negative_errno();
+        while ((de = readdir(dir))) {
+                struct stat st;
+                Entry *e;
+                int r;
+
+                if (de->d_name[0] == '.' || entries_has(es, de->d_name))
+                        continue;
+                /* The name is taken from here on: masked, broken or not, lower dirs cannot
+                 * bring it back. */
+                e = entries_add(es, de->d_name, &r);
+                if (!e)
+                        return r;
+                if (fstatat(dirfd(dir), de->d_name, &st, 0) < 0)
+                        continue; /* dangling symlink */
+                if (is_masked(dirfd(dir), de->d_name, &st))
+                        continue;
+                if (!S_ISREG(st.st_mode) || faccessat(dirfd(dir), de->d_name, X_OK, AT_EACCESS) < 0)
+                        continue;
+                if (asprintf(&e->path, "%s/%s", path, de->d_name) < 0) {
+                        e->path = NULL;
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
 int dropins_collect(const char *const *dirs, size_t n_dirs, char ***ret) {
-        Entry *e = NULL;
-        size_t n = 0, k = 0;
-        char **l = NULL;
-        int r = 0;
+        _cleanup_(entries_done) Entries es = {};
+        char **l;
+        size_t k = 0;
+        int r;
 
         for (size_t d = 0; d < n_dirs; d++) {
-                struct dirent *de;
-                DIR *dir;
-
-                dir = opendir(dirs[d]); /* O_CLOEXEC in glibc */
-                if (!dir) {
-                        if (errno == ENOENT)
-                                continue;
-                        r = negative_errno();
-                        goto finish;
-                }
-                while ((de = readdir(dir))) {
-                        bool seen = false;
-                        struct stat st;
-                        Entry *ne;
-
-                        if (de->d_name[0] == '.')
-                                continue;
-                        for (size_t i = 0; i < n && !seen; i++)
-                                seen = strcmp(e[i].name, de->d_name) == 0;
-                        if (seen)
-                                continue;
-                        if (n >= DROPINS_MAX) {
-                                closedir(dir);
-                                r = -E2BIG;
-                                goto finish;
-                        }
-                        ne = realloc(e, (n + 1) * sizeof(Entry));
-                        if (!ne) {
-                                closedir(dir);
-                                r = -ENOMEM;
-                                goto finish;
-                        }
-                        e = ne;
-                        e[n] = (Entry) { .name = strdup(de->d_name) };
-                        if (!e[n].name) {
-                                closedir(dir);
-                                r = -ENOMEM;
-                                goto finish;
-                        }
-                        n++;
-                        /* The name is taken from here on: masked, broken or not, lower dirs
-                         * cannot bring it back. */
-                        if (fstatat(dirfd(dir), de->d_name, &st, 0) < 0)
-                                continue; /* dangling symlink */
-                        if (is_masked(dirfd(dir), de->d_name, &st))
-                                continue;
-                        if (!S_ISREG(st.st_mode) || faccessat(dirfd(dir), de->d_name, X_OK, AT_EACCESS) < 0)
-                                continue;
-                        if (asprintf(&e[n - 1].path, "%s/%s", dirs[d], de->d_name) < 0) {
-                                e[n - 1].path = NULL;
-                                closedir(dir);
-                                r = -ENOMEM;
-                                goto finish;
-                        }
-                }
-                closedir(dir);
+                r = collect_dir(&es, dirs[d]);
+                if (r < 0)
+                        return r;
         }
-
-        if (n > 0)
-                qsort(e, n, sizeof(Entry), entry_cmp);
-        l = calloc(n + 1, sizeof(char *));
-        if (!l) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        for (size_t i = 0; i < n; i++)
-                if (e[i].path)
-                        l[k++] = TAKE_PTR(e[i].path);
+        if (es.n > 0)
+                qsort(es.v, es.n, sizeof(Entry), entry_cmp);
+        l = calloc(es.n + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < es.n; i++)
+                if (es.v[i].path)
+                        l[k++] = TAKE_PTR(es.v[i].path);
         *ret = l;
-        r = (int) k;
-finish:
-        for (size_t i = 0; i < n; i++) {
-                free(e[i].name);
-                free(e[i].path);
-        }
-        free(e);
-        return r;
+        return (int) k;
 }
 
 int first_line(const char *text, size_t max, char **ret) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,10 @@ static inline void fclosep(FILE **f) {
         if (*f)
                 (void) fclose(*f);
 }
+static inline void closedirp(DIR **d) {
+        if (*d)
+                (void) closedir(*d);
+}
 
 /* String arrays: strv_free() for a NULL-terminated one, strv_free_n() for one of n strings
  * (which may hold NULLs). Both accept NULL. */
@@ -49,6 +54,7 @@ static inline void strv_free_n(char **v, size_t n) {
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 /* Hand ownership over: returns the value and clears the variable, so cleanup skips it. */
