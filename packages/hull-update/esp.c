@@ -166,80 +166,84 @@ static int add_uki(Uki **list, size_t *n, const char *name) {
         return (int) (*n)++;
 }
 
+/* The UKIs in a mounted ESP's directory. */
+static int list_dir(const Esp *e, Uki **list, size_t *n) {
+        _cleanup_closedir_ DIR *d = NULL;
+        char path[4200];
+        struct dirent *de;
+        int r;
+
+        snprintf(path, sizeof(path), "%s/" UKI_DIR, e->dir);
+        d = opendir(path);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                r = add_uki(list, n, de->d_name);
+                if (r < 0)
+                        return r;
+                if (*n > 0 && streq_ptr((*list)[*n - 1].name, de->d_name)) {
+                        _cleanup_close_ int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                        if (fd >= 0)
+                                uki_read_hash(&(*list)[*n - 1], fd);
+                }
+        }
+        return 0;
+}
+
+/* The UKIs in the ESP inside a disk image, through mtools: mdir for the names, mcopy of each
+ * to read its usrhash. */
+static int list_image(const Esp *e, Uki **list, size_t *n) {
+        _cleanup_free_ char *out = NULL;
+        char tmpl[] = "/tmp/hull-update-esp.XXXXXX";
+        _cleanup_close_ int fd = mkostemp(tmpl, O_CLOEXEC);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        (void) unlink(tmpl);
+        r = mtools(e, fd, "mdir", "-b", "::/" UKI_DIR, NULL);
+        if (r == -EIO)
+                r = 0; /* no such directory: no UKIs */
+        if (r < 0)
+                return r;
+        /* mdir wrote through a shared file offset: rewind before reading. */
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                return -errno;
+        r = read_full_fd(fd, 1 << 20, &out, NULL);
+        if (r < 0)
+                return r;
+        for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+                const char *base = strrchr(line, '/');
+                base = base ? base + 1 : line;
+                r = add_uki(list, n, base);
+                if (r < 0)
+                        return r;
+                if (*n > 0 && streq_ptr((*list)[*n - 1].name, base)) {
+                        char src[512], t2[] = "/tmp/hull-update-uki.XXXXXX";
+                        _cleanup_close_ int ufd = mkostemp(t2, O_CLOEXEC);
+                        if (ufd < 0)
+                                continue;
+                        snprintf(src, sizeof(src), "::/" UKI_DIR "/%s", base);
+                        if (mtools(e, -1, "mcopy", "-o", src, t2) >= 0) {
+                                _cleanup_close_ int rfd = open(t2, O_RDONLY | O_CLOEXEC);
+                                if (rfd >= 0)
+                                        uki_read_hash(&(*list)[*n - 1], rfd);
+                        }
+                        (void) unlink(t2);
+                }
+        }
+        return 0;
+}
+
 int esp_list(const Esp *e, Uki **ret, size_t *ret_n) {
-        Uki *list = NULL;
+        _cleanup_free_ Uki *list = NULL;
         size_t n = 0;
         int r;
 
-        if (e->dir[0]) {
-                char path[4200];
-                DIR *d;
-                struct dirent *de;
-
-                snprintf(path, sizeof(path), "%s/" UKI_DIR, e->dir);
-                d = opendir(path);
-                if (!d) {
-                        if (errno != ENOENT)
-                                return -errno;
-                } else {
-                        while ((de = readdir(d))) {
-                                r = add_uki(&list, &n, de->d_name);
-                                if (r < 0) {
-                                        closedir(d);
-                                        free(list);
-                                        return r;
-                                }
-                                if (n > 0 && streq_ptr(list[n - 1].name, de->d_name)) {
-                                        _cleanup_close_ int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-                                        if (fd >= 0)
-                                                uki_read_hash(&list[n - 1], fd);
-                                }
-                        }
-                        closedir(d);
-                }
-        } else {
-                _cleanup_free_ char *out = NULL;
-                char tmpl[] = "/tmp/hull-update-esp.XXXXXX";
-                _cleanup_close_ int fd = mkostemp(tmpl, O_CLOEXEC);
-
-                if (fd < 0)
-                        return -errno;
-                (void) unlink(tmpl);
-                r = mtools(e, fd, "mdir", "-b", "::/" UKI_DIR, NULL);
-                if (r == -EIO)
-                        r = 0; /* no such directory: no UKIs */
-                if (r < 0)
-                        return r;
-                /* mdir wrote through a shared file offset: rewind before reading. */
-                if (lseek(fd, 0, SEEK_SET) < 0)
-                        return -errno;
-                r = read_full_fd(fd, 1 << 20, &out, NULL);
-                if (r < 0)
-                        return r;
-                for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-                        const char *base = strrchr(line, '/');
-                        base = base ? base + 1 : line;
-                        r = add_uki(&list, &n, base);
-                        if (r < 0) {
-                                free(list);
-                                return r;
-                        }
-                        if (n > 0 && streq_ptr(list[n - 1].name, base)) {
-                                char src[512], t2[] = "/tmp/hull-update-uki.XXXXXX";
-                                _cleanup_close_ int ufd = mkostemp(t2, O_CLOEXEC);
-                                if (ufd < 0)
-                                        continue;
-                                snprintf(src, sizeof(src), "::/" UKI_DIR "/%s", base);
-                                if (mtools(e, -1, "mcopy", "-o", src, t2) >= 0) {
-                                        _cleanup_close_ int rfd = open(t2, O_RDONLY | O_CLOEXEC);
-                                        if (rfd >= 0)
-                                                uki_read_hash(&list[n - 1], rfd);
-                                }
-                                (void) unlink(t2);
-                        }
-                }
-        }
-        *ret = list;
+        r = e->dir[0] ? list_dir(e, &list, &n) : list_image(e, &list, &n);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(list);
         *ret_n = n;
         return 0;
 }
@@ -301,7 +305,7 @@ int esp_rename(const Esp *e, const char *from, const char *to) {
  * which systemd-boot ignores); the next install removes it, whatever its version, so that
  * leftovers never fill the ESP. */
 static void remove_stale_tmp(const char *dir) {
-        DIR *d = opendir(dir);
+        _cleanup_closedir_ DIR *d = opendir(dir);
         struct dirent *de;
 
         if (!d)
@@ -312,7 +316,6 @@ static void remove_stale_tmp(const char *dir) {
                     strcmp(de->d_name + n - 4, ".tmp") == 0)
                         (void) unlinkat(dirfd(d), de->d_name, 0);
         }
-        closedir(d);
 }
 
 int esp_install(const Esp *e, int fd, const char *name) {
