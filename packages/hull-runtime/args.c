@@ -64,121 +64,151 @@ static bool is_named(const Parsed *p, const char *a, const char *b) {
         return strcmp(p->option->name, a) == 0 || (b && strcmp(p->option->name, b) == 0);
 }
 
-int runc_call_parse(int argc, char *const argv[], RuncCall *ret, const char **ret_bad) {
-        RuncCall c = { .command = RUNC_OTHER };
-        const Option *table;
-        size_t n_table;
-        bool exec_args = false;
-        int i, r;
+/* The value of the option p read at argv[*i]: its "=value", else the next argument (*i moves
+ * past it). -EINVAL when it is missing. */
+static int option_value(int argc, char *const argv[], int *i, const Parsed *p, const char **ret) {
+        if (!p->option->value || p->value) {
+                *ret = p->value;
+                return 0;
+        }
+        if (*i + 1 >= argc)
+                return -EINVAL;
+        *ret = argv[++*i];
+        return 0;
+}
 
-        *ret_bad = NULL;
-        /* Global options end at the first non-option (Go's flag package). */
-        for (i = 1; i < argc; i++) {
-                Parsed p;
+/* After an unknown global option, whose arity is unknown, the command cannot be found with
+ * certainty: whether one of those hull-runtime must see might follow. */
+static bool may_hide_command(int argc, char *const argv[], int from) {
+        for (int j = from; j < argc; j++)
+                if (strcmp(argv[j], "create") == 0 || strcmp(argv[j], "run") == 0 || strcmp(argv[j], "exec") == 0)
+                        return true;
+        return false;
+}
+
+/* The global options, which end at the first non-option (Go's flag package). Returns the
+ * index of the command, argc when there is none or the call is not one to edit, or -EINVAL
+ * with *ret_bad. */
+static int parse_global_options(int argc, char *const argv[], RuncCall *c, const char **ret_bad) {
+        for (int i = 1; i < argc; i++) {
                 const char *value;
+                Parsed p;
+                int r;
 
-                if (strcmp(argv[i], "--") == 0) {
-                        i++;
-                        break;
-                }
+                if (strcmp(argv[i], "--") == 0)
+                        return i + 1;
                 r = match_option(argv[i], global_options, ELEMENTSOF(global_options), &p);
                 if (r == 0)
-                        break;
+                        return i;
                 if (r < 0) {
-                        /* Its arity is unknown, so the command cannot be found with certainty:
-                         * refuse only if it might be one we must see. */
-                        for (int j = i + 1; j < argc; j++)
-                                if (strcmp(argv[j], "create") == 0 || strcmp(argv[j], "run") == 0 ||
-                                    strcmp(argv[j], "exec") == 0) {
-                                        *ret_bad = argv[i];
-                                        return -EINVAL;
-                                }
-                        *ret = c;
-                        return 0;
+                        if (!may_hide_command(argc, argv, i + 1))
+                                return argc;
+                        *ret_bad = argv[i];
+                        return -EINVAL;
                 }
-                value = p.value;
-                if (p.option->value && !value) {
-                        if (i + 1 >= argc) {
-                                *ret_bad = argv[i];
-                                return -EINVAL;
-                        }
-                        value = argv[++i];
+                if (option_value(argc, argv, &i, &p, &value) < 0) {
+                        *ret_bad = argv[i];
+                        return -EINVAL;
                 }
                 if (is_named(&p, "log", NULL))
-                        c.log = value;
+                        c->log = value;
                 else if (is_named(&p, "log-format", NULL))
-                        c.log_format = value;
+                        c->log_format = value;
         }
-        if (i >= argc) {
-                *ret = c;
-                return 0;
+        return argc;
+}
+
+/* create, run and exec, with their option tables; false for any other command. */
+static bool command_of(const char *arg, RuncCall *c, const Option **ret_table, size_t *ret_n) {
+        if (strcmp(arg, "create") == 0 || strcmp(arg, "run") == 0) {
+                c->command = arg[0] == 'c' ? RUNC_CREATE : RUNC_RUN;
+                *ret_table = create_options;
+                *ret_n = ELEMENTSOF(create_options);
+                return true;
         }
-
-        if (strcmp(argv[i], "create") == 0) {
-                c.command = RUNC_CREATE;
-                table = create_options, n_table = ELEMENTSOF(create_options);
-        } else if (strcmp(argv[i], "run") == 0) {
-                c.command = RUNC_RUN;
-                table = create_options, n_table = ELEMENTSOF(create_options);
-        } else if (strcmp(argv[i], "exec") == 0) {
-                c.command = RUNC_EXEC;
-                table = exec_options, n_table = ELEMENTSOF(exec_options);
-        } else {
-                *ret = c;
-                return 0;
+        if (strcmp(arg, "exec") == 0) {
+                c->command = RUNC_EXEC;
+                *ret_table = exec_options;
+                *ret_n = ELEMENTSOF(exec_options);
+                return true;
         }
+        return false;
+}
 
-        for (i++; i < argc; i++) {
-                Parsed p;
-                const char *value;
-
-                if (exec_args)
-                        break;
-                if (strcmp(argv[i], "--") == 0) {
-                        /* Everything after is positional. */
-                        for (i++; i < argc; i++) {
-                                if (c.id && c.command != RUNC_EXEC) {
-                                        *ret_bad = argv[i];
-                                        return -EINVAL;
-                                }
-                                if (!c.id)
-                                        c.id = argv[i];
-                        }
-                        break;
+/* After "--" everything is positional: the id, and for exec the command. */
+static int parse_positional(int argc, char *const argv[], int i, RuncCall *c, const char **ret_bad) {
+        for (; i < argc; i++) {
+                if (c->id && c->command != RUNC_EXEC) {
+                        *ret_bad = argv[i];
+                        return -EINVAL;
                 }
+                if (!c->id)
+                        c->id = argv[i];
+        }
+        return 0;
+}
+
+/* The command's options and the container id, from argv[i] on. 1 for "--help" (nothing will
+ * be created), 0, or -EINVAL with *ret_bad. */
+static int parse_command_options(int argc, char *const argv[], int i, const Option *table, size_t n_table,
+                                 RuncCall *c, const char **ret_bad) {
+        for (; i < argc; i++) {
+                const char *value;
+                Parsed p;
+                int r;
+
+                if (strcmp(argv[i], "--") == 0)
+                        return parse_positional(argc, argv, i + 1, c, ret_bad);
                 r = match_option(argv[i], table, n_table, &p);
                 if (r < 0) {
                         *ret_bad = argv[i];
                         return -EINVAL;
                 }
                 if (r == 0) {
-                        if (c.id) {
+                        if (c->id) {
                                 *ret_bad = argv[i];
                                 return -EINVAL;
                         }
-                        c.id = argv[i];
+                        c->id = argv[i];
                         /* exec stops reading options at the id: the rest is the command. */
-                        if (c.command == RUNC_EXEC)
-                                exec_args = true;
+                        if (c->command == RUNC_EXEC)
+                                return 0;
                         continue;
                 }
-                value = p.value;
-                if (p.option->value && !value) {
-                        if (i + 1 >= argc) {
-                                *ret_bad = argv[i];
-                                return -EINVAL;
-                        }
-                        value = argv[++i];
+                if (option_value(argc, argv, &i, &p, &value) < 0) {
+                        *ret_bad = argv[i];
+                        return -EINVAL;
                 }
-                if (is_named(&p, "help", "h")) {
-                        /* "runc create --help": nothing will be created. */
-                        *ret = (RuncCall) { .command = RUNC_OTHER, .log = c.log, .log_format = c.log_format };
-                        return 0;
-                }
+                if (is_named(&p, "help", "h"))
+                        return 1;
                 if (is_named(&p, "bundle", "b"))
-                        c.bundle = value;
+                        c->bundle = value;
                 else if (is_named(&p, "process", "p"))
-                        c.process = value;
+                        c->process = value;
+        }
+        return 0;
+}
+
+int runc_call_parse(int argc, char *const argv[], RuncCall *ret, const char **ret_bad) {
+        RuncCall c = { .command = RUNC_OTHER };
+        const Option *table;
+        size_t n_table;
+        int i, r;
+
+        *ret_bad = NULL;
+        i = parse_global_options(argc, argv, &c, ret_bad);
+        if (i < 0)
+                return i;
+        if (i >= argc || !command_of(argv[i], &c, &table, &n_table)) {
+                *ret = c;
+                return 0;
+        }
+        r = parse_command_options(argc, argv, i + 1, table, n_table, &c, ret_bad);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                *ret = (RuncCall) { .command = RUNC_OTHER, .log = c.log, .log_format = c.log_format };
+                return 0;
         }
         if (!c.id || c.id[0] == 0) {
                 *ret_bad = NULL;
