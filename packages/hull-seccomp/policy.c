@@ -48,12 +48,70 @@ static int append_reason(Directive *d, const char *text) {
         return 0;
 }
 
+/* An indented line: the reason of the directive above it ("because: ..." first, then more
+ * text). 0, -EINVAL (reported) or -ENOMEM. */
+static int parse_reason_line(Policy *p, const char *line, const char *where, Diag *diag) {
+        const char *t = line + strspn(line, " \t");
+
+        if (p->n == 0) {
+                diag_add(diag, true, where, "indented text before the first directive");
+                return -EINVAL;
+        }
+        if (!p->d[p->n - 1].reason) {
+                if (strncmp(t, "because:", 8) != 0) {
+                        diag_add(diag, true, where, "expected \"because: <reason>\"");
+                        return -EINVAL;
+                }
+                t += 8 + strspn(t + 8, " \t");
+                if (*t == 0) {
+                        diag_add(diag, true, where, "empty reason");
+                        return -EINVAL;
+                }
+        }
+        return append_reason(&p->d[p->n - 1], t);
+}
+
+/* A directive line into d: its verb and words. 0, -EINVAL (reported) or -ENOMEM. */
+static int parse_directive(char *line, const char *where, Diag *diag, Directive *d) {
+        char *save = NULL, *verb, *w;
+        int r = 0;
+
+        verb = strtok_r(line, " \t", &save);
+        if (strcmp(verb, "deny") == 0)
+                d->verb = P_DENY;
+        else if (strcmp(verb, "deny-unless") == 0)
+                d->verb = P_DENY_UNLESS;
+        else if (strcmp(verb, "drop-arch") == 0)
+                d->verb = P_DROP_ARCH;
+        else if (strcmp(verb, "assert-denied") == 0)
+                d->verb = P_ASSERT_DENIED;
+        else {
+                diag_add(diag, true, where, "unknown directive \"%s\"", verb);
+                return -EINVAL;
+        }
+        while ((w = strtok_r(NULL, " \t", &save))) {
+                if (d->n_words >= POLICY_MAX_WORDS) {
+                        diag_add(diag, true, where, "more than %u words", POLICY_MAX_WORDS);
+                        r = -EINVAL;
+                        break;
+                }
+                if (!(d->words[d->n_words++] = strdup(w)))
+                        return -ENOMEM;
+        }
+        if (d->n_words < (d->verb == P_DENY || d->verb == P_DROP_ARCH ? 1U : 2U)) {
+                diag_add(diag, true, where, "\"%s\" needs %s", verb,
+                         d->verb == P_DROP_ARCH ? "an architecture" : d->verb == P_DENY ? "syscall names" : "a capability and syscall names");
+                r = -EINVAL;
+        }
+        return r;
+}
+
 static int policy_parse(const char *text, size_t len, Diag *diag, Policy *ret) {
         _cleanup_free_ char *copy = NULL;
-        Policy p = {};
-        char *line, *save = NULL, where[32];
+        _cleanup_(policy_done) Policy p = {};
+        char *line, where[32];
         unsigned lineno = 0;
-        int r = 0;
+        int r = 0, k;
 
         if (len > POLICY_MAX_SIZE) {
                 diag_add(diag, true, NULL, "file is %zu bytes, at most %u allowed", len, POLICY_MAX_SIZE);
@@ -72,75 +130,23 @@ static int policy_parse(const char *text, size_t len, Diag *diag, Policy *ret) {
 
         /* strsep keeps empty lines, so line numbers stay right */
         for (char *rest = copy; (line = strsep(&rest, "\n")); ) {
-                char *w, *verb;
-                Directive *d;
-                lineno++;
-                snprintf(where, sizeof(where), "line %u", lineno);
+                snprintf(where, sizeof(where), "line %u", ++lineno);
                 if (line[0] == '#' || line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#')
                         continue;
-                if (line[0] == ' ' || line[0] == '\t') {
-                        char *t = line + strspn(line, " \t");
-                        if (p.n == 0) {
-                                diag_add(diag, true, where, "indented text before the first directive");
-                                r = -EINVAL;
-                                continue;
-                        }
-                        if (!p.d[p.n - 1].reason) {
-                                if (strncmp(t, "because:", 8) != 0) {
-                                        diag_add(diag, true, where, "expected \"because: <reason>\"");
-                                        r = -EINVAL;
-                                        continue;
-                                }
-                                t += 8 + strspn(t + 8, " \t");
-                                if (*t == 0) {
-                                        diag_add(diag, true, where, "empty reason");
-                                        r = -EINVAL;
-                                        continue;
-                                }
-                        }
-                        if (append_reason(&p.d[p.n - 1], t) < 0) {
-                                policy_done(&p);
-                                return -ENOMEM;
-                        }
-                        continue;
-                }
-                if (p.n >= POLICY_MAX_DIRECTIVES) {
+                if (line[0] == ' ' || line[0] == '\t')
+                        k = parse_reason_line(&p, line, where, diag);
+                else if (p.n >= POLICY_MAX_DIRECTIVES) {
                         diag_add(diag, true, where, "more than %u directives", POLICY_MAX_DIRECTIVES);
                         r = -EINVAL;
                         break;
+                } else {
+                        p.d[p.n].line = lineno;
+                        k = parse_directive(line, where, diag, &p.d[p.n++]);
                 }
-                d = &p.d[p.n++];
-                d->line = lineno;
-                verb = strtok_r(line, " \t", &save);
-                if (strcmp(verb, "deny") == 0)
-                        d->verb = P_DENY;
-                else if (strcmp(verb, "deny-unless") == 0)
-                        d->verb = P_DENY_UNLESS;
-                else if (strcmp(verb, "drop-arch") == 0)
-                        d->verb = P_DROP_ARCH;
-                else if (strcmp(verb, "assert-denied") == 0)
-                        d->verb = P_ASSERT_DENIED;
-                else {
-                        diag_add(diag, true, where, "unknown directive \"%s\"", verb);
-                        r = -EINVAL;
-                        continue;
-                }
-                while ((w = strtok_r(NULL, " \t", &save))) {
-                        if (d->n_words >= POLICY_MAX_WORDS) {
-                                diag_add(diag, true, where, "more than %u words", POLICY_MAX_WORDS);
-                                r = -EINVAL;
-                                break;
-                        }
-                        if (!(d->words[d->n_words++] = strdup(w))) {
-                                policy_done(&p);
-                                return -ENOMEM;
-                        }
-                }
-                if (d->n_words < (d->verb == P_DENY || d->verb == P_DROP_ARCH ? 1U : 2U)) {
-                        diag_add(diag, true, where, "\"%s\" needs %s", verb,
-                                 d->verb == P_DROP_ARCH ? "an architecture" : d->verb == P_DENY ? "syscall names" : "a capability and syscall names");
-                        r = -EINVAL;
-                }
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
+                        r = k;
         }
         for (size_t i = 0; i < p.n; i++)
                 if (!p.d[i].reason) {
@@ -148,11 +154,10 @@ static int policy_parse(const char *text, size_t len, Diag *diag, Policy *ret) {
                         diag_add(diag, true, where, "change has no reason (add an indented \"because:\" line)");
                         r = -EINVAL;
                 }
-        if (r < 0) {
-                policy_done(&p);
+        if (r < 0)
                 return r;
-        }
         *ret = p;
+        p = (Policy) {};
         return 0;
 }
 
