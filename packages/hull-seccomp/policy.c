@@ -243,125 +243,140 @@ static void drop_empty_entries(json_object *syscalls) {
         }
 }
 
-static int apply(json_object *root, const Directive *d, Diag *diag) {
-        json_object *syscalls, *archmap;
-        char where[32];
-        snprintf(where, sizeof(where), "line %u", d->line);
+/* drop-arch ARCH: the sub-architecture removed from every archMap entry. */
+static int apply_drop_arch(json_object *root, const Directive *d, const char *where, Diag *diag) {
+        json_object *archmap;
+        size_t removed = 0;
+        uint32_t tok;
 
+        if (scmp_arch_from_string(d->words[0], &tok) < 0) {
+                diag_add(diag, true, where, "unknown architecture \"%s\"", d->words[0]);
+                return -EINVAL;
+        }
+        if (!json_object_object_get_ex(root, "archMap", &archmap) || json_object_get_type(archmap) != json_type_array) {
+                diag_add(diag, true, where, "the base profile has no archMap");
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < json_object_array_length(archmap); i++) {
+                json_object *subs;
+                if (!json_object_object_get_ex(json_object_array_get_idx(archmap, i), "subArchitectures", &subs) ||
+                    json_object_get_type(subs) != json_type_array)
+                        continue;
+                for (size_t k = 0; k < json_object_array_length(subs);)
+                        if (strcmp(json_object_get_string(json_object_array_get_idx(subs, k)), d->words[0]) == 0) {
+                                json_object_array_del_idx(subs, k, 1);
+                                removed++;
+                        } else
+                                k++;
+        }
+        if (removed == 0) {
+                diag_add(diag, true, where, "%s is no sub-architecture in the base profile", d->words[0]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* deny NAME...: each name removed from every rule that allows it. */
+static int apply_deny(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
+        for (size_t w = 0; w < d->n_words; w++) {
+                size_t removed = 0;
+                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        if (entry_allows(e) && entry_remove_name(e, d->words[w]))
+                                removed++;
+                }
+                if (removed == 0)
+                        diag_add(diag, false, where, "\"%s\" is not allowed by the base profile, nothing to deny", d->words[w]);
+        }
+        drop_empty_entries(syscalls);
+        return 0;
+}
+
+/* The rule deny-unless adds: SCMP_ACT_ALLOW of no names yet, only with cap. */
+static json_object *new_cap_rule(const char *cap, const char *reason) {
+        json_object *add = json_object_new_object(), *inc = json_object_new_object(), *caps = json_object_new_array();
+
+        json_object_object_add(add, "names", json_object_new_array());
+        json_object_object_add(add, "action", json_object_new_string("SCMP_ACT_ALLOW"));
+        json_object_object_add(add, "args", json_object_new_array());
+        json_object_object_add(add, "comment", json_object_new_string(reason));
+        json_object_array_add(caps, json_object_new_string(cap));
+        json_object_object_add(inc, "caps", caps);
+        json_object_object_add(add, "includes", inc);
+        json_object_object_add(add, "excludes", json_object_new_object());
+        return add;
+}
+
+/* deny-unless CAP NAME...: each name allowed only with CAP (the base's unconditional rules
+ * lose it, one new rule allows it under CAP). */
+static int apply_deny_unless(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
+        _cleanup_json_ json_object *add = NULL;
+        const char *cap = d->words[0];
+
+        if (capability_from_name(cap) < 0) {
+                diag_add(diag, true, where, "unknown capability \"%s\"", cap);
+                return -EINVAL;
+        }
+        for (size_t w = 1; w < d->n_words; w++) {
+                const char *name = d->words[w];
+                bool removed = false, conditional = false, kept = false;
+                if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+                        diag_add(diag, true, where, "unknown syscall \"%s\"", name);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        if (!entry_allows(e) || !entry_names_has(e, name))
+                                continue;
+                        if (includes_cap(e, cap)) {
+                                kept = true;
+                                continue;
+                        }
+                        if (!array_len_zero(e, "args") || !filter_empty(e, "includes") || !filter_empty(e, "excludes"))
+                                conditional = true;
+                        (void) entry_remove_name(e, name);
+                        removed = true;
+                }
+                if (!removed) {
+                        diag_add(diag, false, where, "\"%s\" is not allowed without %s by the base profile, nothing to change", name, cap);
+                        continue;
+                }
+                if (kept)
+                        continue;
+                if (conditional) {
+                        diag_add(diag, true, where, "\"%s\" is allowed under conditions in the base; cannot move it under %s unconditionally", name, cap);
+                        return -EINVAL;
+                }
+                if (!add)
+                        add = new_cap_rule(cap, d->reason);
+                json_object_array_add(entry_names(add), json_object_new_string(name));
+        }
+        drop_empty_entries(syscalls);
+        if (add)
+                json_object_array_add(syscalls, TAKE_PTR(add));
+        return 0;
+}
+
+static int apply(json_object *root, const Directive *d, Diag *diag) {
+        json_object *syscalls;
+        char where[32];
+
+        snprintf(where, sizeof(where), "line %u", d->line);
         if (d->verb == P_ASSERT_DENIED)
                 return 0;
-        if (d->verb == P_DROP_ARCH) {
-                size_t removed = 0;
-                uint32_t tok;
-                if (scmp_arch_from_string(d->words[0], &tok) < 0) {
-                        diag_add(diag, true, where, "unknown architecture \"%s\"", d->words[0]);
-                        return -EINVAL;
-                }
-                if (!json_object_object_get_ex(root, "archMap", &archmap) || json_object_get_type(archmap) != json_type_array) {
-                        diag_add(diag, true, where, "the base profile has no archMap");
-                        return -EINVAL;
-                }
-                for (size_t i = 0; i < json_object_array_length(archmap); i++) {
-                        json_object *subs;
-                        if (!json_object_object_get_ex(json_object_array_get_idx(archmap, i), "subArchitectures", &subs) ||
-                            json_object_get_type(subs) != json_type_array)
-                                continue;
-                        for (size_t k = 0; k < json_object_array_length(subs);)
-                                if (strcmp(json_object_get_string(json_object_array_get_idx(subs, k)), d->words[0]) == 0) {
-                                        json_object_array_del_idx(subs, k, 1);
-                                        removed++;
-                                } else
-                                        k++;
-                }
-                if (removed == 0) {
-                        diag_add(diag, true, where, "%s is no sub-architecture in the base profile", d->words[0]);
-                        return -EINVAL;
-                }
-                return 0;
-        }
-
+        if (d->verb == P_DROP_ARCH)
+                return apply_drop_arch(root, d, where, diag);
         if (!json_object_object_get_ex(root, "syscalls", &syscalls) || json_object_get_type(syscalls) != json_type_array) {
                 diag_add(diag, true, where, "the base profile has no syscalls");
                 return -EINVAL;
         }
-        if (d->verb == P_DENY) {
-                for (size_t w = 0; w < d->n_words; w++) {
-                        size_t removed = 0;
-                        if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
-                                diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
-                                return -EINVAL;
-                        }
-                        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
-                                json_object *e = json_object_array_get_idx(syscalls, i);
-                                if (entry_allows(e) && entry_remove_name(e, d->words[w]))
-                                        removed++;
-                        }
-                        if (removed == 0)
-                                diag_add(diag, false, where, "\"%s\" is not allowed by the base profile, nothing to deny", d->words[w]);
-                }
-                drop_empty_entries(syscalls);
-                return 0;
-        }
-
-        /* deny-unless CAP NAME... */
-        {
-                const char *cap = d->words[0];
-                json_object *add = NULL;
-                if (capability_from_name(cap) < 0) {
-                        diag_add(diag, true, where, "unknown capability \"%s\"", cap);
-                        return -EINVAL;
-                }
-                for (size_t w = 1; w < d->n_words; w++) {
-                        const char *name = d->words[w];
-                        bool removed = false, conditional = false, kept = false;
-                        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
-                                diag_add(diag, true, where, "unknown syscall \"%s\"", name);
-                                json_object_put(add);
-                                return -EINVAL;
-                        }
-                        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
-                                json_object *e = json_object_array_get_idx(syscalls, i);
-                                if (!entry_allows(e) || !entry_names_has(e, name))
-                                        continue;
-                                if (includes_cap(e, cap)) {
-                                        kept = true;
-                                        continue;
-                                }
-                                if (!array_len_zero(e, "args") || !filter_empty(e, "includes") || !filter_empty(e, "excludes"))
-                                        conditional = true;
-                                (void) entry_remove_name(e, name);
-                                removed = true;
-                        }
-                        if (!removed) {
-                                diag_add(diag, false, where, "\"%s\" is not allowed without %s by the base profile, nothing to change", name, cap);
-                                continue;
-                        }
-                        if (kept)
-                                continue;
-                        if (conditional) {
-                                diag_add(diag, true, where, "\"%s\" is allowed under conditions in the base; cannot move it under %s unconditionally", name, cap);
-                                json_object_put(add);
-                                return -EINVAL;
-                        }
-                        if (!add) {
-                                json_object *inc = json_object_new_object(), *caps = json_object_new_array();
-                                add = json_object_new_object();
-                                json_object_object_add(add, "names", json_object_new_array());
-                                json_object_object_add(add, "action", json_object_new_string("SCMP_ACT_ALLOW"));
-                                json_object_object_add(add, "args", json_object_new_array());
-                                json_object_object_add(add, "comment", json_object_new_string(d->reason));
-                                json_object_array_add(caps, json_object_new_string(cap));
-                                json_object_object_add(inc, "caps", caps);
-                                json_object_object_add(add, "includes", inc);
-                                json_object_object_add(add, "excludes", json_object_new_object());
-                        }
-                        json_object_array_add(entry_names(add), json_object_new_string(name));
-                }
-                drop_empty_entries(syscalls);
-                if (add)
-                        json_object_array_add(syscalls, add);
-        }
-        return 0;
+        if (d->verb == P_DENY)
+                return apply_deny(syscalls, d, where, diag);
+        return apply_deny_unless(syscalls, d, where, diag);
 }
 
 /* Capability sets worth checking: none, Docker's and Hull's defaults, all, and Docker's
