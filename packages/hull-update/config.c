@@ -29,10 +29,68 @@ static int parse_window(const char *v, int *ret_start, int *ret_end) {
         return 0;
 }
 
+/* The settings given so far: each at most once. */
+typedef struct Seen {
+        bool url, reboot, window;
+} Seen;
+
+static int parse_url(const char *v, const char *where, Diag *d, UpdateConfig *c, Seen *seen) {
+        if (seen->url || *v == 0 || strlen(v) >= sizeof(c->url)) {
+                diag_error(d, where, "URL= %s", seen->url ? "given twice" : "empty or too long");
+                return -EINVAL;
+        }
+        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0 && strncmp(v, "file://", 7) != 0 &&
+            v[0] != '/') {
+                diag_error(d, where, "URL=%s: not an http://, https:// or file:// URL or an absolute directory", v);
+                return -EINVAL;
+        }
+        snprintf(c->url, sizeof(c->url), "%s", v);
+        seen->url = true;
+        return 0;
+}
+
+static int parse_reboot(const char *v, const char *where, Diag *d, UpdateConfig *c, Seen *seen) {
+        if (seen->reboot) {
+                diag_error(d, where, "REBOOT= given twice");
+                return -EINVAL;
+        }
+        if (streq_ptr(v, "never"))
+                c->reboot = REBOOT_NEVER;
+        else if (streq_ptr(v, "now"))
+                c->reboot = REBOOT_NOW;
+        else if (streq_ptr(v, "window"))
+                c->reboot = REBOOT_WINDOW;
+        else {
+                diag_error(d, where, "REBOOT=%s: not now, window or never", v);
+                return -EINVAL;
+        }
+        seen->reboot = true;
+        return 0;
+}
+
+/* One KEY=VALUE setting at where ("line N"). 0 or -EINVAL with the problem added to d. */
+static int parse_setting(const char *k, const char *v, const char *where, Diag *d, UpdateConfig *c, Seen *seen) {
+        if (streq_ptr(k, "URL"))
+                return parse_url(v, where, d, c, seen);
+        if (streq_ptr(k, "REBOOT"))
+                return parse_reboot(v, where, d, c, seen);
+        if (streq_ptr(k, "WINDOW")) {
+                if (seen->window || parse_window(v, &c->window_start, &c->window_end) < 0) {
+                        diag_error(d, where, "WINDOW=%s: %s", v,
+                                   seen->window ? "given twice" : "not HH:MM-HH:MM (two different times of day)");
+                        return -EINVAL;
+                }
+                seen->window = true;
+                return 0;
+        }
+        diag_error(d, where, "unknown setting '%s' (URL, REBOOT, WINDOW)", k);
+        return -EINVAL;
+}
+
 int update_config_parse(const char *text, UpdateConfig *ret, Diag *d) {
         UpdateConfig c = { .reboot = REBOOT_NEVER, .window_start = -1, .window_end = -1 };
-        bool have_url = false, have_reboot = false, have_window = false;
-        int line = 0;
+        Seen seen = {};
+        int line = 0, r;
 
         for (const char *p = text; *p;) {
                 const char *eol = strchr(p, '\n');
@@ -64,51 +122,15 @@ int update_config_parse(const char *text, UpdateConfig *ret, Diag *d) {
                                 diag_error(d, where, "control character in the value");
                                 return -EINVAL;
                         }
-                if (streq_ptr(k, "URL")) {
-                        if (have_url || *v == 0 || strlen(v) >= sizeof(c.url)) {
-                                diag_error(d, where, "URL= %s", have_url ? "given twice" : "empty or too long");
-                                return -EINVAL;
-                        }
-                        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0 && strncmp(v, "file://", 7) != 0 &&
-                            v[0] != '/') {
-                                diag_error(d, where, "URL=%s: not an http://, https:// or file:// URL or an absolute directory", v);
-                                return -EINVAL;
-                        }
-                        snprintf(c.url, sizeof(c.url), "%s", v);
-                        have_url = true;
-                } else if (streq_ptr(k, "REBOOT")) {
-                        if (have_reboot) {
-                                diag_error(d, where, "REBOOT= given twice");
-                                return -EINVAL;
-                        }
-                        if (streq_ptr(v, "never"))
-                                c.reboot = REBOOT_NEVER;
-                        else if (streq_ptr(v, "now"))
-                                c.reboot = REBOOT_NOW;
-                        else if (streq_ptr(v, "window"))
-                                c.reboot = REBOOT_WINDOW;
-                        else {
-                                diag_error(d, where, "REBOOT=%s: not now, window or never", v);
-                                return -EINVAL;
-                        }
-                        have_reboot = true;
-                } else if (streq_ptr(k, "WINDOW")) {
-                        if (have_window || parse_window(v, &c.window_start, &c.window_end) < 0) {
-                                diag_error(d, where, "WINDOW=%s: %s", v,
-                                         have_window ? "given twice" : "not HH:MM-HH:MM (two different times of day)");
-                                return -EINVAL;
-                        }
-                        have_window = true;
-                } else {
-                        diag_error(d, where, "unknown setting '%s' (URL, REBOOT, WINDOW)", k);
-                        return -EINVAL;
-                }
+                r = parse_setting(k, v, where, d, &c, &seen);
+                if (r < 0)
+                        return r;
         }
-        if (!have_url) {
+        if (!seen.url) {
                 diag_error(d, NULL, "no URL=");
                 return -EINVAL;
         }
-        if (c.reboot == REBOOT_WINDOW && !have_window) {
+        if (c.reboot == REBOOT_WINDOW && !seen.window) {
                 diag_error(d, NULL, "REBOOT=window needs WINDOW=HH:MM-HH:MM");
                 return -EINVAL;
         }
