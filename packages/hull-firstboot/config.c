@@ -683,10 +683,11 @@ static void parse_root(Parser *p, json_object *root, Config *c) {
 int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
         _cleanup_config_ Config *c = NULL;
         _cleanup_diag_ Diag local = {};
-        _cleanup_json_tokener_ json_tokener *tok = NULL;
         _cleanup_json_ json_object *root = NULL;
         Parser p = { .errors = errors ?: &local };
-        size_t end;
+        enum json_tokener_error e;
+        size_t offset;
+        int r;
 
         if (p.errors->max == 0)
                 p.errors->max = CONFIG_ERRORS_MAX;
@@ -699,25 +700,19 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
                 add_error(&p, "(config)", "contains a NUL byte");
                 return -EINVAL;
         }
-        tok = json_tokener_new_ex(JSON_DEPTH_MAX);
-        if (!tok)
-                return -ENOMEM;
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-        root = json_tokener_parse_ex(tok, text, (int) size);
-        if (!root) {
-                enum json_tokener_error e = json_tokener_get_error(tok);
-                if (e == json_tokener_continue)
+        r = json_parse_document(text, size, JSON_DEPTH_MAX, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8, &root,
+                                &e, &offset);
+        if (r == -EINVAL) {
+                if (e == json_tokener_success)
+                        add_error(&p, "(config)", "malformed JSON: trailing data at byte %zu", offset);
+                else if (e == json_tokener_continue)
                         add_error(&p, "(config)", "malformed JSON: unexpected end of input");
                 else
-                        add_error(&p, "(config)", "malformed JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-                                  json_tokener_error_desc(e));
+                        add_error(&p, "(config)", "malformed JSON at byte %zu: %s", offset, json_tokener_error_desc(e));
                 return p.oom || p.errors->oom ? -ENOMEM : -EINVAL;
         }
-        for (end = json_tokener_get_parse_end(tok); end < size; end++)
-                if (!strchr(" \t\r\n", text[end])) {
-                        add_error(&p, "(config)", "malformed JSON: trailing data at byte %zu", end);
-                        return -EINVAL;
-                }
+        if (r < 0)
+                return r;
         if (json_expect(root, json_type_object, "a JSON object", "(config)", p.errors) < 0)
                 return -EINVAL;
         c = calloc(1, sizeof(Config));

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "hull/capability.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 
 #define JSON_DEPTH_MAX 64
@@ -41,37 +42,22 @@ static uint32_t drop_bit_of(const char *normalized) {
 
 /* Parses one JSON document: an object, nothing but white space after it. */
 static int parse_object(const char *text, size_t size, size_t max, json_object **ret) {
-        json_tokener *tok;
-        json_object *root;
+        _cleanup_json_ json_object *root = NULL;
         enum json_tokener_error e;
-        size_t end;
+        size_t offset;
+        int r;
 
         if (size > max)
                 return -EFBIG;
-        if (size > INT32_MAX || memchr(text, 0, size))
+        if (memchr(text, 0, size))
                 return -EINVAL;
-        tok = json_tokener_new_ex(JSON_DEPTH_MAX);
-        if (!tok)
-                return -ENOMEM;
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-        root = json_tokener_parse_ex(tok, text, (int) size);
-        e = json_tokener_get_error(tok);
-        end = json_tokener_get_parse_end(tok);
-        json_tokener_free(tok);
-        if (!root || e != json_tokener_success) {
-                json_object_put(root);
+        r = json_parse_document(text, size, JSON_DEPTH_MAX, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8, &root, &e,
+                                &offset);
+        if (r < 0)
+                return r == -EFBIG ? -EINVAL : r;
+        if (!json_object_is_type(root, json_type_object))
                 return -EINVAL;
-        }
-        for (; end < size; end++)
-                if (!strchr(" \t\r\n", text[end])) {
-                        json_object_put(root);
-                        return -EINVAL;
-                }
-        if (!json_object_is_type(root, json_type_object)) {
-                json_object_put(root);
-                return -EINVAL;
-        }
-        *ret = root;
+        *ret = TAKE_PTR(root);
         return 0;
 }
 

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <ctype.h>
 #include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
@@ -641,10 +640,11 @@ static void offset_to_line(const char *text, size_t len, size_t off, unsigned *l
 /* The text as one JSON object: size, NUL bytes, syntax, nesting and trailing data checked,
  * each problem reported at its line and column. */
 static int parse_document(const char *text, size_t len, Diag *d, json_object **ret) {
-        _cleanup_json_tokener_ json_tokener *tok = NULL;
         _cleanup_json_ json_object *root = NULL;
+        enum json_tokener_error e;
         unsigned line, col;
-        size_t consumed;
+        size_t offset;
+        int r;
 
         if (len > PROFILE_MAX_SIZE) {
                 diag_add(d, true, "$", "file is %zu bytes, at most %u allowed", len, PROFILE_MAX_SIZE);
@@ -655,16 +655,12 @@ static int parse_document(const char *text, size_t len, Diag *d, json_object **r
                 diag_add(d, true, "$", "line %u column %u: NUL byte in JSON text", line, col);
                 return -EINVAL;
         }
-        tok = json_tokener_new_ex(PROFILE_MAX_DEPTH);
-        if (!tok)
-                return -ENOMEM;
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-        root = json_tokener_parse_ex(tok, text, (int) len);
-        consumed = json_tokener_get_parse_end(tok);
-        if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-                enum json_tokener_error e = json_tokener_get_error(tok);
-                offset_to_line(text, len, consumed, &line, &col);
-                if (e == json_tokener_continue)
+        r = json_parse_document(text, len, PROFILE_MAX_DEPTH, JSON_TOKENER_STRICT, &root, &e, &offset);
+        if (r == -EINVAL) {
+                offset_to_line(text, len, offset, &line, &col);
+                if (e == json_tokener_success)
+                        diag_add(d, true, "$", "line %u column %u: trailing data after the JSON value", line, col);
+                else if (e == json_tokener_continue)
                         diag_add(d, true, "$", "line %u column %u: truncated JSON (unexpected end of file)", line, col);
                 else if (e == json_tokener_error_depth)
                         diag_add(d, true, "$", "line %u column %u: JSON nested deeper than %d levels", line, col, PROFILE_MAX_DEPTH);
@@ -672,12 +668,8 @@ static int parse_document(const char *text, size_t len, Diag *d, json_object **r
                         diag_add(d, true, "$", "line %u column %u: invalid JSON: %s", line, col, json_tokener_error_desc(e));
                 return -EINVAL;
         }
-        for (size_t i = consumed; i < len; i++)
-                if (!isspace((unsigned char) text[i])) {
-                        offset_to_line(text, len, i, &line, &col);
-                        diag_add(d, true, "$", "line %u column %u: trailing data after the JSON value", line, col);
-                        return -EINVAL;
-                }
+        if (r < 0)
+                return r;
         if (json_expect(root, json_type_object, "an object", "$", d) < 0)
                 return -EINVAL;
         *ret = TAKE_PTR(root);

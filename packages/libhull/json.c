@@ -1,11 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hull/json.h"
+
+int json_parse_document(const char *text, size_t size, int depth, int flags, json_object **ret,
+                        enum json_tokener_error *ret_error, size_t *ret_offset) {
+        _cleanup_json_tokener_ json_tokener *tok = NULL;
+        _cleanup_json_ json_object *root = NULL;
+        enum json_tokener_error e;
+        size_t end;
+
+        if (size > INT_MAX)
+                return -EFBIG;
+        tok = json_tokener_new_ex(depth);
+        if (!tok)
+                return -ENOMEM;
+        json_tokener_set_flags(tok, flags);
+        root = json_tokener_parse_ex(tok, text, (int) size);
+        e = json_tokener_get_error(tok);
+        end = json_tokener_get_parse_end(tok);
+        if (e != json_tokener_success) { /* a NULL root with success is the literal null */
+                *ret_error = e;
+                *ret_offset = end;
+                return -EINVAL;
+        }
+        for (; end < size; end++)
+                if (!strchr(" \t\r\n", text[end]) || text[end] == '\0') {
+                        *ret_error = json_tokener_success;
+                        *ret_offset = end;
+                        return -EINVAL;
+                }
+        *ret = TAKE_PTR(root);
+        return 0;
+}
 
 const char *json_type_word(json_object *o) {
         switch (json_object_get_type(o)) {

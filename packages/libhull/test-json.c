@@ -103,9 +103,46 @@ static void test_getters(void) {
         CHECK_EQ_INT(d.n, 0);
 }
 
+static void test_document(void) {
+        static const char deep[] = "[[[[[[1]]]]]]";
+        _cleanup_json_ json_object *o = NULL;
+        enum json_tokener_error e = json_tokener_success;
+        json_object *n = NULL;
+        size_t off = 0;
+
+        CHECK_EQ_INT(json_parse_document("{\"a\":1} \n", 9, 8, JSON_TOKENER_STRICT, &o, &e, &off), 0);
+        CHECK(json_object_is_type(o, json_type_object));
+        /* Only the size given is read: no NUL terminator needed. */
+        CHECK_EQ_INT(json_parse_document("[1]xyz", 3, 8, JSON_TOKENER_STRICT, &n, &e, &off), 0);
+        json_object_put(TAKE_PTR(n));
+        /* The literal null (a top-level literal needs a delimiter to end). */
+        CHECK_EQ_INT(json_parse_document("null ", 5, 8, JSON_TOKENER_STRICT, &n, &e, &off), 0);
+        CHECK(n == NULL);
+        CHECK_EQ_INT(json_parse_document("null", 4, 8, JSON_TOKENER_STRICT, &n, &e, &off), -EINVAL);
+        CHECK_EQ_INT(e, json_tokener_continue);
+        /* Trailing data: the strict tokener finds it itself, the loose one leaves it to us. */
+        CHECK_EQ_INT(json_parse_document("{} x", 4, 8, JSON_TOKENER_STRICT, &n, &e, &off), -EINVAL);
+        CHECK(e != json_tokener_success && e != json_tokener_continue);
+        CHECK_EQ_INT(off, 3);
+        CHECK_EQ_INT(json_parse_document("{} x", 4, 8, 0, &n, &e, &off), -EINVAL);
+        CHECK_EQ_INT(e, json_tokener_success);
+        CHECK_EQ_INT(off, 3);
+        CHECK_EQ_INT(json_parse_document("{\"a\":", 5, 8, JSON_TOKENER_STRICT, &n, &e, &off), -EINVAL);
+        CHECK_EQ_INT(e, json_tokener_continue);
+        CHECK_EQ_INT(json_parse_document("{a:1}", 5, 8, JSON_TOKENER_STRICT, &n, &e, &off), -EINVAL);
+        CHECK(e != json_tokener_success && e != json_tokener_continue);
+        CHECK_EQ_INT(off, 1);
+        CHECK_EQ_INT(json_parse_document(deep, strlen(deep), 4, JSON_TOKENER_STRICT, &n, &e, &off), -EINVAL);
+        CHECK_EQ_INT(e, json_tokener_error_depth);
+        CHECK_EQ_INT(json_parse_document("\"\xff\"", 3, 8, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8, &n, &e, &off),
+                     -EINVAL);
+        CHECK(n == NULL);
+}
+
 int main(void) {
         test_paths();
         test_types();
         test_getters();
+        test_document();
         return TEST_RETURN();
 }

@@ -28,6 +28,14 @@ static inline void json_tokener_freep(json_tokener **t) {
 }
 #define _cleanup_json_tokener_ _cleanup_(json_tokener_freep)
 
+/* Parses text (size bytes, need not be NUL-terminated) as exactly one JSON value: json-c's
+ * tokener with at most depth levels and JSON_TOKENER_* flags, nothing but JSON white space
+ * after the value. 0 and *ret (put it; NULL for the literal null); -EINVAL with where it went wrong: *ret_error is the
+ * tokener's error (json_tokener_continue: the text ends early), or json_tokener_success for
+ * trailing data, *ret_offset its byte offset; -EFBIG above INT_MAX bytes; -ENOMEM. */
+int json_parse_document(const char *text, size_t size, int depth, int flags, json_object **ret,
+                        enum json_tokener_error *ret_error, size_t *ret_offset);
+
 /* "a string", "an integer", "a fractional number", "an object", "an array", "a boolean",
  * "null" (also for a NULL pointer). */
 const char *json_type_word(json_object *o);
