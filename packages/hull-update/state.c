@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: MIT */
+/* The state file is hull-update's own: a field missing or of another type reads as empty. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <json-c/json.h>
-
 #include "hull/fileio.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 #include "state.h"
 
 int state_write(const char *dir, const UpdateState *s) {
         _cleanup_free_ char *path = NULL;
-        json_object *o = json_object_new_object();
+        _cleanup_json_ json_object *o = json_object_new_object();
         const char *text;
-        int r;
 
         if (!o)
                 return -ENOMEM;
@@ -27,33 +26,31 @@ int state_write(const char *dir, const UpdateState *s) {
         json_object_object_add(o, "started", json_object_new_int64(s->started));
         json_object_object_add(o, "finished", json_object_new_int64(s->finished));
         text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
-        if (asprintf(&path, "%s/update.json", dir) < 0) {
-                json_object_put(o);
+        if (asprintf(&path, "%s/update.json", dir) < 0)
                 return -ENOMEM;
-        }
         (void) mkdir(dir, 0755);
-        r = write_file_atomic(path, text, strlen(text), 0644);
-        json_object_put(o);
-        return r;
+        return write_file_atomic(path, text, strlen(text), 0644);
 }
 
 static void copy_str(json_object *o, const char *key, char *dst, size_t n) {
         json_object *v;
-        if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-                snprintf(dst, n, "%s", json_object_get_string(v));
+        const char *s;
+        if (json_member(o, key, &v) > 0 && json_get_string(v, key, 0, NULL, &s) >= 0)
+                snprintf(dst, n, "%s", s);
 }
 
 static int64_t get_int(json_object *o, const char *key) {
         json_object *v;
-        if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int))
-                return json_object_get_int64(v);
+        int64_t i;
+        if (json_member(o, key, &v) > 0 && json_get_int64(v, key, INT64_MIN, INT64_MAX, NULL, &i) >= 0)
+                return i;
         return 0;
 }
 
 int state_read(const char *dir, UpdateState *ret) {
         _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_json_ json_object *o = NULL;
         UpdateState s = {};
-        json_object *o;
         int r;
 
         if (asprintf(&path, "%s/update.json", dir) < 0)
@@ -62,10 +59,8 @@ int state_read(const char *dir, UpdateState *ret) {
         if (r < 0)
                 return r;
         o = json_tokener_parse(text);
-        if (!o || !json_object_is_type(o, json_type_object)) {
-                json_object_put(o);
+        if (!json_object_is_type(o, json_type_object))
                 return -EBADMSG;
-        }
         copy_str(o, "result", s.result, sizeof(s.result));
         copy_str(o, "message", s.message, sizeof(s.message));
         copy_str(o, "version", s.version, sizeof(s.version));
@@ -74,7 +69,6 @@ int state_read(const char *dir, UpdateState *ret) {
         s.build = (uint64_t) get_int(o, "build");
         s.started = get_int(o, "started");
         s.finished = get_int(o, "finished");
-        json_object_put(o);
         *ret = s;
         return 0;
 }
