@@ -326,30 +326,36 @@ static int receive_verity(int rfd, const Manifest *m, uint8_t *buf, Received *rc
 /* sbverify --cert CERT on the UKI (fd): 0 if the signature verifies against CERT. The UKI's
  * bytes have already matched the signed manifest's SHA-256, so sbverify parses only what the
  * update key vouches for. */
+/* In sbverify's child: the UKI's fd as fd 3, open across exec. */
+static int sbverify_setup(void *userdata) {
+        int ufd = *(int *) userdata;
+
+        if (ufd == 3)
+                return fcntl(3, F_SETFD, 0) < 0 ? -errno : 0;
+        return dup2(ufd, 3) < 0 ? -errno : 0;
+}
+
 static int uki_signature_check(int ufd, const char *cert, char *err, size_t err_size) {
-        int status;
-        pid_t pid;
+        char *argv[] = { (char *) SBVERIFY_PATH, (char *) "--cert", (char *) cert, (char *) "/dev/fd/3", NULL };
+        int r;
 
         if (access(cert, R_OK) < 0)
                 return ERR("%s: cannot read the Secure Boot db certificate this image trusts: %m", cert);
         fflush(NULL);
-        pid = fork();
-        if (pid < 0)
-                return ERR("cannot start sbverify: %m");
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
-                    dup2(null, STDERR_FILENO) < 0 || dup2(ufd, 3) < 0)
-                        _exit(127);
-                execl(SBVERIFY_PATH, "sbverify", "--cert", cert, "/dev/fd/3", (char *) NULL);
-                _exit(127);
+        r = spawn_wait(argv, &(SpawnOptions) {
+                .stdin_fd = SPAWN_DEVNULL,
+                .stdout_fd = SPAWN_DEVNULL,
+                .stderr_fd = SPAWN_DEVNULL,
+                .setup = sbverify_setup,
+                .userdata = &ufd,
+        });
+        if (r < 0) {
+                errno = -r;
+                return ERR("cannot run " SBVERIFY_PATH " to check the UKI's Secure Boot signature: %m");
         }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return ERR("cannot wait for sbverify: %m");
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        if (r == 127)
                 return ERR("cannot run " SBVERIFY_PATH " to check the UKI's Secure Boot signature");
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        if (r != 0)
                 return ERR("hull.efi: not signed by the Secure Boot db certificate %s: the firmware would refuse to boot it", cert);
         return 0;
 }
