@@ -25,6 +25,11 @@ build_inputs() {
         LINUX_SOURCE_VERSION=$(linux_source_version)
         # The payload is signed with a release time: it is made again each day.
         PAYLOAD_DAY=$(date -u +%F)
+        # What the rootfs reads of prune.rules: its exclude and keep lines (dpkg's path filters).
+        # The other rules act on the tree, so a new remove rule does not unpack Debian again.
+        [ -r "$HULL_PACKAGES/prune.rules" ] || die "$HULL_PACKAGES/prune.rules: cannot read it"
+        ROOTFS_PATH_FILTERS=$({ prune_rules exclude | sed 's/^/exclude /'; prune_rules keep | sed 's/^/keep /'; } |
+                sha256sum | cut -c1-64)
 }
 
 # prepare: host tools, inputs, the stage graph and the update key; once per run.
@@ -56,8 +61,8 @@ declare_stages() {
                 files="packages/libhull packages/hull-* packages/common.mk $DOCKER_SECCOMP_DEFAULT" \
                 vars="HULL_VERSION HULL_SERVICES HOST_CC_VERSION HOST_LD_VERSION" code="service_makefiles"
         stage_declare rootfs stage_rootfs cache \
-                files="$HULL_PACKAGES/*.list $HULL_PACKAGES/prune.rules" \
-                vars="SUITES HULL_DEBIAN_SNAPSHOT HULL_KERNEL" code="package_names prune_rules kernel_packages"
+                files="$HULL_PACKAGES/*.list" \
+                vars="SUITES HULL_DEBIAN_SNAPSHOT HULL_KERNEL ROOTFS_PATH_FILTERS" code="package_names prune_rules kernel_packages"
         if [ -n "$k" ]; then
                 stage_declare kernel stage_kernel cache files="$KERNEL_FRAGMENT" \
                         vars="LINUX_SOURCE_VERSION HOST_CC_VERSION HOST_LD_VERSION" code="kernel_source kernel_config"
