@@ -1,20 +1,26 @@
 # Shared build rules for Hull's C services. A service's Makefile sets
-#   PROG     the program it ships (installed to /usr/bin or /usr/lib/hull)
-#   SRCS     its sources, main.c included
-#   PKGS     pkg-config modules it links against
-#   TESTS    unit tests: test-<module>.c, each linked with SRCS minus main.c
-#   FUZZERS  libFuzzer targets: fuzz-<parser>.c, corpus in fuzz/<name>/
+#   PROG         the program it ships (installed to /usr/bin or /usr/lib/hull)
+#   SRCS         its sources, main.c (its main) included
+#   BUILD_PROGS  programs that run on the build host only (payloads, keys, generators): built
+#                beside PROG and used by the image build, never installed into an image
+#   <P>_SRCS     the sources of build program P, P.c (its main) included; modules shared with
+#                PROG are named in both lists and compiled once
+#   PKGS         pkg-config modules it links against
+#   TESTS        unit tests: test-<module>.c, each linked with every module of PROG and of the
+#                BUILD_PROGS, the mains (main.c, P.c) left out
+#   FUZZERS      libFuzzer targets: fuzz-<parser>.c, corpus in fuzz/<name>/, linked like tests
 # Every binary links libhull.a (packages/libhull), built once per mode (hardened, asan, fuzz)
 # into $(O)/../libhull; each source is compiled once per mode into $(O)/[mode/]obj/.
 # and then includes this file. Output goes to $(O) (default: build/<service> at the top).
 #
-#   make            the hardened program
+#   make            the hardened program and the build programs
 #   make tests      unit tests, hardened build           ($(O)/tests/)
-#   make asan       program and unit tests with ASan+UBSan ($(O)/asan/)
+#   make asan       programs and unit tests with ASan+UBSan ($(O)/asan/)
 #   make fuzz       libFuzzer targets (clang)             ($(O)/fuzz/)
 #   make test-hooks the program with -DHULL_TEST_HOOKS     ($(O)/test-hooks/): for QEMU tests
 #                   that must stop a run at a chosen point; never installed in an image
-#   make install DESTDIR=<root>   the program into an image tree ($(BINDIR))
+#   make install DESTDIR=<root>   PROG into an image tree ($(BINDIR)); never a build program
+#   make install-tools TOOLDIR=<dir>   the build programs into a folder of the build host
 #
 # ./build.sh test runs every binary in $(O)/tests and $(O)/asan/tests with the service's
 # source folder as the working directory (a non-zero exit is a failure), and every fuzzer for
@@ -58,9 +64,9 @@ CFLAGS_FUZZ := $(MODE_FUZZ) $(BASE)
 LDFUZZ      := -fsanitize=fuzzer,address,undefined
 
 .PHONY: all tests asan fuzz test-hooks clean install
-all: $(if $(PROG),$(O)/$(PROG))
+all: $(if $(PROG),$(O)/$(PROG)) $(addprefix $(O)/,$(BUILD_PROGS))
 tests: $(addprefix $(O)/tests/,$(TESTS))
-asan: $(if $(PROG),$(O)/asan/$(PROG)) $(addprefix $(O)/asan/tests/,$(TESTS))
+asan: $(if $(PROG),$(O)/asan/$(PROG)) $(addprefix $(O)/asan/,$(BUILD_PROGS)) $(addprefix $(O)/asan/tests/,$(TESTS))
 fuzz: $(addprefix $(O)/fuzz/,$(FUZZERS))
 test-hooks: $(if $(PROG),$(O)/test-hooks/$(PROG))
 
@@ -83,9 +89,10 @@ $(LIBHULL_O)/libhull.a $(LIBHULL_O)/asan/libhull.a $(LIBHULL_O)/fuzz/libhull.a:
 	@rm -f $@
 	$(AR) rcsD $@ $^
 
-# The service's own objects, compiled once per mode; the program links all of them, each unit
-# test and fuzzer all but main.o.
-SRCS_NOMAIN := $(filter-out main.c,$(SRCS))
+# The service's own objects, compiled once per mode; each program links its own, each unit
+# test and fuzzer every module of every program, the mains left out.
+MAINS       := main.c $(addsuffix .c,$(BUILD_PROGS))
+SRCS_NOMAIN := $(filter-out $(MAINS),$(sort $(SRCS) $(foreach p,$(BUILD_PROGS),$($(p)_SRCS))))
 $(O)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -c -o $@ $<
@@ -111,6 +118,15 @@ $(O)/test-hooks/$(PROG): $(addprefix $(O)/test-hooks/obj/,$(SRCS:.c=.o)) $(LIBHU
 $(O)/asan/$(PROG): $(addprefix $(O)/asan/obj/,$(SRCS:.c=.o)) $(LIBHULL_O)/asan/libhull.a
 	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LIBS)
 
+# A build program: the same flags and libraries as PROG, its own sources.
+define build_prog
+$(O)/$(1): $$(addprefix $(O)/obj/,$$($(1)_SRCS:.c=.o)) $(LIBHULL_O)/libhull.a
+	$$(CC) $$(CFLAGS_HARD) -o $$@ $$^ $$(LDHARD) $$(LIBS)
+$(O)/asan/$(1): $$(addprefix $(O)/asan/obj/,$$($(1)_SRCS:.c=.o)) $(LIBHULL_O)/asan/libhull.a
+	$$(CC) $$(CFLAGS_SAN) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach p,$(BUILD_PROGS),$(eval $(call build_prog,$(p))))
+
 $(O)/tests/%: $(O)/obj/%.o $(addprefix $(O)/obj/,$(SRCS_NOMAIN:.c=.o)) $(LIBHULL_O)/libhull.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -o $@ $^ $(LDHARD) $(LIBS)
@@ -127,12 +143,16 @@ $(O)/fuzz/%: $(O)/fuzz/obj/%.o $(addprefix $(O)/fuzz/obj/,$(SRCS_NOMAIN:.c=.o)) 
 .SECONDARY:
 
 # Installs the program into an image tree: make install DESTDIR=<root>. A service that ships
-# more (a profile, a policy file) adds recipes to its own install-extra target.
+# more (a profile, a policy file) adds recipes to its own install-extra target. BUILD_PROGS
+# stay in $(O): the image build runs them from there.
 BINDIR ?= /usr/bin
 install: all install-extra
 	$(if $(PROG),install -D -m 0755 $(O)/$(PROG) $(DESTDIR)$(BINDIR)/$(PROG))
-.PHONY: install-extra
+.PHONY: install-extra install-tools
 install-extra::
+
+install-tools: $(addprefix $(O)/,$(BUILD_PROGS))
+	$(if $(BUILD_PROGS),install -d $(TOOLDIR) && install -m 0755 $^ $(TOOLDIR)/)
 
 clean:
 	rm -rf $(O)
