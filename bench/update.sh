@@ -1,5 +1,5 @@
 #!/bin/sh
-# Measures hull-update apply against dd writing the same /usr bytes to the same kind of target
+# Measures hull-update's slot writer (hull-payload write-image, the code apply runs) against dd writing the same /usr bytes to the same kind of target
 # (a partition inside a disk image file), fsync both ways, and the payload size against /usr.
 #   bench/update.sh [USR_ERofs_SOURCE_TREE|-] [BUILD_DIR]   (default: this host's /usr/bin, /tmp/hull-bench-update)
 # With a built image (out/usr.erofs) the real /usr is used: HULL_USR=out/usr.erofs bench/update.sh
@@ -14,7 +14,7 @@ if [ -n "${HULL_USR:-}" ]; then
 fi
 rm -rf "$out" && mkdir -p "$out"
 make -s -C "$top/packages/hull-update" O="$out/build" all >/dev/null
-hu=$out/build/hull-update
+hp=$out/build/hull-payload
 cd "$out"
 if [ -n "$usr_image" ]; then
         cp "$usr_image" usr.erofs
@@ -26,7 +26,7 @@ h=$(cat usrhash)
 echo "quiet usrhash=$h" >cmdline
 objcopy --add-section .cmdline=cmdline --change-section-vma .cmdline=0x30000 \
         /usr/lib/systemd/boot/efi/linuxx64.efi.stub hull.efi
-"$hu" keygen -o keys >/dev/null 2>&1
+"$hp" keygen -o keys >/dev/null 2>&1
 usr_mib=$(( ($(stat -c %s usr.erofs) + 1048575) / 1048576 + 1 ))
 ver_mib=$(( ($(stat -c %s usr.verity) + 1048575) / 1048576 + 1 ))
 cat >layout.conf <<L
@@ -50,10 +50,10 @@ usr_b_off=$(( (2048 + 8 * 2048 + usr_mib * 2048 + ver_mib * 2048) * 512 ))
 
 now() { date +%s.%N; }
 for level in 3 6 19; do
-        "$hu" make-payload --key keys/update-key.private.pem --version 1.0 --build 1 --expires 30 --level $level \
+        "$hp" make-payload --key keys/update-key.private.pem --version 1.0 --build 1 --expires 30 --level $level \
                 --usr usr.erofs --verity usr.verity --uki hull.efi --usrhash "$h" -o "payload-zstd$level" 2>/dev/null
 done
-"$hu" make-payload --key keys/update-key.private.pem --version 1.0 --build 1 --expires 30 --no-compress \
+"$hp" make-payload --key keys/update-key.private.pem --version 1.0 --build 1 --expires 30 --no-compress \
         --usr usr.erofs --verity usr.verity --uki hull.efi --usrhash "$h" -o payload-plain 2>/dev/null
 bytes=$(stat -c %s usr.erofs)
 echo "== payload size (/usr source: ${HULL_USR:-$src}) =="
@@ -73,7 +73,7 @@ for i in 1 2 3; do
         tdd=$(run dd if=usr.erofs of=disk.raw bs=1M seek=$((usr_b_off / 1048576)) conv=notrunc,fsync status=none)
         tdd2=$(run sh -c "dd if=usr.erofs of=disk.raw bs=1M seek=$((usr_b_off / 1048576)) conv=notrunc status=none && dd if=usr.verity of=disk.raw bs=1M seek=$(((usr_b_off + usr_mib * 1048576) / 1048576)) conv=notrunc,fsync status=none")
         for p in payload-plain payload-zstd6; do
-                t=$(run "$hu" --key keys/update-key.pem --layout layout.conf --state-dir state apply --target disk.raw --slot b --no-uki "$p")
+                t=$(run "$hp" write-image --key keys/update-key.pem --layout layout.conf --state-dir state --target disk.raw --slot b --no-uki "$p")
                 printf 'run %d: dd %.3f s (%.0f MiB/s), dd image+tree %.3f s, apply %-14s %.3f s (%.0f MiB/s), ratio %.2f\n' \
                         "$i" "$tdd" "$(echo "$bytes / 1048576 / $tdd" | bc -l)" "$tdd2" "$p" "$t" \
                         "$(echo "$bytes / 1048576 / $t" | bc -l)" "$(echo "$tdd2 / $t" | bc -l)"

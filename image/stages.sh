@@ -93,12 +93,12 @@ declare_stages() {
         # Signed with a release time and an expiry: made again each day, the rest stays.
         stage_declare payload stage_payload build \
                 vars="HULL_VERSION SOURCE_DATE_EPOCH UPDATE_KEY_DIGEST HULL_PAYLOAD_EXPIRES_DAYS PAYLOAD_DAY" \
-                code="hull_update" deps="usr uki services"
-        # The disk's slot A is written from the payload by hull-update (the same program and checks
-        # as an update), but the bytes it writes are usr's and uki's: the payload's signature and
+                code="hull_payload" deps="usr uki services"
+        # The disk's slot A is written from the payload by hull-payload write-image (the same
+        # writer and checks as an update), but the bytes it writes are usr's and uki's: the payload's signature and
         # release time do not reach the disk, so a new day's payload does not make a new disk.
         stage_declare disk stage_disk build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
-                code="make_esp partitions state_partuuid uuid_for uuid_from_hex hull_update" \
+                code="make_esp partitions state_partuuid uuid_for uuid_from_hex hull_payload" \
                 deps="usr uki bootloader services" uses="payload"
 }
 
@@ -142,8 +142,10 @@ service_makefiles() {
         done
 }
 
-# Output: one folder a service with what `make install` puts in an image (OUT/<service>/usr/...).
-# make's own objects stay in $SERVICES_OUT/<service> (incremental; the unit tests run from there).
+# Output: image/<service>/, one folder a service with what `make install` puts in an image
+# (image/<service>/usr/...), and tools/, the build programs (BUILD_PROGS: hull-payload,
+# hull-seccomp-gen) that run here and never go into the image. make's own objects stay in
+# $SERVICES_OUT/<service> (incremental; the unit tests run from there).
 stage_services() {
         local mk dir svc
         for mk in $(service_makefiles); do
@@ -151,18 +153,21 @@ stage_services() {
                 make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
                         >"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: build failed (log: $HULL_BUILD/make-$svc.log)"; }
-                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" install DESTDIR="$OUT/$svc" \
+                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" install DESTDIR="$OUT/image/$svc" \
                         >>"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install failed (log: $HULL_BUILD/make-$svc.log)"; }
+                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" install-tools TOOLDIR="$OUT/tools" \
+                        >>"$HULL_BUILD/make-$svc.log" 2>&1 ||
+                        { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install-tools failed (log: $HULL_BUILD/make-$svc.log)"; }
         done
 }
 
-# hull_update: the hull-update this build made, which also runs on the build host (keys,
-# payloads, writing slot A of the disk image).
-hull_update() {
+# hull_payload: the hull-payload this build made (packages/hull-update, build side only): update
+# keys, payloads, slot A of the disk image.
+hull_payload() {
         local s
         s=$(stage_out services) || exit 1
-        "$s/hull-update/usr/bin/hull-update" "$@"
+        "$s/tools/hull-payload" "$@"
 }
 
 # --- rootfs: mmdebstrap of the package lists, cached by their digest ------------------------
@@ -310,7 +315,7 @@ apply_overlays() {
 install_services() {
         local s d
         s=$(stage_out services)
-        for d in "$s"/*/; do
+        for d in "$s"/image/*/; do
                 cp -a --no-preserve=ownership "$d." "$TREE/"
                 (cd "$d" && find . ! -type d -printf '/%P\n') | record_origin "hull:packages/$(basename "$d")"
         done
@@ -609,7 +614,7 @@ update_keys() {
         UPDATE_KEY=${HULL_UPDATE_KEY:-$dir/update-key.private.pem}
         if [ -z "${HULL_UPDATE_KEY:-}" ] && [ ! -s "$UPDATE_KEY" ]; then
                 stage_run services
-                hull_update keygen -o "$dir" >/dev/null || die "hull-update keygen -o $dir failed"
+                hull_payload keygen -o "$dir" >/dev/null || die "hull-payload keygen -o $dir failed"
                 info "made a development update key pair in $dir"
         fi
         [ -r "$UPDATE_KEY" ] || die "$UPDATE_KEY: cannot read the update signing key"
@@ -625,11 +630,11 @@ update_keys() {
 stage_payload() {
         local u k
         u=$(stage_out usr) k=$(stage_out uki)
-        hull_update make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
+        hull_payload make-payload --key "$UPDATE_KEY" --version "$HULL_VERSION" \
                 --build "$SOURCE_DATE_EPOCH" --expires "$HULL_PAYLOAD_EXPIRES_DAYS" \
                 --usr "$u/usr.erofs" --verity "$u/usr.verity" --uki "$k/hull.efi" \
                 --usrhash "$(cat "$u/usrhash")" --pcr11 "$(cat "$k/pcr11")" -o "$OUT/payload" >"$HULL_BUILD/payload.log" 2>&1 ||
-                die "hull-update make-payload failed: $(tail -1 "$HULL_BUILD/payload.log")"
+                die "hull-payload make-payload failed: $(tail -1 "$HULL_BUILD/payload.log")"
         info "payload: $(du -sh "$OUT/payload" | cut -f1) ($(ls "$OUT/payload" | paste -sd' ' -))"
 }
 
@@ -679,12 +684,13 @@ stage_disk() {
         dd if="$w/esp.img" of="$raw" bs=1M seek="${off[esp]}" conv=notrunc,sparse status=none
         dd if="$w/state.img" of="$raw" bs=1M seek="${off[state]}" conv=notrunc,sparse status=none
         # Slot A is written the way an update writes a slot of a running machine: the same
-        # program and checks, with the disk image file as the target. It sets the slot's
-        # partition UUIDs from the root hash and installs the UKI as hull_<version>+3.efi.
-        hull_update --key "$UPDATE_PUBKEY" --secureboot-cert "$SB_KEYS/db.crt" --layout "$HULL_PARTITIONS" \
-                --state-dir "$w/update-state" \
-                --target "$raw" --slot a apply "$p/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
-                { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-update could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
+        # writer and checks (hull-update's apply.c, linked into hull-payload), with the disk image
+        # file as the target. It sets the slot's partition UUIDs from the root hash and installs
+        # the UKI as hull_<version>+3.efi.
+        hull_payload write-image --key "$UPDATE_PUBKEY" --secureboot-cert "$SB_KEYS/db.crt" \
+                --layout "$HULL_PARTITIONS" --state-dir "$w/update-state" \
+                --target "$raw" --slot a "$p/payload" >"$HULL_BUILD/apply.log" 2>&1 ||
+                { tail -5 "$HULL_BUILD/apply.log" >&2; die "hull-payload could not write slot A of $raw (log: $HULL_BUILD/apply.log)"; }
         # The factory slot starts out blessed: with no other slot to fall back to, counting its
         # tries could only cost reboots (and its health check would run on every first boot).
         MTOOLS_SKIP_CHECK=1 mmove -i "$raw@@$((off[esp] * 1048576))" \

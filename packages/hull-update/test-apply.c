@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* End to end on a scratch GPT disk image file: make payloads, apply them, refuse the bad
- * ones, resume after an interruption. Needs mkfs.erofs, veritysetup, sfdisk, mkfs.vfat,
+/* End to end on a scratch GPT disk image file: make payloads (hull-payload), write them to a
+ * slot with the writer the device's apply uses, refuse the bad ones, resume after an
+ * interruption; hull-update's verbs where they need no running Hull. Needs mkfs.erofs, veritysetup, sfdisk, mkfs.vfat,
  * mtools and objcopy-free UKIs (a minimal PE is written here). */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "keys.h"
+#include "payload.h"
 #include "disk.h"
 #include "esp.h"
 #include "hull/fileio.h"
@@ -58,23 +61,19 @@ static int flip_byte(const char *file, off_t offset) {
         return r;
 }
 
-/* Runs hull-update with args in a child; returns its exit status, stderr in *ret_err. */
 static char sb_cert[600];
+static char *path(const char *name);
 
-static int run(char **ret_err, ...) {
+/* Runs a program's main (hull_update_main or hull_payload_main) with args in a child; returns
+ * its exit status, stderr in *ret_err. */
+static int run_main(int (*main_fn)(int argc, char *argv[]), const char *name, char **ret_err, va_list ap) {
         char *argv[64], errpath[600];
-        va_list ap;
         int argc = 0, status;
         pid_t pid;
 
-        argv[argc++] = (char *) "hull-update";
-        /* Every run trusts the fixture's Secure Boot db certificate (the image's is not here). */
-        argv[argc++] = (char *) "--secureboot-cert";
-        argv[argc++] = sb_cert;
-        va_start(ap, ret_err);
+        argv[argc++] = (char *) name;
         for (char *a; (a = va_arg(ap, char *));)
                 argv[argc++] = a;
-        va_end(ap);
         argv[argc] = NULL;
         snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
         fflush(NULL);
@@ -82,7 +81,94 @@ static int run(char **ret_err, ...) {
         if (pid == 0) {
                 int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
                 dup2(fd, STDERR_FILENO);
-                _exit(hull_update_main(argc, argv));
+                _exit(main_fn(argc, argv));
+        }
+        status = wait_for_exit(pid);
+        if (ret_err) {
+                *ret_err = NULL;
+                (void) read_full_file(errpath, 1 << 20, ret_err, NULL);
+        }
+        return status;
+}
+
+/* hull-update (the device's program). */
+static int run(char **ret_err, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, ret_err);
+        r = run_main(hull_update_main, "hull-update", ret_err, ap);
+        va_end(ap);
+        return r;
+}
+
+/* hull-payload (the build's). */
+static int run_payload(char **ret_err, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, ret_err);
+        r = run_main(hull_payload_main, "hull-payload", ret_err, ap);
+        va_end(ap);
+        return r;
+}
+
+/* hull-payload write-image of payload to slot b of disk.raw, trusting the fixture's key and
+ * Secure Boot db certificate (the image's are not here). */
+static int write_image(char **ret_err, const char *state, const char *extra_opt, const char *payload) {
+        return run_payload(ret_err, "--key", path("keys/update-key.pem"), "--secureboot-cert", sb_cert, "--layout",
+                           path("layout.conf"), "--state-dir", path(state), extra_opt ? extra_opt : "--slot=b",
+                           "write-image", "--target", path("disk.raw"), "--slot", "b", path(payload), NULL);
+}
+
+/* What hull-update auto does after reading its configuration, on the disk image file: apply
+ * payload unattended to slot b (in a child, as the reader forks). Exit status as the program's,
+ * the message in *ret_err. */
+static int apply_unattended(char **ret_err, const char *payload) {
+        char errpath[600];
+        pid_t pid;
+        int status;
+
+        snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+        fflush(NULL);
+        pid = fork();
+        if (pid == 0) {
+                char target[600], layout[600];
+                ApplyOptions o = { .target = target, .slot = "b", .layout_path = layout, .secureboot_cert = sb_cert,
+                                   .unattended = true };
+                EVP_PKEY *key = NULL;
+                bool pending = false;
+                char e[2048] = "";
+                FILE *f;
+                int r;
+
+                snprintf(target, sizeof(target), "%s", path("disk.raw"));
+                snprintf(layout, sizeof(layout), "%s", path("layout.conf"));
+                o.ret_pending = &pending;
+                snprintf(o.esp.image, sizeof(o.esp.image), "%s", path("disk.raw"));
+                o.esp.offset = 1048576;
+                if (key_load_public(path("keys/update-key.pem"), &key) < 0)
+                        _exit(1);
+                o.src.key = key;
+                o.src.key_path = "test";
+                o.src.policy.now = time(NULL);
+                o.src.usr_compressed = true;
+                static const char *const files[_SRC_MAX] = {
+                        [SRC_MANIFEST] = "manifest.json", [SRC_SIGNATURE] = "manifest.json.sig",
+                        [SRC_USR] = "usr.erofs.zst", [SRC_VERITY] = "usr.verity", [SRC_UKI] = "hull.efi",
+                };
+                for (int i = 0; i < _SRC_MAX; i++) {
+                        char name[700];
+                        snprintf(name, sizeof(name), "%s/%s", payload, files[i]);
+                        o.src.fds[i] = open(path(name), O_RDONLY | O_CLOEXEC);
+                }
+                r = apply(&o, e, sizeof(e));
+                f = fopen(errpath, "we");
+                if (f) {
+                        fprintf(f, "%s\n", e);
+                        fclose(f);
+                }
+                _exit(r == -EALREADY ? 3 : r < 0 ? 1 : 0);
         }
         status = wait_for_exit(pid);
         if (ret_err) {
@@ -174,14 +260,14 @@ static void fresh_disk(void) {
 /* The payload directory PAYLOAD from the fixture, with make-payload options. */
 static int make_payload(const char *out, const char *key, const char *version, const char *build, const char *hash,
                         const char *extra) {
-        return sh("cd %s && %s/hull-update-test make-payload --key %s --version %s --build %s --expires 30 --usr usr.erofs"
+        return sh("cd %s && %s/hull-payload-test make-payload --key %s --version %s --build %s --expires 30 --usr usr.erofs"
                   " --verity usr.verity --uki %s --usrhash %s -o %s %s >/dev/null 2>&1",
                   dir, dir, key, version, build, strcmp(hash, usrhash) == 0 ? "hull.efi" : "hull-other.efi", hash, out, extra);
 }
 
 /* A payload whose UKI is the fixture file UKI (for the Secure Boot refusals). */
 static int make_payload_uki(const char *out, const char *uki) {
-        return sh("cd %s && %s/hull-update-test make-payload --key keys/update-key.private.pem --version 0.2.0 --build 2"
+        return sh("cd %s && %s/hull-payload-test make-payload --key keys/update-key.private.pem --version 0.2.0 --build 2"
                   " --expires 30 --usr usr.erofs --verity usr.verity --uki %s --usrhash %s -o %s >/dev/null 2>&1",
                   dir, dir, uki, usrhash, out);
 }
@@ -198,8 +284,7 @@ static void refused(const char *name, const char *payload, const char *want, con
         fresh_disk();
         slots(s0, &d0);
         region_sha(s0[0].data->offset, s0[0].data->size + s0[0].hash->size, before);
-        rc = run(&err, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir", path("state"),
-                 extra_opt ? extra_opt : "--slot=b", "apply", "--target", path("disk.raw"), "--slot", "b", path(payload), NULL);
+        rc = write_image(&err, "state", extra_opt, payload);
         CHECK_EQ_INT(rc, 1);
         if (!err || !strstr(err, want) || strchr(err, '\n') != err + strlen(err) - 1) {
                 fprintf(stderr, "%s: expected one line with \"%s\", got: %s", name, want, err ?: "(nothing)\n");
@@ -226,11 +311,11 @@ int main(int argc, char *argv[]) {
                 return 77;
         if (!mkdtemp(dir))
                 return 1;
-        /* make-payload runs as a program: this binary re-enters hull_update_main. */
+        /* make-payload runs as a program: this binary re-enters hull_payload_main. */
         if (argc > 1)
-                return hull_update_main(argc, argv);
+                return hull_payload_main(argc, argv);
         self = realpath("/proc/self/exe", NULL);
-        CHECK_EQ_INT(sh("ln -s %s %s/hull-update-test", self, dir), 0);
+        CHECK_EQ_INT(sh("ln -s %s %s/hull-payload-test", self, dir), 0);
 
         CHECK_EQ_INT(sh("cd %s && mkdir -p tree/lib && head -c 2000000 /dev/urandom >tree/lib/blob && echo hull >tree/os"
                         " && mkfs.erofs -zlz4hc usr.erofs tree >/dev/null 2>&1"
@@ -279,19 +364,24 @@ int main(int argc, char *argv[]) {
                         " && dd if=esp.img of=disk.orig bs=1M seek=1 conv=notrunc status=none"
                         " && head -c 4194304 /dev/urandom | dd of=disk.orig bs=1M seek=5 conv=notrunc status=none",
                         dir), 0);
-        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys"), NULL), 0);
-        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys2"), NULL), 0);
-        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys"), NULL), 1); /* never replaces a key */
+        CHECK_EQ_INT(run_payload(NULL, "keygen", "-o", path("keys"), NULL), 0);
+        CHECK_EQ_INT(run_payload(NULL, "keygen", "-o", path("keys2"), NULL), 0);
+        CHECK_EQ_INT(run_payload(NULL, "keygen", "-o", path("keys"), NULL), 1); /* never replaces a key */
         CHECK_EQ_INT(make_payload("good", "keys/update-key.private.pem", "0.2.0", "2", usrhash, ""), 0);
         CHECK_EQ_INT(make_payload("plain", "keys/update-key.private.pem", "0.2.0", "2", usrhash, "--no-compress"), 0);
 
-        /* check */
-        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--target", "x", "check", path("good"), NULL), 0);
+        /* check, against an older running version */
+        CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.1.0\\nHULL_BUILD=1\\n' >%s/os-release-old", dir), 0);
+        {
+                char opt[700];
+                snprintf(opt, sizeof(opt), "--os-release=%s", path("os-release-old"));
+                CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), opt, "check", path("good"), NULL), 0);
+                CHECK_EQ_INT(run(NULL, "check", "--key", path("keys2/update-key.pem"), opt, path("good"), NULL), 1);
+        }
 
-        /* apply to slot b of a disk image file */
+        /* write-image: slot b of a disk image file */
         fresh_disk();
-        CHECK_EQ_INT(run(&err, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 0);
+        CHECK_EQ_INT(write_image(&err, "state", NULL, "good"), 0);
         slots(s, &d);
         CHECK_EQ_INT(s[1].state, SLOT_READY);
         {
@@ -307,12 +397,8 @@ int main(int argc, char *argv[]) {
         CHECK_EQ_INT(sh("MTOOLS_SKIP_CHECK=1 mdir -b -i %s/disk.raw@@1048576 ::/EFI/Linux | grep -qx '::/EFI/Linux/hull_0.2.0+3.efi'", dir), 0);
         CHECK_EQ_INT(sh("grep -q '\"result\": \"success\"' %s/state/update.json", dir), 0);
         /* Again: idempotent, still one UKI. */
-        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("plain"), NULL), 0);
+        CHECK_EQ_INT(write_image(NULL, "state", NULL, "plain"), 0);
         CHECK_EQ_INT(count_ukis_for(usrhash), 1);
-        /* status and rollback see slot a as booted (--slot), b as ready with its UKI */
-        CHECK_EQ_INT(run(NULL, "--layout", path("layout.conf"), "--state-dir", path("state"), "status", "--json",
-                         "--target", path("disk.raw"), "--slot", "a", NULL), 0);
 
         /* Interrupted after 1 MiB of the image: slot b pending, then a second run completes. */
         fresh_disk();
@@ -349,8 +435,7 @@ int main(int argc, char *argv[]) {
         slots(s, &d);
         CHECK_EQ_INT(s[1].state, SLOT_PENDING);
         CHECK_EQ_INT(count_ukis_for(usrhash), 0);
-        CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                         path("state"), "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 0);
+        CHECK_EQ_INT(write_image(NULL, "state", NULL, "good"), 0);
         slots(s, &d);
         CHECK_EQ_INT(s[1].state, SLOT_READY);
         CHECK_EQ_INT(count_ukis_for(usrhash), 1);
@@ -415,7 +500,7 @@ int main(int argc, char *argv[]) {
                 refused("downgrade", "good", "downgrade", opt);
         }
 
-        CHECK_EQ_INT(sh("cd %s && SOURCE_DATE_EPOCH=1000000 ./hull-update-test make-payload --key keys/update-key.private.pem"
+        CHECK_EQ_INT(sh("cd %s && SOURCE_DATE_EPOCH=1000000 ./hull-payload-test make-payload --key keys/update-key.private.pem"
                         " --version 0.2.0 --build 2 --expires 1 --usr usr.erofs --verity usr.verity --uki hull.efi"
                         " --usrhash %s -o expired >/dev/null 2>&1", dir, usrhash), 0);
         refused("expired manifest", "expired", "expired manifest", NULL);
@@ -438,9 +523,9 @@ int main(int argc, char *argv[]) {
         }
         refused("malformed manifest", "malformed", "malformed manifest", NULL);
 
-        /* Nothing to do exits 3: the running version and build (apply and check), and in
-         * unattended runs (auto) an image the other slot holds already, waiting for a reboot or
-         * rolled back. */
+        /* Nothing to do exits 3: the running version and build (write-image, whose checks are
+         * apply's, and check), and in unattended runs (auto) an image the other slot holds
+         * already, waiting for a reboot or rolled back. */
         {
                 _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL;
                 char opt[700], conf[700];
@@ -449,41 +534,46 @@ int main(int argc, char *argv[]) {
                 fresh_disk();
                 CHECK_EQ_INT(sh("printf 'IMAGE_VERSION=0.2.0\\nHULL_BUILD=2\\n' >%s/os-release-same", dir), 0);
                 snprintf(opt, sizeof(opt), "--os-release=%s", path("os-release-same"));
-                CHECK_EQ_INT(run(&e1, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                                 path("state-same"), opt, "apply", "--target", path("disk.raw"), "--slot", "b", path("good"), NULL), 3);
+                CHECK_EQ_INT(write_image(&e1, "state-same", opt, "good"), 3);
                 CHECK(e1 && strstr(e1, "nothing to do: version 0.2.0 build 2 is the running version"));
                 CHECK(access(path("state-same/update.json"), F_OK) < 0);
                 /* Only the manifest is read to tell. */
                 CHECK_EQ_INT(sh("mkdir %1$s/manifest-only && cp %1$s/good/manifest.json* %1$s/manifest-only/", dir), 0);
-                CHECK_EQ_INT(run(NULL, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                                 path("state-same"), opt, "apply", "--target", path("disk.raw"), "--slot", "b",
-                                 path("manifest-only"), NULL), 3);
+                CHECK_EQ_INT(write_image(NULL, "state-same", opt, "manifest-only"), 3);
                 CHECK_EQ_INT(run(&e2, "--key", path("keys/update-key.pem"), opt, "check", path("good"), NULL), 3);
                 CHECK(e2 && strstr(e2, "nothing to do"));
                 CHECK_EQ_INT(count_ukis_for(usrhash), 0);
 
                 CHECK_EQ_INT(sh("printf 'URL=file://%s\\nREBOOT=never\\n' >%s/update.conf", path("good"), dir), 0);
                 snprintf(conf, sizeof(conf), "--config=%s", path("update.conf"));
-                CHECK_EQ_INT(run(&e3, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 0);
-                CHECK(e3 && strstr(e3, "REBOOT=never"));
+                CHECK_EQ_INT(run(NULL, conf, "--validate", "auto", NULL), 0);
+                CHECK_EQ_INT(apply_unattended(&e3, "good"), 0);
                 CHECK_EQ_INT(count_ukis_for(usrhash), 1);
-                CHECK_EQ_INT(run(&e4, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 3);
+                CHECK_EQ_INT(apply_unattended(&e4, "good"), 3);
                 CHECK(e4 && strstr(e4, "nothing to do: version 0.2.0 is installed in slot b already and boots next (hull_0.2.0+3.efi)"));
                 snprintf(esp.image, sizeof(esp.image), "%s", path("disk.raw"));
                 CHECK_EQ_INT(esp_rename(&esp, "hull_0.2.0+3.efi", "hull_0.2.0+0-3.efi"), 0);
-                CHECK_EQ_INT(run(&e5, "--key", path("keys/update-key.pem"), "--layout", path("layout.conf"), "--state-dir",
-                                 path("state"), "--target", path("disk.raw"), "--slot", "b", conf, "auto", NULL), 3);
+                CHECK_EQ_INT(apply_unattended(&e5, "good"), 3);
                 CHECK(e5 && strstr(e5, "was tried in slot b and rolled back"));
                 CHECK_EQ_INT(count_ukis_for(usrhash), 1);
                 CHECK_EQ_INT(sh("printf 'URL=relative\\n' >%s/update.conf", dir), 0);
                 CHECK_EQ_INT(run(NULL, conf, "auto", NULL), 1);
         }
 
-        /* Usage errors exit 2. */
+        /* Usage errors exit 2; the device's hull-update writes no disk image file, and
+         * hull-payload has none of its verbs. */
         CHECK_EQ_INT(run(NULL, "frobnicate", NULL), 2);
         CHECK_EQ_INT(run(NULL, "--bogus", NULL), 2);
+        CHECK_EQ_INT(run(NULL, "status", "extra", NULL), 2);
+        CHECK_EQ_INT(run(NULL, "--key", "apply", "check", NULL), 2);
+        CHECK_EQ_INT(run(NULL, "apply", "--target", path("disk.raw"), path("good"), NULL), 2);
+        CHECK_EQ_INT(run(NULL, "make-payload", NULL), 2);
+        CHECK_EQ_INT(run(NULL, "keygen", "-o", path("keys3"), NULL), 2);
+        CHECK_EQ_INT(run_payload(NULL, "frobnicate", NULL), 2);
+        CHECK_EQ_INT(run_payload(NULL, "apply", path("good"), NULL), 2);
+        CHECK_EQ_INT(run_payload(NULL, "write-image", path("good"), NULL), 2);
+        CHECK_EQ_INT(run(NULL, "--version", NULL), 0);
+        CHECK_EQ_INT(run_payload(NULL, "--version", NULL), 0);
 
         if (hull_test_failures == 0)
                 (void) sh("rm -rf %s", dir);
