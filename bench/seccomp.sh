@@ -12,7 +12,7 @@ docker_json=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/defa
 mkdir -p "$out"
 make -s -C "$top/packages/hull-seccomp" O="$out" all >/dev/null
 hs="$out/hull-seccomp"
-"$hs" generate --base "$docker_json" --policy "$top/packages/hull-seccomp/policy/hull-default.policy" -o "$out/hull.json"
+"$out/hull-seccomp-gen" --base "$docker_json" --policy "$top/packages/hull-seccomp/policy/hull-default.policy" -o "$out/hull.json"
 
 stat() { "$hs" stats "$1" --caps "${2:-default}" --arch amd64 --kernel 6.1 | awk -v k="$3" '$1 == k { print $2 }'; }
 echo "== x86_64, Docker's default capabilities =="

@@ -5,9 +5,10 @@
 #                beside PROG and used by the image build, never installed into an image
 #   <P>_SRCS     the sources of build program P, P.c (its main) included; modules shared with
 #                PROG are named in both lists and compiled once
+#   TEST_SRCS    modules only the unit tests and fuzzers link (a simulator, fixtures)
 #   PKGS         pkg-config modules it links against
-#   TESTS        unit tests: test-<module>.c, each linked with every module of PROG and of the
-#                BUILD_PROGS, the mains (main.c, P.c) left out
+#   TESTS        unit tests: test-<module>.c, each linked with every module of PROG, of the
+#                BUILD_PROGS and TEST_SRCS, the mains (main.c, P.c) left out
 #   FUZZERS      libFuzzer targets: fuzz-<parser>.c, corpus in fuzz/<name>/, linked like tests
 # Every binary links libhull.a (packages/libhull), built once per mode (hardened, asan, fuzz)
 # into $(O)/../libhull; each source is compiled once per mode into $(O)/[mode/]obj/.
@@ -92,7 +93,7 @@ $(LIBHULL_O)/libhull.a $(LIBHULL_O)/asan/libhull.a $(LIBHULL_O)/fuzz/libhull.a:
 # The service's own objects, compiled once per mode; each program links its own, each unit
 # test and fuzzer every module of every program, the mains left out.
 MAINS       := main.c $(addsuffix .c,$(BUILD_PROGS))
-SRCS_NOMAIN := $(filter-out $(MAINS),$(sort $(SRCS) $(foreach p,$(BUILD_PROGS),$($(p)_SRCS))))
+SRCS_NOMAIN := $(filter-out $(MAINS),$(sort $(SRCS) $(foreach p,$(BUILD_PROGS),$($(p)_SRCS)) $(TEST_SRCS)))
 $(O)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -c -o $@ $<

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* hull-seccomp: validate, compile, compare, generate and apply Docker/OCI seccomp profiles. */
+/* hull-seccomp: validate, compile, compare and apply Docker/OCI seccomp profiles. (Generating
+ * Hull's profile is the build's: hull-seccomp-gen.c.) */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
-#include "policy.h"
 #include "profile.h"
 #include "resolve.h"
 
@@ -21,8 +21,6 @@ static const char *arg_caps = "default";
 static const char *arg_arch = NULL;
 static const char *arg_kernel = NULL;
 static const char *arg_output = NULL;
-static const char *arg_base = NULL;
-static const char *arg_policy = NULL;
 static bool arg_pfc = false;
 static bool arg_subset = false;
 static char **arg_args = NULL; /* verb and its operands */
@@ -34,10 +32,9 @@ static void help(void) {
                "  %1$s compile PROFILE [--caps LIST] [--arch ARCH] [--kernel X.Y] -o FILE [--pfc]\n"
                "  %1$s diff A B [--caps LIST] [--arch ARCH] [--kernel X.Y] [--subset]\n"
                "  %1$s run PROFILE [--caps LIST] -- CMD [ARG...]\n"
-               "  %1$s generate --base DOCKER_DEFAULT --policy FILE -o OUT\n"
                "  %1$s stats PROFILE [--caps LIST] [--arch ARCH] [--kernel X.Y]\n"
                "\n"
-               "Validate, compile, compare, generate and apply Docker/OCI seccomp profiles, resolving\n"
+               "Validate, compile, compare and apply Docker/OCI seccomp profiles, resolving\n"
                "includes and excludes (caps, arches, minKernel) exactly as Docker 20.10 and runc 1.1 do.\n"
                "\n"
                "Commands:\n"
@@ -47,7 +44,6 @@ static void help(void) {
                "  diff       what A allows that B does not (\"-\") and the reverse (\"+\"), per\n"
                "             architecture, syscall and argument rule\n"
                "  run        set no_new_privs, load the filter, execute CMD\n"
-               "  generate   apply the policy's changes to Docker's profile; refuse any that widens it\n"
                "  stats      reachable syscalls and BPF instruction count\n"
                "\n"
                "Options:\n"
@@ -59,8 +55,6 @@ static void help(void) {
                "  -o, --output FILE   output file\n"
                "      --pfc           compile: write the readable PFC dump instead of BPF\n"
                "      --subset        diff: exit 1 unless B allows nothing that A does not\n"
-               "      --base FILE     generate: Docker's default profile\n"
-               "      --policy FILE   generate: Hull's policy file\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n"
                "\n"
@@ -69,7 +63,7 @@ static void help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_PFC, ARG_SUBSET, ARG_BASE, ARG_POLICY };
+        enum { ARG_VERSION = 0x100, ARG_PFC, ARG_SUBSET };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -79,8 +73,6 @@ static int parse_argv(int argc, char *argv[]) {
                 { "output", required_argument, NULL, 'o' },
                 { "pfc", no_argument, NULL, ARG_PFC },
                 { "subset", no_argument, NULL, ARG_SUBSET },
-                { "base", required_argument, NULL, ARG_BASE },
-                { "policy", required_argument, NULL, ARG_POLICY },
                 {}
         };
         int c;
@@ -112,12 +104,6 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_SUBSET:
                         arg_subset = true;
-                        break;
-                case ARG_BASE:
-                        arg_base = optarg;
-                        break;
-                case ARG_POLICY:
-                        arg_policy = optarg;
                         break;
                 default:
                         return -EINVAL;
@@ -289,40 +275,13 @@ static int verb_run(void) {
         return log_error_errno(negative_errno(), "Failed to execute '%s': %m", arg_args[2]), -EIO;
 }
 
-static int verb_generate(void) {
-        _cleanup_free_ char *base = NULL, *policy = NULL, *out = NULL;
-        size_t nb = 0, np = 0;
-        _cleanup_diag_ Diag db = {}, dp = {};
-        int r;
-
-        if (arg_n_args != 1 || !arg_base || !arg_policy || !arg_output)
-                return log_error_errno(-EINVAL, "generate takes --base FILE --policy FILE -o OUT."), -EINVAL;
-        r = read_full_file(arg_base, PROFILE_MAX_SIZE, &base, &nb);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read '%s': %m", arg_base), -EIO;
-        r = read_full_file(arg_policy, POLICY_MAX_SIZE, &policy, &np);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read '%s': %m", arg_policy), -EIO;
-        r = policy_generate(base, nb, policy, np, &db, &dp, &out);
-        diag_print(&db, arg_base);
-        diag_print(&dp, arg_policy);
-        if (r == -EINVAL || r == -EPERM)
-                return log_error_errno(r, "Refusing to generate '%s'.", arg_output), -EIO;
-        if (r < 0)
-                return log_error_errno(r, "Failed to generate '%s': %m", arg_output), -EIO;
-        r = write_file_atomic(arg_output, out, strlen(out), 0644);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write '%s': %m", arg_output), -EIO;
-        return 0;
-}
-
 static int run(void) {
         static const struct {
                 const char *verb;
                 int (*fn)(void);
         } verbs[] = {
                 { "validate", verb_validate }, { "compile", verb_compile }, { "diff", verb_diff },
-                { "run", verb_run },           { "generate", verb_generate }, { "stats", verb_stats },
+                { "run", verb_run },           { "stats", verb_stats },
         };
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (strcmp(arg_args[0], verbs[i].verb) == 0)

@@ -28,7 +28,7 @@ static void check_golden(const Profile *hull) {
         CHECK(golden != NULL);
         if (pfc && golden && strcmp(pfc, golden) != 0) {
                 fprintf(stderr, "%s differs from the generated profile's PFC; if the change is intended, run\n"
-                                "  hull-seccomp generate ... && hull-seccomp compile OUT --caps default --arch amd64 "
+                                "  hull-seccomp-gen ... -o OUT && hull-seccomp compile OUT --caps default --arch amd64 "
                                 "--kernel 6.1 --pfc -o %s\n", GOLDEN, GOLDEN);
                 hull_test_failures++;
         }
