@@ -4,7 +4,7 @@
 HULL_CACHE=${HULL_CACHE:-/var/cache/hull}
 HULL_OUT=${HULL_OUT:-out}
 HULL_BUILD=${HULL_BUILD:-build}
-HULL_PACKAGES=${HULL_PACKAGES:-packages}
+HULL_PACKAGES=${HULL_PACKAGES:-packages/debian}
 HULL_PARTITIONS=${HULL_PARTITIONS:-image/partitions.conf}
 HULL_OVERLAYS=${HULL_OVERLAYS:-image/overlays.list}
 HULL_VERSION=${HULL_VERSION:-$(cat "$TOP/VERSION")}

@@ -11,11 +11,12 @@ HULL_PAYLOAD_EXPIRES_DAYS=${HULL_PAYLOAD_EXPIRES_DAYS:-90}
 # build_inputs: the inputs read from the build host, once its tools are installed.
 # shellcheck disable=SC2034 # read by stage_key through the stage declarations (vars=)
 build_inputs() {
-        # The Debian archive's state a build is made from (packages/debian-snapshot): an input of
-        # the rootfs like the package lists. Changing it refreshes the rootfs on purpose; with
-        # HULL_MIRROR and HULL_SECURITY_MIRROR pointing at snapshot.debian.org/archive/debian/<date>
-        # and .../debian-security/<date>, the same date gives the same packages later from a cold
-        # cache. The mirror itself is where packages come from, not what they are: not an input.
+        # The Debian archive's state a build is made from (packages/debian/debian-snapshot): an
+        # input of the rootfs like the package lists. Changing it refreshes the rootfs on purpose;
+        # with HULL_MIRROR and HULL_SECURITY_MIRROR pointing at
+        # snapshot.debian.org/archive/debian/<date> and .../debian-security/<date>, the same date
+        # gives the same packages later from a cold cache. The mirror itself is where packages
+        # come from, not what they are: not an input.
         HULL_DEBIAN_SNAPSHOT=${HULL_DEBIAN_SNAPSHOT:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HULL_PACKAGES/debian-snapshot" 2>/dev/null | head -1)}
         [[ $HULL_DEBIAN_SNAPSHOT =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
                 die "$HULL_PACKAGES/debian-snapshot: '$HULL_DEBIAN_SNAPSHOT' is not a snapshot date like 20261203T000000Z"
