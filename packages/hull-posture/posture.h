@@ -101,6 +101,14 @@ int check_kernel_sysctl(const CheckContext *ctx, char **ret);
 int check_kernel_cmdline(const CheckContext *ctx, char **ret);
 int check_boot_secureboot(const CheckContext *ctx, char **ret);
 int check_update_blessed(const CheckContext *ctx, char **ret);
+int check_docker_seccomp(const CheckContext *ctx, char **ret);
+int check_docker_no_new_privileges(const CheckContext *ctx, char **ret);
+int check_docker_icc(const CheckContext *ctx, char **ret);
+int check_docker_userland_proxy(const CheckContext *ctx, char **ret);
+int check_docker_live_restore(const CheckContext *ctx, char **ret);
+int check_docker_insecure_registries(const CheckContext *ctx, char **ret);
+int check_docker_tcp_socket(const CheckContext *ctx, char **ret);
+int check_docker_socket(const CheckContext *ctx, char **ret);
 
 /* Parsers behind the checks, exposed for the unit tests. */
 /* The last mount of mount_point in /proc/PID/mountinfo text (the one on top): its device and

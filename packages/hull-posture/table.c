@@ -16,6 +16,15 @@ const Check posture_checks[] = {
         { "kernel.lockdown", "Kernel lockdown is integrity or confidentiality", REQ, "Hull", check_kernel_lockdown },
         { "kernel.sysctl", "Kernel hardening sysctls", REQ, "Hull", check_kernel_sysctl },
         { "kernel.cmdline", "Kernel command line hardening", REQ, "Hull", check_kernel_cmdline },
+        { "docker.seccomp", "Docker applies Hull's seccomp profile", REQ, "CIS-Docker 2.17", check_docker_seccomp },
+        { "docker.no-new-privileges", "Containers cannot gain new privileges", REQ, "CIS-Docker 2.14",
+          check_docker_no_new_privileges },
+        { "docker.icc", "No inter-container traffic on the default bridge", REQ, "CIS-Docker 2.2", check_docker_icc },
+        { "docker.userland-proxy", "Docker's userland proxy is off", REQ, "CIS-Docker 2.16", check_docker_userland_proxy },
+        { "docker.live-restore", "Containers survive a dockerd restart", REQ, "CIS-Docker 2.15", check_docker_live_restore },
+        { "docker.insecure-registries", "No insecure registries", REQ, "CIS-Docker 2.5", check_docker_insecure_registries },
+        { "docker.tcp-socket", "The Docker API is not on TCP", REQ, "CIS-Docker 2.7", check_docker_tcp_socket },
+        { "docker.socket", "docker.sock is root:docker 0660", REQ, "CIS-Docker 3.15, 3.16", check_docker_socket },
 };
 
 const size_t posture_checks_count = ELEMENTSOF(posture_checks);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* The daemon.json parser, on anything: it must return, and on success hand back a config that
+ * daemon_config_done frees, with the values it claims. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "daemon-json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        DaemonConfig c = DAEMON_CONFIG_INIT;
+        char *error = NULL;
+        int r;
+
+        if (size > DAEMON_JSON_MAX + 1)
+                return 0;
+        r = daemon_config_parse((const char *) data, size, &c, &error);
+        if (r == 0) {
+                if (error || c.icc < -1 || c.icc > 1 || (c.n_insecure_registries > 0) != (c.insecure_registry != NULL) ||
+                    (c.tcp_host && docker_host_is_tcp(c.tcp_host) != 1))
+                        __builtin_trap();
+                daemon_config_done(&c);
+        } else if (r == -EINVAL && !error)
+                __builtin_trap(); /* every refusal says why */
+        free(error);
+        return 0;
+}
