@@ -109,6 +109,16 @@ int check_docker_live_restore(const CheckContext *ctx, char **ret);
 int check_docker_insecure_registries(const CheckContext *ctx, char **ret);
 int check_docker_tcp_socket(const CheckContext *ctx, char **ret);
 int check_docker_socket(const CheckContext *ctx, char **ret);
+int check_containers_seccomp(const CheckContext *ctx, char **ret);
+int check_containers_no_new_privs(const CheckContext *ctx, char **ret);
+int check_containers_capabilities(const CheckContext *ctx, char **ret);
+int check_containers_selinux(const CheckContext *ctx, char **ret);
+int check_containers_privileged(const CheckContext *ctx, char **ret);
+int check_containers_host_pid(const CheckContext *ctx, char **ret);
+int check_containers_host_network(const CheckContext *ctx, char **ret);
+int check_containers_host_ipc(const CheckContext *ctx, char **ret);
+int check_containers_host_uts(const CheckContext *ctx, char **ret);
+int check_containers_docker_sock(const CheckContext *ctx, char **ret);
 
 /* Parsers behind the checks, exposed for the unit tests. */
 /* The last mount of mount_point in /proc/PID/mountinfo text (the one on top): its device and
@@ -133,3 +143,18 @@ int efivar_ascii(const char *data, size_t size, char **ret);
 /* A boot entry's file name without its boot counter ("hull_1.2+3-0.efi" → "hull_1.2.efi").
  * Returns 1 if it had one, 0 if not (*ret is a copy either way). */
 int boot_entry_strip_counter(const char *name, char **ret);
+/* The capabilities a container keeps on Hull by default: Docker's 14 minus the 4 hull-runtime
+ * removes (packages/hull-runtime: NET_RAW, MKNOD, AUDIT_WRITE, SETPCAP). */
+#define HULL_CONTAINER_CAPS                                                                              \
+        ((UINT64_C(1) << 0) /* CHOWN */ | (UINT64_C(1) << 1) /* DAC_OVERRIDE */ |                      \
+         (UINT64_C(1) << 3) /* FOWNER */ | (UINT64_C(1) << 4) /* FSETID */ | (UINT64_C(1) << 5) /* KILL */ | \
+         (UINT64_C(1) << 6) /* SETGID */ | (UINT64_C(1) << 7) /* SETUID */ |                           \
+         (UINT64_C(1) << 10) /* NET_BIND_SERVICE */ | (UINT64_C(1) << 18) /* SYS_CHROOT */ |           \
+         (UINT64_C(1) << 31) /* SETFCAP */)
+/* "CAP_NET_RAW" for 13; "CAP_41" style for numbers the table does not know. */
+const char *cap_name(unsigned bit, char buf[static 16]);
+/* The value of "Key:\t..." in /proc/PID/status text, without leading white space. -ENOENT if the
+ * key is missing. ret points into a copy the caller frees. */
+int status_field(const char *text, const char *key, char **ret);
+/* 1 if an SELinux MCS level names exactly two different categories ("s0:c12,c345"), else 0. */
+int level_has_two_categories(const char *level);

@@ -25,6 +25,21 @@ const Check posture_checks[] = {
         { "docker.insecure-registries", "No insecure registries", REQ, "CIS-Docker 2.5", check_docker_insecure_registries },
         { "docker.tcp-socket", "The Docker API is not on TCP", REQ, "CIS-Docker 2.7", check_docker_tcp_socket },
         { "docker.socket", "docker.sock is root:docker 0660", REQ, "CIS-Docker 3.15, 3.16", check_docker_socket },
+        { "containers.seccomp", "Containers run with a seccomp filter", REQ, "CIS-Docker 5.22", check_containers_seccomp },
+        { "containers.no-new-privs", "Containers run with no_new_privs", REQ, "CIS-Docker 5.26", check_containers_no_new_privs },
+        { "containers.capabilities", "Containers keep only Hull's default capabilities", REQ, "CIS-Docker 5.4",
+          check_containers_capabilities },
+        { "containers.selinux", "Containers have their own MCS categories", REQ, "CIS-Docker 5.3", check_containers_selinux },
+        { "containers.privileged", "No privileged (spc_t) containers", REQ, "CIS-Docker 5.5", check_containers_privileged },
+        { "containers.host-pid", "Containers do not share the host's PID namespace", REQ, "CIS-Docker 5.16",
+          check_containers_host_pid },
+        { "containers.host-network", "Containers do not share the host's network namespace", REQ, "CIS-Docker 5.10",
+          check_containers_host_network },
+        { "containers.host-ipc", "Containers do not share the host's IPC namespace", REQ, "CIS-Docker 5.17",
+          check_containers_host_ipc },
+        { "containers.host-uts", "Containers do not share the host's UTS namespace", REQ, "CIS-Docker 5.21",
+          check_containers_host_uts },
+        { "containers.docker-sock", "No container mounts docker.sock", REQ, "CIS-Docker 5.32", check_containers_docker_sock },
 };
 
 const size_t posture_checks_count = ELEMENTSOF(posture_checks);
