@@ -119,6 +119,11 @@ int check_containers_host_network(const CheckContext *ctx, char **ret);
 int check_containers_host_ipc(const CheckContext *ctx, char **ret);
 int check_containers_host_uts(const CheckContext *ctx, char **ret);
 int check_containers_docker_sock(const CheckContext *ctx, char **ret);
+int check_files_setuid(const CheckContext *ctx, char **ret);
+int check_files_setuid_var(const CheckContext *ctx, char **ret);
+int check_files_world_writable(const CheckContext *ctx, char **ret);
+int check_ssh_root_login(const CheckContext *ctx, char **ret);
+int check_ssh_passwords(const CheckContext *ctx, char **ret);
 
 /* Parsers behind the checks, exposed for the unit tests. */
 /* The last mount of mount_point in /proc/PID/mountinfo text (the one on top): its device and
@@ -158,3 +163,8 @@ const char *cap_name(unsigned bit, char buf[static 16]);
 int status_field(const char *text, const char *key, char **ret);
 /* 1 if an SELinux MCS level names exactly two different categories ("s0:c12,c345"), else 0. */
 int level_has_two_categories(const char *level);
+/* The value sshd uses for keyword (or one of its aliases, NULL-terminated): the first one in
+ * /etc/ssh/sshd_config with its Include files read in place, outside Match blocks. 1 with
+ * *ret_value and *ret_where ("/etc/ssh/sshd_config.d/10-hull.conf:5"), 0 if not set, -ENOENT
+ * without sshd_config, other negative errnos. */
+int sshd_value(const CheckContext *ctx, const char *const *keywords, char **ret_value, char **ret_where);

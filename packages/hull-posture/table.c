@@ -40,6 +40,11 @@ const Check posture_checks[] = {
         { "containers.host-uts", "Containers do not share the host's UTS namespace", REQ, "CIS-Docker 5.21",
           check_containers_host_uts },
         { "containers.docker-sock", "No container mounts docker.sock", REQ, "CIS-Docker 5.32", check_containers_docker_sock },
+        { "files.setuid", "setuid/setgid files in /usr are on the allow-list", REQ, "Hull", check_files_setuid },
+        { "files.setuid-var", "No setuid/setgid files in /etc or /var", REQ, "Hull", check_files_setuid_var },
+        { "files.world-writable", "Nothing world-writable in /etc or /var", REQ, "Hull", check_files_world_writable },
+        { "ssh.root-login", "sshd refuses root", REQ, "Hull", check_ssh_root_login },
+        { "ssh.passwords", "sshd takes no passwords", REQ, "Hull", check_ssh_passwords },
 };
 
 const size_t posture_checks_count = ELEMENTSOF(posture_checks);

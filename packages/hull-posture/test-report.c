@@ -23,7 +23,7 @@ static const Check fakes[] = {
 static void test_table(void) {
         bool ids = true;
 
-        CHECK(posture_checks_count >= 26);
+        CHECK(posture_checks_count >= 31);
         for (size_t i = 0; i < posture_checks_count; i++) {
                 const Check *c = &posture_checks[i];
 
