@@ -92,33 +92,25 @@ int boot_entry_strip_counter(const char *name, char **ret) {
  * there is none. */
 static int counted_sibling(const CheckContext *ctx, const char *blessed, char **ret_name) {
         _cleanup_free_ char *dir = NULL;
-        _cleanup_close_ int fd = -1;
-        DIR *d;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int r;
 
         r = root_path(ctx, ESP_LINUX, &dir);
         if (r < 0)
                 return r;
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        d = fdopendir(fd);
+        d = opendir(dir);
         if (!d)
                 return negative_errno();
-        fd = -1;
-        r = 0;
         while ((de = readdir(d))) {
                 _cleanup_free_ char *stripped = NULL;
 
                 if (boot_entry_strip_counter(de->d_name, &stripped) == 1 && strcmp(stripped, blessed) == 0) {
                         *ret_name = strdup(de->d_name);
-                        r = *ret_name ? 1 : -ENOMEM;
-                        break;
+                        return *ret_name ? 1 : -ENOMEM;
                 }
         }
-        closedir(d);
-        return r;
+        return 0;
 }
 
 int check_update_blessed(const CheckContext *ctx, char **ret) {

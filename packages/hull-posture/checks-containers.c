@@ -95,8 +95,8 @@ static int process_context(const CheckContext *ctx, const char *pid, context_t *
 /* Runs fn on every process in /proc labelled type. Returns how many there were, or an errno. */
 static int scan(const CheckContext *ctx, const char *type, process_fn fn, Offenders *bad) {
         _cleanup_free_ char *path = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        DIR *d;
         int r = 0, n = 0;
 
         if (root_path(ctx, "/proc", &path) < 0)
@@ -121,7 +121,6 @@ static int scan(const CheckContext *ctx, const char *type, process_fn fn, Offend
                 else if (n < INT_MAX)
                         n++;
         }
-        closedir(d);
         return r < 0 ? r : n;
 }
 

@@ -55,23 +55,23 @@ static bool skipped(const Walk *w, const char *path) {
         return false;
 }
 
+/* Takes dfd over. */
 static int walk_dir(const Walk *w, int dfd, const char *path, unsigned depth) {
+        _cleanup_close_ int fd = dfd;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        DIR *d;
         int r = 0;
 
         if (depth > WALK_DEPTH_MAX)
                 return -ELOOP;
-        d = fdopendir(dfd);
-        if (!d) {
-                r = negative_errno();
-                close(dfd);
-                return r;
-        }
+        d = fdopendir(fd);
+        if (!d)
+                return negative_errno();
+        fd = -1;
         while (r >= 0 && (de = readdir(d))) {
                 _cleanup_free_ char *child = NULL;
                 struct stat st;
-                int fd;
+                int child_fd;
 
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
@@ -90,15 +90,14 @@ static int walk_dir(const Walk *w, int dfd, const char *path, unsigned depth) {
                 /* Directories only: on overlayfs a file's st_dev may be its layer's. */
                 if (r < 0 || !S_ISDIR(st.st_mode) || st.st_dev != w->dev)
                         continue;
-                fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0) {
+                child_fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (child_fd < 0) {
                         if (errno != ENOENT)
                                 r = negative_errno();
                         continue;
                 }
-                r = walk_dir(w, fd, child, depth + 1);
+                r = walk_dir(w, child_fd, child, depth + 1);
         }
-        closedir(d);
         return r;
 }
 
@@ -108,20 +107,17 @@ static int walk(const CheckContext *ctx, const char *path, const char *const *sk
         _cleanup_free_ char *full = NULL;
         struct stat st;
         Walk w = { .skip = skip, .fn = fn, .bad = bad };
-        int fd;
+        _cleanup_close_ int fd = -1;
 
         if (root_path(ctx, path, &full) < 0)
                 return -ENOMEM;
         fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? 0 : negative_errno();
-        if (fstat(fd, &st) < 0) {
-                int r = negative_errno();
-                close(fd);
-                return r;
-        }
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
         w.dev = st.st_dev;
-        return walk_dir(&w, fd, path, 0);
+        return walk_dir(&w, TAKE_FD(fd), path, 0);
 }
 
 static bool is_setuid(const struct stat *st) {

@@ -58,10 +58,14 @@ static char *sshd_word(char *args, char **next) {
         return w;
 }
 
+static void globfreep(glob_t *g) {
+        globfree(g);
+}
+
 static int sshd_include(SshdSearch *s, const char *pattern, bool active, unsigned depth) {
         _cleanup_free_ char *rel = NULL, *full = NULL;
+        _cleanup_(globfreep) glob_t g = {};
         size_t skip;
-        glob_t g = {};
         int r = 0;
 
         if (depth >= SSHD_INCLUDE_DEPTH)
@@ -72,14 +76,11 @@ static int sshd_include(SshdSearch *s, const char *pattern, bool active, unsigne
         r = glob(full, 0, NULL, &g);
         if (r == GLOB_NOMATCH)
                 return 0;
-        if (r != 0) {
-                globfree(&g);
+        if (r != 0)
                 return r == GLOB_NOSPACE ? -ENOMEM : -EIO;
-        }
         r = 0;
         for (size_t i = 0; i < g.gl_pathc && r >= 0 && !s->value; i++)
                 r = sshd_file(s, g.gl_pathv[i] + skip, active, depth + 1);
-        globfree(&g);
         return r;
 }
 

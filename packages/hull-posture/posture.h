@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,6 +65,12 @@ bool required_passed(const Outcome *o, size_t n);
 /* The people's table and the JSON document (schema in README.md). */
 void report_table(FILE *f, const Outcome *o, size_t n);
 int report_json(FILE *f, const Outcome *o, size_t n);
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                (void) closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Helpers for checks (util.c). */
 _printf_(3, 4) int say(char **ret_evidence, int result, const char *fmt, ...);
