@@ -29,24 +29,6 @@ static void context_freep(context_t *c) {
                 context_free(*c);
 }
 
-static const char *const cap_names[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-        "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-        "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-        "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-        "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
-        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
-
-const char *cap_name(unsigned bit, char buf[static 16]) {
-        if (bit < ELEMENTSOF(cap_names))
-                return cap_names[bit];
-        snprintf(buf, 16, "CAP_%u", bit);
-        return buf;
-}
-
 int status_field(const char *text, const char *key, char **ret) {
         size_t n = strlen(key);
 
@@ -189,13 +171,20 @@ static int extra_caps(uint64_t mask, char **ret) {
         _cleanup_free_ char *s = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&s, &len);
-        char buf[16];
 
         if (!f)
                 return -ENOMEM;
         for (unsigned bit = 0; bit < 64; bit++)
-                if (mask & ~HULL_CONTAINER_CAPS & (UINT64_C(1) << bit))
-                        fprintf(f, "%s%s", len || ftell(f) > 0 ? "," : "", cap_name(bit, buf));
+                if (mask & ~HULL_CONTAINER_CAPS & CAPABILITY_BIT(bit)) {
+                        const char *name = capability_to_name(bit);
+
+                        if (ftell(f) > 0)
+                                fputc(',', f);
+                        if (name)
+                                fputs(name, f);
+                        else
+                                fprintf(f, "CAP_%u", bit); /* newer than the table */
+                }
         if (fclose(f) != 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(s);

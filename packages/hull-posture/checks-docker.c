@@ -13,14 +13,11 @@
 #define DOCKER_SOCK "/run/docker.sock"
 #define GROUP_MAX (4U * 1024U * 1024U)
 
-static void daemon_config_donep(DaemonConfig *c) {
-        daemon_config_done(c);
-}
-
 /* Loads daemon.json: 1 with *c filled (all unset if there is no file: Docker's defaults), or a
  * check's return with *ret already said: 0 for a file dockerd would refuse, an errno. */
 static int load(const CheckContext *ctx, DaemonConfig *c, char **ret) {
-        _cleanup_free_ char *text = NULL, *error = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_diag_ Diag d = { .max = 1 };
         size_t n;
         int r;
 
@@ -31,19 +28,17 @@ static int load(const CheckContext *ctx, DaemonConfig *c, char **ret) {
                 return say(ret, 0, DAEMON_JSON ": larger than %u bytes", DAEMON_JSON_MAX);
         if (r < 0)
                 return say(ret, r, "cannot read " DAEMON_JSON);
-        r = daemon_config_parse(text, n, c, &error);
+        r = daemon_config_parse(text, n, c, &d);
         if (r == -ENOMEM)
                 return say(ret, r, "out of memory");
-        if (r < 0) {
-                sanitize_line(error);
-                return say(ret, 0, DAEMON_JSON ": %s", error ?: "malformed");
-        }
+        if (r < 0)
+                return say(ret, 0, DAEMON_JSON ": %s", d.n > 0 ? d.msgs[0] : "malformed");
         return 1;
 }
 
 static int check_bool(const CheckContext *ctx, const char *key, size_t offset, bool want, bool docker_default,
                       char **ret) {
-        _cleanup_(daemon_config_donep) DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
         int r = load(ctx, &c, ret), v;
 
         if (r <= 0)
@@ -75,7 +70,7 @@ int check_docker_live_restore(const CheckContext *ctx, char **ret) {
 }
 
 int check_docker_seccomp(const CheckContext *ctx, char **ret) {
-        _cleanup_(daemon_config_donep) DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
         _cleanup_free_ char *path = NULL;
         struct stat st;
         int r = load(ctx, &c, ret);
@@ -101,7 +96,7 @@ int check_docker_seccomp(const CheckContext *ctx, char **ret) {
 }
 
 int check_docker_insecure_registries(const CheckContext *ctx, char **ret) {
-        _cleanup_(daemon_config_donep) DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
         int r = load(ctx, &c, ret);
 
         if (r <= 0)
@@ -115,7 +110,7 @@ int check_docker_insecure_registries(const CheckContext *ctx, char **ret) {
 }
 
 int check_docker_tcp_socket(const CheckContext *ctx, char **ret) {
-        _cleanup_(daemon_config_donep) DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
         int r = load(ctx, &c, ret);
 
         if (r <= 0)

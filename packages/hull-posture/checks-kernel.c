@@ -215,12 +215,6 @@ int check_kernel_sysctl(const CheckContext *ctx, char **ret) {
         return say(ret, 1, "all %zu settings as wanted", ELEMENTSOF(sysctls));
 }
 
-void strv_free(char **l) {
-        for (char **p = l; p && *p; p++)
-                free(*p);
-        free(l);
-}
-
 int cmdline_split(const char *line, char ***ret) {
         _cleanup_strv_free_ char **l = calloc(CMDLINE_PARAMS_MAX + 1, sizeof(char *));
         size_t n = 0;

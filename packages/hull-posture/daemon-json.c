@@ -1,129 +1,111 @@
 /* SPDX-License-Identifier: MIT */
-/* The parser of /etc/docker/daemon.json: outside input, fuzzed by fuzz-daemon-json. */
+/* The parser of /etc/docker/daemon.json: outside input, fuzzed by fuzz-daemon-json. Problems go
+ * into a Diag with their JSON path ("$.icc: expected a boolean, got a string"). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "daemon-json.h"
+#include "hull/json.h"
 #include "hull/macro.h"
 
-_printf_(2, 3) static int fail(char **ret_error, const char *fmt, ...) {
-        va_list ap;
-
-        if (!ret_error)
-                return -EINVAL;
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
-static const char *type_name(json_object *v) {
-        switch (json_object_get_type(v)) {
-        case json_type_null:
-                return "null";
-        case json_type_boolean:
-                return "a boolean";
-        case json_type_double:
-        case json_type_int:
-                return "a number";
-        case json_type_object:
-                return "an object";
-        case json_type_array:
-                return "an array";
-        case json_type_string:
-                return "a string";
-        }
-        return "something else";
-}
-
-static int parse_document(const char *text, size_t size, json_object **ret, char **ret_error) {
-        json_tokener *tok;
-        json_object *root;
+static int parse_document(const char *text, size_t size, json_object **ret, Diag *d) {
+        _cleanup_json_ json_object *root = NULL;
         enum json_tokener_error e;
+        const char *nul;
         size_t end;
+        int r;
 
         if (size > DAEMON_JSON_MAX) {
-                if (ret_error && asprintf(ret_error, "larger than %u bytes", DAEMON_JSON_MAX) < 0)
-                        *ret_error = NULL;
+                diag_error(d, NULL, "larger than %u bytes", DAEMON_JSON_MAX);
                 return -EFBIG;
         }
-        if (memchr(text, 0, size))
-                return fail(ret_error, "not JSON: a NUL byte at offset %zu", (size_t) ((const char *) memchr(text, 0, size) - text));
-        tok = json_tokener_new_ex(DAEMON_JSON_DEPTH);
-        if (!tok)
-                return -ENOMEM;
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-        root = json_tokener_parse_ex(tok, text, (int) size);
-        e = json_tokener_get_error(tok);
-        end = json_tokener_get_parse_end(tok);
-        if (e == json_tokener_continue) {
-                /* A bare literal or number ("null", "1") waits for its end: give it one. */
-                root = json_tokener_parse_ex(tok, "", 1);
-                e = json_tokener_get_error(tok);
-                end = size;
+        nul = memchr(text, 0, size);
+        if (nul) {
+                diag_error(d, NULL, "not JSON: a NUL byte at offset %zu", (size_t) (nul - text));
+                return -EINVAL;
         }
-        json_tokener_free(tok);
-        if (!root && e == json_tokener_success) /* "null" */
-                return fail(ret_error, "$: want an object, got null");
-        if (!root || e != json_tokener_success) {
-                json_object_put(root);
-                if (e == json_tokener_continue || end == size)
-                        return fail(ret_error, "not JSON: it ends in the middle of a value");
-                return fail(ret_error, "not JSON: %s at offset %zu", json_tokener_error_desc(e), end);
+        r = json_parse_document(text, size, DAEMON_JSON_DEPTH, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8,
+                                &root, &e, &end);
+        if (r == -EINVAL && e == json_tokener_continue && size > 0) {
+                /* A bare literal or number at the very end ("null", "1") waits for what ends it:
+                 * give it a space. */
+                _cleanup_free_ char *copy = malloc(size + 1);
+
+                if (!copy)
+                        return -ENOMEM;
+                memcpy(copy, text, size);
+                copy[size] = ' ';
+                r = json_parse_document(copy, size + 1, DAEMON_JSON_DEPTH,
+                                        JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8, &root, &e, &end);
         }
-        for (; end < size; end++)
-                if (!strchr(" \t\r\n", text[end])) {
-                        json_object_put(root);
-                        return fail(ret_error, "not JSON: more after the document at offset %zu", end);
-                }
-        if (!json_object_is_type(root, json_type_object)) {
-                int r = fail(ret_error, "$: want an object, got %s", type_name(root));
-                json_object_put(root);
+        if (r == -EINVAL) {
+                if (e == json_tokener_continue)
+                        diag_error(d, NULL, "not JSON: it ends in the middle of a value");
+                else if (e == json_tokener_success)
+                        diag_error(d, NULL, "not JSON: more after the document at offset %zu", end);
+                else
+                        diag_error(d, NULL, "not JSON: %s at offset %zu", json_tokener_error_desc(e), end);
+        }
+        if (r < 0)
                 return r;
-        }
-        *ret = root;
+        r = json_expect(root, json_type_object, NULL, "$", d);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(root);
         return 0;
 }
 
-/* -1 when absent, 0 or 1, or -EINVAL (wrong type) with *ret_error. */
-static int get_bool(json_object *root, const char *key, int *ret, char **ret_error) {
+/* -1 when absent or null (Docker's default then applies), 0 or 1, or -EINVAL for another type. */
+static int get_bool(json_object *root, const char *key, int *ret, Diag *d) {
+        _cleanup_free_ char *path = NULL;
         json_object *v;
+        bool b;
+        int r;
 
-        if (!json_object_object_get_ex(root, key, &v))
+        if (json_member(root, key, &v) <= 0)
                 return 0;
-        if (!json_object_is_type(v, json_type_boolean))
-                return fail(ret_error, "$.%s: want a boolean, got %s", key, type_name(v));
-        *ret = json_object_get_boolean(v) ? 1 : 0;
+        path = json_path_key("$", key);
+        if (!path)
+                return -ENOMEM;
+        r = json_get_bool(v, path, d, &b);
+        if (r < 0)
+                return r;
+        *ret = b;
         return 0;
 }
 
 /* An array of strings (or absent): its length, and a copy of the first entry that match()
  * accepts (any entry if match is NULL). */
 static int get_strings(json_object *root, const char *key, int (*match)(const char *), size_t *ret_n,
-                       char **ret_first, char **ret_error) {
+                       char **ret_first, Diag *d) {
+        _cleanup_free_ char *path = NULL;
         json_object *v;
         size_t n;
+        int r;
 
-        if (!json_object_object_get_ex(root, key, &v))
+        if (json_member(root, key, &v) <= 0)
                 return 0;
-        if (!json_object_is_type(v, json_type_array))
-                return fail(ret_error, "$.%s: want an array of strings, got %s", key, type_name(v));
+        path = json_path_key("$", key);
+        if (!path)
+                return -ENOMEM;
+        r = json_expect(v, json_type_array, "an array of strings", path, d);
+        if (r < 0)
+                return r;
         n = json_object_array_length(v);
         for (size_t i = 0; i < n; i++) {
-                json_object *e = json_object_array_get_idx(v, i);
+                _cleanup_free_ char *p = json_path_index(path, i);
+                const char *s;
 
-                if (!json_object_is_type(e, json_type_string))
-                        return fail(ret_error, "$.%s[%zu]: want a string, got %s", key, i, type_name(e));
-                if (!*ret_first && (!match || match(json_object_get_string(e)) > 0)) {
-                        *ret_first = strdup(json_object_get_string(e));
+                if (!p)
+                        return -ENOMEM;
+                r = json_get_string(json_object_array_get_idx(v, i), p, 0, d, &s);
+                if (r < 0)
+                        return r;
+                if (!*ret_first && (!match || match(s) > 0)) {
+                        *ret_first = strdup(s);
                         if (!*ret_first)
                                 return -ENOMEM;
                 }
@@ -133,45 +115,39 @@ static int get_strings(json_object *root, const char *key, int (*match)(const ch
         return 0;
 }
 
-static int parse_fields(json_object *root, DaemonConfig *c, char **ret_error) {
+static int parse_fields(json_object *root, DaemonConfig *c, Diag *d) {
         json_object *v;
         int r;
 
-        if (json_object_object_get_ex(root, "seccomp-profile", &v)) {
-                if (!json_object_is_type(v, json_type_string))
-                        return fail(ret_error, "$.seccomp-profile: want a string, got %s", type_name(v));
-                c->seccomp_profile = strdup(json_object_get_string(v));
-                if (!c->seccomp_profile)
-                        return -ENOMEM;
+        if (json_member(root, "seccomp-profile", &v) > 0) {
+                r = json_dup_string(v, "$.seccomp-profile", 0, d, &c->seccomp_profile);
+                if (r < 0)
+                        return r;
         }
-        if ((r = get_bool(root, "no-new-privileges", &c->no_new_privileges, ret_error)) < 0 ||
-            (r = get_bool(root, "icc", &c->icc, ret_error)) < 0 ||
-            (r = get_bool(root, "userland-proxy", &c->userland_proxy, ret_error)) < 0 ||
-            (r = get_bool(root, "live-restore", &c->live_restore, ret_error)) < 0)
+        if ((r = get_bool(root, "no-new-privileges", &c->no_new_privileges, d)) < 0 ||
+            (r = get_bool(root, "icc", &c->icc, d)) < 0 ||
+            (r = get_bool(root, "userland-proxy", &c->userland_proxy, d)) < 0 ||
+            (r = get_bool(root, "live-restore", &c->live_restore, d)) < 0)
                 return r;
-        r = get_strings(root, "insecure-registries", NULL, &c->n_insecure_registries, &c->insecure_registry, ret_error);
+        r = get_strings(root, "insecure-registries", NULL, &c->n_insecure_registries, &c->insecure_registry, d);
         if (r < 0)
                 return r;
-        return get_strings(root, "hosts", docker_host_is_tcp, NULL, &c->tcp_host, ret_error);
+        return get_strings(root, "hosts", docker_host_is_tcp, NULL, &c->tcp_host, d);
 }
 
-int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, char **ret_error) {
-        DaemonConfig c = DAEMON_CONFIG_INIT;
-        json_object *root = NULL;
+int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, Diag *d) {
+        _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_json_ json_object *root = NULL;
         int r;
 
-        if (ret_error)
-                *ret_error = NULL;
-        r = parse_document(text, size, &root, ret_error);
+        r = parse_document(text, size, &root, d);
         if (r < 0)
                 return r;
-        r = parse_fields(root, &c, ret_error);
-        json_object_put(root);
-        if (r < 0) {
-                daemon_config_done(&c);
+        r = parse_fields(root, &c, d);
+        if (r < 0)
                 return r;
-        }
         *ret = c;
+        c = (DaemonConfig) DAEMON_CONFIG_INIT;
         return 0;
 }
 

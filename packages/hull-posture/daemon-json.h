@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "hull/diag.h"
+
 /* The largest /etc/docker/daemon.json read, and how deep its JSON may nest. dockerd's own is a
  * few hundred bytes; the limits only stop a runaway file. */
 #define DAEMON_JSON_MAX (1U * 1024U * 1024U)
@@ -24,11 +26,12 @@ typedef struct DaemonConfig {
 #define DAEMON_CONFIG_INIT \
         { .no_new_privileges = -1, .icc = -1, .userland_proxy = -1, .live_restore = -1 }
 
-/* Parses daemon.json text (need not be NUL-terminated). Every key above is type-checked, other
- * keys are left alone. On failure: -EFBIG beyond DAEMON_JSON_MAX, -EINVAL for anything that is
- * not one JSON object or has a key of the wrong type, -ENOMEM; *ret_error (when not NULL) then
- * says what and where, naming the JSON path: "$.icc: want a boolean, got a string". */
-int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, char **ret_error);
+/* Parses daemon.json text (need not be NUL-terminated). Every key above is type-checked (null
+ * counts as absent, as in dockerd), other keys are left alone. On failure: -EFBIG beyond
+ * DAEMON_JSON_MAX, -EINVAL for anything that is not one JSON object or has a key of the wrong
+ * type, -ENOMEM; the problem is added to d (may be NULL) with its JSON path:
+ * "$.icc: expected a boolean, got a string". *ret is written only on success. */
+int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, Diag *d);
 void daemon_config_done(DaemonConfig *c);
 
 /* Whether dockerd would listen on TCP for this "hosts" entry: "tcp://..." or an address with no

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hull/capability.h"
 #include "hull/macro.h"
 
 /* Where a check looks: every path it reads is read below root ("/" on a host; the unit tests
@@ -65,12 +66,6 @@ bool required_passed(const Outcome *o, size_t n);
 /* The people's table and the JSON document (schema in README.md). */
 void report_table(FILE *f, const Outcome *o, size_t n);
 int report_json(FILE *f, const Outcome *o, size_t n);
-
-static inline void closedirp(DIR **d) {
-        if (*d)
-                (void) closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Helpers for checks (util.c). */
 _printf_(3, 4) int say(char **ret_evidence, int result, const char *fmt, ...);
@@ -142,11 +137,6 @@ int mountinfo_find(const char *text, const char *mount_point, unsigned *ret_majo
  * everything after "--" is init's). Returns the count; *ret is a NULL-terminated array to free
  * with strv_free. */
 int cmdline_split(const char *line, char ***ret);
-void strv_free(char **l);
-static inline void strv_freep(char ***l) {
-        strv_free(*l);
-}
-#define _cleanup_strv_free_ _cleanup_(strv_freep)
 /* The kernel's kstrtobool: 1 for y/Y/1/on, 0 for n/N/0/off, -EINVAL otherwise. */
 int kernel_bool(const char *s);
 /* An EFI variable's data (after its 4 attribute bytes) as UTF-16LE text → ASCII, up to the first
@@ -156,15 +146,8 @@ int efivar_ascii(const char *data, size_t size, char **ret);
  * Returns 1 if it had one, 0 if not (*ret is a copy either way). */
 int boot_entry_strip_counter(const char *name, char **ret);
 /* The capabilities a container keeps on Hull by default: Docker's 14 minus the 4 hull-runtime
- * removes (packages/hull-runtime: NET_RAW, MKNOD, AUDIT_WRITE, SETPCAP). */
-#define HULL_CONTAINER_CAPS                                                                              \
-        ((UINT64_C(1) << 0) /* CHOWN */ | (UINT64_C(1) << 1) /* DAC_OVERRIDE */ |                      \
-         (UINT64_C(1) << 3) /* FOWNER */ | (UINT64_C(1) << 4) /* FSETID */ | (UINT64_C(1) << 5) /* KILL */ | \
-         (UINT64_C(1) << 6) /* SETGID */ | (UINT64_C(1) << 7) /* SETUID */ |                           \
-         (UINT64_C(1) << 10) /* NET_BIND_SERVICE */ | (UINT64_C(1) << 18) /* SYS_CHROOT */ |           \
-         (UINT64_C(1) << 31) /* SETFCAP */)
-/* "CAP_NET_RAW" for 13; "CAP_41" style for numbers the table does not know. */
-const char *cap_name(unsigned bit, char buf[static 16]);
+ * removes (NET_RAW, MKNOD, AUDIT_WRITE, SETPCAP), from libhull's one table. */
+#define HULL_CONTAINER_CAPS (CAPSET_DOCKER_DEFAULT & ~CAPSET_HULL_DROPPED)
 /* The value of "Key:\t..." in /proc/PID/status text, without leading white space. -ENOENT if the
  * key is missing. ret points into a copy the caller frees. */
 int status_field(const char *text, const char *key, char **ret);

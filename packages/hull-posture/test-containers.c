@@ -144,7 +144,7 @@ static void test_bad(void) {
 }
 
 static void test_helpers(void) {
-        char *v = NULL, buf[16];
+        char *v = NULL;
 
         CHECK_EQ_INT(level_has_two_categories("s0:c12,c345"), 1);
         CHECK_EQ_INT(level_has_two_categories("s0:c1023,c0"), 1);
@@ -160,8 +160,8 @@ static void test_helpers(void) {
         CHECK_STREQ(v, "2");
         free(v);
         CHECK_EQ_INT(status_field("Seccomp_filters:\t1\n", "Seccomp", &v), -ENOENT);
-        CHECK_STREQ(cap_name(13, buf), "CAP_NET_RAW");
-        CHECK_STREQ(cap_name(63, buf), "CAP_63");
+        /* CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID NET_BIND_SERVICE SYS_CHROOT SETFCAP */
+        CHECK(HULL_CONTAINER_CAPS == UINT64_C(0x800404fb));
 }
 
 int main(void) {

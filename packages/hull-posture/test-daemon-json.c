@@ -3,32 +3,32 @@
 #include "daemon-json.h"
 #include "testutil.h"
 
-static int parse(const char *text, DaemonConfig *c, char **error) {
-        return daemon_config_parse(text, strlen(text), c, error);
+static int parse(const char *text, DaemonConfig *c, Diag *d) {
+        return daemon_config_parse(text, strlen(text), c, d);
 }
 
 /* Parsing must fail with -EINVAL and an error holding want. */
 static void bad(const char *text, const char *want) {
         DaemonConfig c = DAEMON_CONFIG_INIT;
-        char *error = NULL;
-        int r = parse(text, &c, &error);
+        _cleanup_diag_ Diag d = {};
+        int r = parse(text, &c, &d);
 
-        if (r != -EINVAL || !error || !strstr(error, want)) {
-                fprintf(stderr, "%s: got %d \"%s\", want -EINVAL with \"%s\"\n", text, r, error ?: "(null)", want);
+        if (r != -EINVAL || d.n != 1 || !strstr(d.msgs[0], want)) {
+                fprintf(stderr, "%s: got %d \"%s\", want -EINVAL with \"%s\"\n", text, r, d.n ? d.msgs[0] : "(none)", want);
                 hull_test_failures++;
         }
-        free(error);
 }
 
 static void test_hull(void) {
-        char *text = NULL, *error = NULL;
+        char *text = NULL;
         size_t n;
         DaemonConfig c = DAEMON_CONFIG_INIT;
+        _cleanup_diag_ Diag d = {};
 
         /* The file the image ships. */
         CHECK_EQ_INT(read_full_file("../../overlays/etc/docker/daemon.json", DAEMON_JSON_MAX, &text, &n), 0);
-        CHECK_EQ_INT(daemon_config_parse(text, n, &c, &error), 0);
-        CHECK(error == NULL);
+        CHECK_EQ_INT(daemon_config_parse(text, n, &c, &d), 0);
+        CHECK_EQ_INT(d.n, 0);
         CHECK_STREQ(c.seccomp_profile, "/usr/share/hull/seccomp/docker-default.json");
         CHECK_EQ_INT(c.no_new_privileges, 1);
         CHECK_EQ_INT(c.icc, 0);
@@ -55,6 +55,11 @@ static void test_values(void) {
         CHECK_STREQ(c.insecure_registry, "reg:5000");
         CHECK_STREQ(c.tcp_host, " tcp://0.0.0.0:2375");
         daemon_config_done(&c);
+        /* null is Docker's default, as for a missing key. */
+        CHECK_EQ_INT(parse("{\"no-new-privileges\": null, \"hosts\": null}", &c, NULL), 0);
+        CHECK_EQ_INT(c.no_new_privileges, -1);
+        CHECK(c.tcp_host == NULL);
+        daemon_config_done(&c);
         /* The last of a repeated key wins, as in dockerd. */
         CHECK_EQ_INT(parse("{\"icc\":true,\"icc\":false}", &c, NULL), 0);
         CHECK_EQ_INT(c.icc, 0);
@@ -74,7 +79,8 @@ static void test_hosts(void) {
 
 static void test_malformed(void) {
         DaemonConfig c = DAEMON_CONFIG_INIT;
-        char *huge, *error = NULL;
+        char *huge;
+        _cleanup_diag_ Diag d = {};
         size_t n = DAEMON_JSON_MAX + 1;
 
         bad("", "not JSON: it ends in the middle of a value");
@@ -84,17 +90,17 @@ static void test_malformed(void) {
         bad("{\"icc\": false} {}", "not JSON: ");
         bad("// comment\n{}", "not JSON:");
         bad("{\"a\": \"\xff\"}", "not JSON:");
-        bad("[]", "$: want an object, got an array");
-        bad("null", "$: want an object, got null");
-        bad("\"{}\"", "$: want an object, got a string");
-        bad("{\"icc\": \"false\"}", "$.icc: want a boolean, got a string");
-        bad("{\"live-restore\": 1}", "$.live-restore: want a boolean, got a number");
-        bad("{\"no-new-privileges\": null}", "$.no-new-privileges: want a boolean, got null");
-        bad("{\"userland-proxy\": {}}", "$.userland-proxy: want a boolean, got an object");
-        bad("{\"seccomp-profile\": [\"/x\"]}", "$.seccomp-profile: want a string, got an array");
-        bad("{\"insecure-registries\": \"reg:5000\"}", "$.insecure-registries: want an array of strings, got a string");
-        bad("{\"hosts\": [\"unix:///run/docker.sock\", 2375]}", "$.hosts[1]: want a string, got a number");
-        bad("{\"insecure-registries\": [[]]}", "$.insecure-registries[0]: want a string, got an array");
+        bad("[]", "$: expected an object, got an array");
+        bad("null", "$: expected an object, got null");
+        bad("\"{}\"", "$: expected an object, got a string");
+        bad("{\"icc\": \"false\"}", "$.icc: expected a boolean, got a string");
+        bad("{\"live-restore\": 1}", "$.live-restore: expected a boolean, got an integer");
+        bad("{\"userland-proxy\": {}}", "$.userland-proxy: expected a boolean, got an object");
+        bad("{\"seccomp-profile\": [\"/x\"]}", "$.seccomp-profile: expected a string, got an array");
+        bad("{\"seccomp-profile\": \"/x\\u0000y\"}", "$.seccomp-profile: string contains a NUL byte");
+        bad("{\"insecure-registries\": \"reg:5000\"}", "$.insecure-registries: expected an array of strings, got a string");
+        bad("{\"hosts\": [\"unix:///run/docker.sock\", 2375]}", "$.hosts[1]: expected a string, got an integer");
+        bad("{\"insecure-registries\": [[]]}", "$.insecure-registries[0]: expected a string, got an array");
         /* Nesting deeper than DAEMON_JSON_DEPTH, in a key nobody reads. */
         huge = malloc(n + 1);
         CHECK(huge != NULL);
@@ -102,16 +108,15 @@ static void test_malformed(void) {
         strcpy(huge + 200, "]");
         bad(huge, "not JSON: nesting too deep");
         /* A NUL byte inside. */
-        CHECK_EQ_INT(daemon_config_parse("{}\0{}", 5, &c, &error), -EINVAL);
-        CHECK(error && strstr(error, "a NUL byte at offset 2"));
-        free(error);
+        CHECK_EQ_INT(daemon_config_parse("{}\0{}", 5, &c, &d), -EINVAL);
+        CHECK(d.n == 1 && strstr(d.msgs[0], "a NUL byte at offset 2"));
+        diag_clear(&d);
         /* Larger than the limit: refused before parsing. */
         memset(huge, ' ', n);
         huge[0] = '{';
         huge[n - 1] = '}';
-        CHECK_EQ_INT(daemon_config_parse(huge, n, &c, &error), -EFBIG);
-        CHECK(error && strstr(error, "larger than"));
-        free(error);
+        CHECK_EQ_INT(daemon_config_parse(huge, n, &c, &d), -EFBIG);
+        CHECK(d.n == 1 && strstr(d.msgs[0], "larger than"));
         CHECK_EQ_INT(daemon_config_parse(huge, n - 1, &c, NULL), -EINVAL); /* no closing brace left */
         huge[n - 2] = '}';
         CHECK_EQ_INT(daemon_config_parse(huge, n - 1, &c, NULL), 0);   /* exactly the limit: fine */

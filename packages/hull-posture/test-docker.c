@@ -68,13 +68,13 @@ static void test_malformed(void) {
 
         /* dockerd refuses such a file: every docker.* check fails, naming the problem. */
         fixture_write(root, DAEMON_JSON, "{\"icc\": \"false\"}");
-        CHECK_RESULT(check_docker_icc, root, 0, DAEMON_JSON ": $.icc: want a boolean, got a string");
-        CHECK_RESULT(check_docker_seccomp, root, 0, "$.icc: want a boolean");
-        CHECK_RESULT(check_docker_tcp_socket, root, 0, "$.icc: want a boolean");
+        CHECK_RESULT(check_docker_icc, root, 0, DAEMON_JSON ": $.icc: expected a boolean, got a string");
+        CHECK_RESULT(check_docker_seccomp, root, 0, "$.icc: expected a boolean");
+        CHECK_RESULT(check_docker_tcp_socket, root, 0, "$.icc: expected a boolean");
         fixture_write(root, DAEMON_JSON, "{\"icc\": false\n");
         CHECK_RESULT(check_docker_live_restore, root, 0, DAEMON_JSON ": not JSON");
         fixture_write(root, DAEMON_JSON, "{\"hosts\": [\"x\n\x1b[31m\", 1]}");
-        CHECK_RESULT(check_docker_tcp_socket, root, 0, "$.hosts[1]: want a string, got a number");
+        CHECK_RESULT(check_docker_tcp_socket, root, 0, "$.hosts[1]: expected a string, got an integer");
         fixture_bytes(root, DAEMON_JSON, "{}\0", 3, 0644);
         CHECK_RESULT(check_docker_icc, root, 0, "a NUL byte at offset 2");
         fixture_free(root);
