@@ -7,15 +7,38 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "hull/capability.h"
+#include "hull/diag.h"
 #include "hull/macro.h"
 
+/* What the kernel's audit subsystem reports. On a host audit-netlink.c asks it over the audit
+ * netlink socket (the one thing hull-posture reads that is not a file); the unit tests give
+ * fixtures instead. Both return a negative errno when they cannot ask. */
+typedef struct AuditStatus {
+        uint32_t enabled; /* 0 off, 1 on, 2 on and locked (-e 2) */
+        uint32_t pid;     /* the registered audit daemon, 0 if none */
+} AuditStatus;
+typedef struct AuditSource {
+        int (*status)(AuditStatus *ret);
+        /* The filter keys of the loaded rules, a rule's several keys split: a NULL-terminated
+         * array to free with strv_free. */
+        int (*keys)(char ***ret);
+} AuditSource;
+extern const AuditSource audit_netlink;
+
 /* Where a check looks: every path it reads is read below root ("/" on a host; the unit tests
- * point it at a fixture tree). */
+ * point it at a fixture tree). now is the time checks compare ages with (0: the clock), audit
+ * the kernel's audit subsystem (NULL: audit_netlink). */
 typedef struct CheckContext {
         const char *root;
+        time_t now;
+        const AuditSource *audit;
 } CheckContext;
+static inline time_t context_now(const CheckContext *ctx) {
+        return ctx && ctx->now > 0 ? ctx->now : time(NULL);
+}
 
 /* A check returns 1 (pass) or 0 (fail) with *ret_evidence saying what it read, or a negative
  * errno if it could not look (*ret_evidence then says what it tried). *ret_evidence is one
@@ -78,6 +101,10 @@ int root_read(const CheckContext *ctx, const char *path, size_t max, char **ret,
 int root_read_line(const CheckContext *ctx, const char *path, char **ret);
 /* Control characters and bytes above 0x7e become '?', in place. */
 void sanitize_line(char *s);
+
+/* Appends a copy of s to the NULL-terminated array *l of *n strings (*l may be NULL). */
+int strv_push(char ***l, size_t *n, const char *s);
+bool strv_contains(char *const *l, const char *s);
 
 /* A list of offenders for evidence: "a; b; c (+4 more)". At most max are shown (0: 8). */
 #define OFFENDERS_SHOWN 8U
@@ -158,3 +185,32 @@ int level_has_two_categories(const char *level);
  * *ret_value and *ret_where ("/etc/ssh/sshd_config.d/10-hull.conf:5"), 0 if not set, -ENOENT
  * without sshd_config, other negative errnos. */
 int sshd_value(const CheckContext *ctx, const char *const *keywords, char **ret_value, char **ret_where);
+
+/* Audit (checks-audit.c). */
+int check_audit_auditd(const CheckContext *ctx, char **ret);
+int check_audit_rules(const CheckContext *ctx, char **ret);
+int check_audit_immutable(const CheckContext *ctx, char **ret);
+int check_selinux_avc(const CheckContext *ctx, char **ret);
+/* The keys of the rules in one audit rules file (auditctl syntax): "-k NAME" (or "-kNAME") and
+ * "-F key=NAME" on -a/-A/-w lines; comments, blank lines, -D/-b/-f/-e/-d/-W lines have none.
+ * Each key new to *keys is appended with "path:line" to *wheres (both of *n entries). 0 or
+ * -ENOMEM; lines it does not understand are skipped (auditctl refuses them when loading). */
+int audit_rules_keys(const char *text, const char *path, char ***keys, char ***wheres, size_t *n);
+/* The filter keys of one struct audit_rule_data as the kernel sends it for AUDIT_LIST_RULES
+ * (size bytes), appended to *keys (several keys of one rule split at \001). 0, -EBADMSG when
+ * the record is shorter than its fields say, -ENOMEM. */
+int audit_rule_data_keys(const void *data, size_t size, char ***keys, size_t *n);
+/* The time of an audit record line, "... msg=audit(1700000000.123:42): ...": its seconds. 0 or
+ * -EBADMSG. */
+int audit_record_time(const char *line, uint64_t *ret_sec);
+/* One "type=AVC ... avc:  denied  { read write } for ... scontext=A tcontext=B tclass=C" line:
+ * 1 and *ret filled (each field "?" when the line lacks it), 0 for any other record
+ * (granted AVCs included), -EBADMSG for an AVC denial without a time, -ENOMEM. */
+typedef struct AvcDenial {
+        uint64_t time;
+        char *permission, *scontext, *tcontext, *tclass;
+} AvcDenial;
+int avc_denial_parse(const char *line, AvcDenial *ret);
+void avc_denial_done(AvcDenial *a);
+/* btime (boot time, seconds since the epoch) from /proc/stat text. 0 or -EBADMSG. */
+int proc_stat_btime(const char *text, uint64_t *ret);

@@ -102,3 +102,25 @@ void offenders_done(Offenders *o) {
         free(o->text);
         o->text = NULL;
 }
+
+int strv_push(char ***l, size_t *n, const char *s) {
+        _cleanup_free_ char *copy = strdup(s);
+        char **m;
+
+        if (!copy)
+                return -ENOMEM;
+        m = realloc(*l, (*n + 2) * sizeof(char *));
+        if (!m)
+                return -ENOMEM;
+        m[(*n)++] = TAKE_PTR(copy);
+        m[*n] = NULL;
+        *l = m;
+        return 0;
+}
+
+bool strv_contains(char *const *l, const char *s) {
+        for (; l && *l; l++)
+                if (strcmp(*l, s) == 0)
+                        return true;
+        return false;
+}
