@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* SELinux, the verity /usr, lockdown, sysctls and the kernel command line: read from /sys and
- * /proc below the context's root. */
+/* SELinux, the verity /usr and its errors in the kernel log, lockdown, module loading, sysctls
+ * and the kernel command line: read from /sys, /proc and /dev/kmsg below the context's root. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hull/parse.h"
 #include "posture.h"
@@ -13,6 +15,8 @@
 #define MOUNTINFO_MAX (4U * 1024U * 1024U)
 #define CMDLINE_MAX 65536U
 #define CMDLINE_PARAMS_MAX 1024U
+#define KMSG_MAX (32U * 1024U * 1024U) /* the ring buffer is a few MiB at most */
+#define KMSG_CHUNK 16384U              /* more than one record (8 KiB at most) */
 
 int check_selinux_enforcing(const CheckContext *ctx, char **ret) {
         _cleanup_free_ char *v = NULL;
@@ -346,4 +350,133 @@ int check_kernel_cmdline(const CheckContext *ctx, char **ret) {
                 return say(ret, 0, "%s", offenders_text(&bad));
         return say(ret, 1, "lockdown=%s and all %zu hardening parameters present", cmdline_last(params, "lockdown"),
                    ELEMENTSOF(cmdline_wants) - 1);
+}
+
+int kmsg_scan_verity(const char *text, size_t size, KmsgScan *ret) {
+        KmsgScan k = { .first_seq = UINT64_MAX };
+
+        for (const char *p = text, *end = text + size; p < end;) {
+                const char *eol = memchr(p, '\n', (size_t) (end - p)) ?: end, *semi, *comma, *d, *msg;
+                uint64_t seq = 0;
+
+                /* "PRI,SEQ,..." up to the ';'; continuation lines start with a space. */
+                semi = p < eol && *p != ' ' ? memchr(p, ';', (size_t) (eol - p)) : NULL;
+                comma = semi ? memchr(p, ',', (size_t) (semi - p)) : NULL;
+                for (d = comma ? comma + 1 : NULL; d && d < semi && isdigit((unsigned char) *d) && seq < UINT64_MAX / 10; d++)
+                        seq = seq * 10 + (uint64_t) (*d - '0');
+                if (comma && d > comma + 1 && (*d == ',' || *d == ';')) {
+                        k.records++;
+                        if (k.first_seq == UINT64_MAX)
+                                k.first_seq = seq;
+                        msg = semi + 1;
+                        if (memmem(msg, (size_t) (eol - msg), "device-mapper: verity", 21) &&
+                            (memmem(msg, (size_t) (eol - msg), "corrupted", 9) ||
+                             memmem(msg, (size_t) (eol - msg), "data block", 10) ||
+                             memmem(msg, (size_t) (eol - msg), "metadata block", 14))) {
+                                if (k.errors++ == 0) {
+                                        k.first_error = strndup(msg, (size_t) (eol - msg));
+                                        if (!k.first_error)
+                                                return -ENOMEM;
+                                }
+                        }
+                }
+                p = eol < end ? eol + 1 : end;
+        }
+        *ret = k;
+        return 0;
+}
+
+/* Everything /dev/kmsg has, from the oldest record the ring buffer keeps: one record per read
+ * on the device (a fixture file gives its bytes), until EAGAIN (no more) or the end. */
+static int kmsg_read(const CheckContext *ctx, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *path = NULL, *buf = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t len = 0;
+
+        if (root_path(ctx, "/dev/kmsg", &path) < 0)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        buf = malloc(KMSG_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        while (len + KMSG_CHUNK <= KMSG_MAX) {
+                ssize_t n = read(fd, buf + len, KMSG_CHUNK);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EPIPE)
+                        continue; /* records overwritten while reading: go on with the next */
+                if (n < 0 && errno == EAGAIN)
+                        break;
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        buf[len] = 0;
+        *ret = TAKE_PTR(buf);
+        *ret_size = len;
+        return 0;
+}
+
+static void kmsg_scan_done(KmsgScan *k) {
+        free(k->first_error);
+}
+
+int check_usr_verity_errors(const CheckContext *ctx, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_(kmsg_scan_done) KmsgScan k = {};
+        size_t n;
+        int r;
+
+        r = kmsg_read(ctx, &text, &n);
+        if (r < 0)
+                return say(ret, r, "cannot read /dev/kmsg");
+        r = kmsg_scan_verity(text, n, &k);
+        if (r < 0)
+                return say(ret, r, "out of memory");
+        if (k.errors > 0)
+                return say(ret, 0, "%zu dm-verity error(s) in the kernel log; first: %s", k.errors, k.first_error);
+        if (k.records == 0)
+                return say(ret, 1, "no dm-verity error: the kernel log is empty");
+        if (k.first_seq > 0)
+                return say(ret, 1, "no dm-verity error in %zu kernel log records (from record %" PRIu64
+                           " on: the earlier ones of this boot were overwritten)", k.records, k.first_seq);
+        return say(ret, 1, "no dm-verity error in %zu kernel log records since boot", k.records);
+}
+
+int check_kernel_modules(const CheckContext *ctx, char **ret) {
+        _cleanup_free_ char *disabled = NULL, *enforce = NULL, *lockdown = NULL;
+        bool locked;
+        int r;
+
+        r = root_read_line(ctx, "/proc/sys/kernel/modules_disabled", &disabled);
+        if (r == -ENOENT)
+                return say(ret, 1, "no /proc/sys/kernel/modules_disabled: a kernel without module support");
+        if (r < 0)
+                return say(ret, r, "cannot read /proc/sys/kernel/modules_disabled");
+        sanitize_line(disabled);
+        if (strcmp(disabled, "1") == 0)
+                return say(ret, 1, "modules_disabled=1: no module can be loaded");
+        r = root_read_line(ctx, "/sys/module/module/parameters/sig_enforce", &enforce);
+        if (r == -ENOENT)
+                return say(ret, 0, "modules_disabled=%s and no module signatures (no sig_enforce): any module loads",
+                           disabled);
+        if (r < 0)
+                return say(ret, r, "cannot read /sys/module/module/parameters/sig_enforce");
+        sanitize_line(enforce);
+        if (kernel_bool(enforce) == 1)
+                return say(ret, 1, "modules_disabled=%s, sig_enforce=%s: only signed modules load", disabled, enforce);
+        /* Lockdown (integrity and up) refuses unsigned modules even without sig_enforce. */
+        if (root_read_line(ctx, "/sys/kernel/security/lockdown", &lockdown) >= 0)
+                sanitize_line(lockdown);
+        locked = lockdown && (strstr(lockdown, "[integrity]") || strstr(lockdown, "[confidentiality]"));
+        if (locked)
+                return say(ret, 1, "modules_disabled=%s, sig_enforce=%s, lockdown %s: only signed modules load", disabled,
+                           enforce, strchr(lockdown, '['));
+        return say(ret, 0, "modules_disabled=%s, sig_enforce=%s, lockdown %s: unsigned modules load", disabled, enforce,
+                   lockdown ? strchr(lockdown, '[') ?: lockdown : "absent");
 }

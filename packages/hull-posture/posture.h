@@ -214,3 +214,17 @@ int avc_denial_parse(const char *line, AvcDenial *ret);
 void avc_denial_done(AvcDenial *a);
 /* btime (boot time, seconds since the epoch) from /proc/stat text. 0 or -EBADMSG. */
 int proc_stat_btime(const char *text, uint64_t *ret);
+
+/* Kernel log, modules (checks-kernel.c). */
+int check_usr_verity_errors(const CheckContext *ctx, char **ret);
+int check_kernel_modules(const CheckContext *ctx, char **ret);
+/* Kernel log records as /dev/kmsg gives them ("PRI,SEQ,USEC,FLAGS;message", continuation lines
+ * start with a space): the number of dm-verity corruption messages, the first of them copied
+ * to *ret_first (may be NULL), the sequence number of the first record (*ret_first_seq, or
+ * UINT64_MAX without any) and the number of records. Lines that do not parse are skipped. */
+typedef struct KmsgScan {
+        size_t records, errors;
+        uint64_t first_seq;
+        char *first_error;
+} KmsgScan;
+int kmsg_scan_verity(const char *text, size_t size, KmsgScan *ret);

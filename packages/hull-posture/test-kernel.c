@@ -169,7 +169,81 @@ static void test_cmdline(void) {
         fixture_free(root);
 }
 
+#define KMSG_BOOT                                                                                \
+        "6,0,0,-;Linux version 6.1.0-hull (gcc) #1 SMP\n"                                         \
+        " SUBSYSTEM=cpu\n"                                                                          \
+        "6,1,1200,-;device-mapper: verity: sha256 using implementation \"sha256-ni\"\n"           \
+        "4,2,5000,c;EXT4-fs (vda3): mounted filesystem\n"
+#define KMSG_CORRUPT "3,3,9000,-;device-mapper: verity: 254:0: data block 1234 is corrupted\n"
+#define KMSG_META "3,4,9001,-;device-mapper: verity: 254:0: metadata block 7 is corrupted\n"
+
+static void test_kmsg_scan(void) {
+        KmsgScan k;
+
+        CHECK_EQ_INT(kmsg_scan_verity(KMSG_BOOT, strlen(KMSG_BOOT), &k), 0);
+        CHECK_EQ_INT(k.records, 3);
+        CHECK_EQ_INT(k.errors, 0);
+        CHECK_EQ_INT(k.first_seq, 0);
+        CHECK(k.first_error == NULL);
+        CHECK_EQ_INT(kmsg_scan_verity(KMSG_BOOT KMSG_CORRUPT KMSG_META, strlen(KMSG_BOOT KMSG_CORRUPT KMSG_META), &k), 0);
+        CHECK_EQ_INT(k.errors, 2);
+        CHECK_STREQ(k.first_error, "device-mapper: verity: 254:0: data block 1234 is corrupted");
+        free(k.first_error);
+        /* Malformed records are skipped; nothing is read past size. */
+        static const char *const bad[] = { "", "\n", ";", "6;x", "6,;x", "6,x,1;x", " 6,1,2;device-mapper: verity: corrupted",
+                                           "6,1", "6,12", "6,99999999999999999999999999,0,-;x", "no semicolon\n" };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                CHECK_EQ_INT(kmsg_scan_verity(bad[i], strlen(bad[i]), &k), 0);
+                CHECK_EQ_INT(k.errors, 0);
+        }
+        CHECK_EQ_INT(kmsg_scan_verity("6,7,0,-;device-mapper: verity: a data block", 10, &k), 0);
+        CHECK_EQ_INT(k.records, 1);
+        CHECK_EQ_INT(k.errors, 0); /* the message is cut off before "verity" */
+        CHECK_EQ_INT(k.first_seq, 7);
+}
+
+static void test_verity_errors(void) {
+        char *root = fixture_new();
+
+        CHECK_RESULT(check_usr_verity_errors, root, -1, "cannot read /dev/kmsg");
+        fixture_write(root, "/dev/kmsg", "");
+        CHECK_RESULT(check_usr_verity_errors, root, 1, "the kernel log is empty");
+        fixture_write(root, "/dev/kmsg", KMSG_BOOT);
+        CHECK_RESULT(check_usr_verity_errors, root, 1, "no dm-verity error in 3 kernel log records since boot");
+        fixture_write(root, "/dev/kmsg", "6,500,0,-;x\n6,501,0,-;y\n");
+        CHECK_RESULT(check_usr_verity_errors, root, 1, "from record 500 on: the earlier ones of this boot were overwritten");
+        fixture_write(root, "/dev/kmsg", KMSG_BOOT KMSG_CORRUPT KMSG_META);
+        CHECK_RESULT(check_usr_verity_errors, root, 0,
+                     "2 dm-verity error(s) in the kernel log; first: device-mapper: verity: 254:0: data block 1234 is corrupted");
+        fixture_free(root);
+}
+
+static void test_modules(void) {
+        char *root = fixture_new();
+
+        CHECK_RESULT(check_kernel_modules, root, 1, "a kernel without module support");
+        fixture_write(root, "/proc/sys/kernel/modules_disabled", "1\n");
+        CHECK_RESULT(check_kernel_modules, root, 1, "modules_disabled=1");
+        /* Hull: modules on, signatures enforced (MODULE_SIG_FORCE), lockdown integrity. */
+        fixture_write(root, "/proc/sys/kernel/modules_disabled", "0\n");
+        CHECK_RESULT(check_kernel_modules, root, 0, "no module signatures (no sig_enforce): any module loads");
+        fixture_write(root, "/sys/module/module/parameters/sig_enforce", "Y\n");
+        CHECK_RESULT(check_kernel_modules, root, 1, "modules_disabled=0, sig_enforce=Y: only signed modules load");
+        fixture_write(root, "/sys/module/module/parameters/sig_enforce", "N\n");
+        CHECK_RESULT(check_kernel_modules, root, 0, "sig_enforce=N, lockdown absent: unsigned modules load");
+        fixture_write(root, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+        CHECK_RESULT(check_kernel_modules, root, 1, "sig_enforce=N, lockdown [integrity] confidentiality: only signed");
+        fixture_write(root, "/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+        CHECK_RESULT(check_kernel_modules, root, 0, "lockdown [none] integrity confidentiality: unsigned modules load");
+        fixture_write(root, "/sys/kernel/security/lockdown", "garbage");
+        CHECK_RESULT(check_kernel_modules, root, 0, "lockdown garbage: unsigned modules load");
+        fixture_free(root);
+}
+
 int main(void) {
+        test_kmsg_scan();
+        test_verity_errors();
+        test_modules();
         test_selinux();
         test_mountinfo();
         test_usr_verity();
