@@ -228,3 +228,12 @@ typedef struct KmsgScan {
         char *first_error;
 } KmsgScan;
 int kmsg_scan_verity(const char *text, size_t size, KmsgScan *ret);
+
+/* sudo (checks-sudo.c). */
+int check_sudo_rules(const CheckContext *ctx, char **ret);
+/* Scans sudoers text from path (for "file:line" and relative includes) and, through root, the
+ * files it includes, adding each NOPASSWD: ALL rule for a user other than Hull's own ("%sudo",
+ * and root) and each Defaults !authenticate to bad, and Hull's own rule to *allowed ("file:line",
+ * the first one). 0 or a negative errno (-ENOMEM, -ELOOP for includes nested too deep). */
+int sudoers_scan(const CheckContext *ctx, const char *text, const char *path, unsigned depth, Offenders *bad,
+                 char **allowed);

@@ -51,6 +51,7 @@ const Check posture_checks[] = {
         { "files.world-writable", "Nothing world-writable in /etc or /var", REQ, "Hull", check_files_world_writable },
         { "ssh.root-login", "sshd refuses root", REQ, "Hull", check_ssh_root_login },
         { "ssh.passwords", "sshd takes no passwords", REQ, "Hull", check_ssh_passwords },
+        { "sudo.rules", "No passwordless sudo beyond Hull's administrators", REC, "Hull", check_sudo_rules },
 };
 
 const size_t posture_checks_count = ELEMENTSOF(posture_checks);
