@@ -237,3 +237,15 @@ int check_sudo_rules(const CheckContext *ctx, char **ret);
  * the first one). 0 or a negative errno (-ENOMEM, -ELOOP for includes nested too deep). */
 int sudoers_scan(const CheckContext *ctx, const char *text, const char *path, unsigned depth, Offenders *bad,
                  char **allowed);
+
+/* Updates (checks-update.c). */
+int check_update_check_age(const CheckContext *ctx, char **ret);
+/* hull-update's /var/lib/hull/update.json: what the check needs. Missing members read as empty
+ * (0, ""); members of the wrong type and text that is not one JSON object are -EINVAL with
+ * the problem in d. */
+typedef struct UpdateStateInfo {
+        char result[16];
+        int64_t started, finished;
+} UpdateStateInfo;
+#define UPDATE_STATE_MAX 65536U
+int update_state_parse(const char *text, size_t size, UpdateStateInfo *ret, Diag *d);

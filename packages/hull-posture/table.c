@@ -15,6 +15,7 @@ const Check posture_checks[] = {
         { "usr.verity-errors", "No dm-verity corruption this boot", REQ, "Hull", check_usr_verity_errors },
         { "boot.secureboot", "Secure Boot is on", REC, "Hull", check_boot_secureboot },
         { "update.blessed", "The booted entry is blessed", REC, "Hull", check_update_blessed },
+        { "update.check-age", "Unattended updates tried within 7 days", REC, "Hull", check_update_check_age },
         { "kernel.lockdown", "Kernel lockdown is integrity or confidentiality", REQ, "Hull", check_kernel_lockdown },
         { "kernel.sysctl", "Kernel hardening sysctls", REQ, "Hull", check_kernel_sysctl },
         { "kernel.cmdline", "Kernel command line hardening", REQ, "Hull", check_kernel_cmdline },
