@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* hull-posture: the host reports its own security posture. Every check reads files (/proc,
- * /sys, /etc, /usr, efivarfs); nothing is executed or asked over a bus. See README.md. */
+ * /sys, /dev/kmsg, /etc, /usr, /var, efivarfs), and the audit checks ask the kernel's audit
+ * status and rule list over netlink (read-only requests); nothing is executed, asked over a
+ * bus or changed. See README.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -18,7 +20,8 @@ static bool *arg_only = NULL; /* by table index; NULL: every check */
 static void help(void) {
         printf("Usage: %s [OPTIONS]\n\n"
                "Report this host's security posture: SELinux, the verity /usr, Secure Boot, kernel\n"
-               "settings, Docker's daemon and socket, running containers, file modes, sshd.\n\n"
+               "settings, audit, Docker's daemon and socket, running containers, file modes, sshd,\n"
+               "sudo, unattended updates.\n\n"
                "  -h --help        show this help\n"
                "     --version     show the version\n"
                "     --list        list the checks, run none\n"

@@ -23,7 +23,7 @@ static const Check fakes[] = {
 static void test_table(void) {
         bool ids = true;
 
-        CHECK(posture_checks_count >= 31);
+        CHECK(posture_checks_count >= 39);
         for (size_t i = 0; i < posture_checks_count; i++) {
                 const Check *c = &posture_checks[i];
 
@@ -39,6 +39,14 @@ static void test_table(void) {
         CHECK_EQ_INT(check_find("boot.secureboot")->severity, SEVERITY_RECOMMENDED);
         CHECK_EQ_INT(check_find("update.blessed")->severity, SEVERITY_RECOMMENDED);
         CHECK_EQ_INT(check_find("selinux.enforcing")->severity, SEVERITY_REQUIRED);
+        CHECK_EQ_INT(check_find("selinux.avc")->severity, SEVERITY_RECOMMENDED);
+        CHECK_EQ_INT(check_find("sudo.rules")->severity, SEVERITY_RECOMMENDED);
+        CHECK_EQ_INT(check_find("update.check-age")->severity, SEVERITY_RECOMMENDED);
+        CHECK_EQ_INT(check_find("usr.verity-errors")->severity, SEVERITY_REQUIRED);
+        CHECK_EQ_INT(check_find("kernel.modules")->severity, SEVERITY_REQUIRED);
+        CHECK_EQ_INT(check_find("audit.auditd")->severity, SEVERITY_REQUIRED);
+        CHECK_EQ_INT(check_find("audit.rules")->severity, SEVERITY_REQUIRED);
+        CHECK_EQ_INT(check_find("audit.immutable")->severity, SEVERITY_REQUIRED);
         CHECK_STREQ(check_find("docker.no-new-privileges")->reference, "CIS-Docker 2.14");
 }
 
