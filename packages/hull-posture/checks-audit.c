@@ -124,9 +124,9 @@ int check_audit_auditd(const CheckContext *ctx, char **ret) {
         _cleanup_free_ char *pidtext = NULL, *comm = NULL, *path = NULL;
         AuditStatus st;
         uint32_t pid;
-        int r;
+        int r, netlink;
 
-        r = source(ctx)->status(&st);
+        r = netlink = source(ctx)->status(&st);
         if (r >= 0) {
                 if (st.pid == 0)
                         return say(ret, 0, "no audit daemon registered with the kernel (audit status pid 0)");
@@ -140,7 +140,8 @@ int check_audit_auditd(const CheckContext *ctx, char **ret) {
         /* Without the netlink status (not root, or no CAP_AUDIT_CONTROL): auditd's pid file. */
         r = root_read_line(ctx, "/run/auditd.pid", &pidtext);
         if (r == -ENOENT)
-                return say(ret, 0, "cannot ask the kernel (%s) and no /run/auditd.pid: auditd not running", strerror(-r));
+                return say(ret, 0, "cannot ask the kernel (%s) and no /run/auditd.pid: auditd not running",
+                           strerror(-netlink));
         if (r < 0)
                 return say(ret, r, "cannot ask the kernel, nor read /run/auditd.pid");
         sanitize_line(pidtext);
