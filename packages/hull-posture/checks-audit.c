@@ -267,6 +267,12 @@ int avc_denial_parse(const char *line, AvcDenial *ret) {
         _cleanup_(avc_denial_done) AvcDenial a = {};
         const char *avc, *open, *close;
 
+        if (strncmp(line, "node=", STRLEN("node=")) == 0) { /* auditd's name_format */
+                line = strchr(line, ' ');
+                if (!line)
+                        return 0;
+                line++;
+        }
         if (strncmp(line, "type=AVC ", STRLEN("type=AVC ")) != 0)
                 return 0;
         avc = strstr(line, "avc:");

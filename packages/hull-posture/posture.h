@@ -203,7 +203,7 @@ int audit_rule_data_keys(const void *data, size_t size, char ***keys, size_t *n)
 /* The time of an audit record line, "... msg=audit(1700000000.123:42): ...": its seconds. 0 or
  * -EBADMSG. */
 int audit_record_time(const char *line, uint64_t *ret_sec);
-/* One "type=AVC ... avc:  denied  { read write } for ... scontext=A tcontext=B tclass=C" line:
+/* One "[node=N ]type=AVC ... avc:  denied  { read write } for ... scontext=A tcontext=B tclass=C" line:
  * 1 and *ret filled (each field "?" when the line lacks it), 0 for any other record
  * (granted AVCs included), -EBADMSG for an AVC denial without a time, -ENOMEM. */
 typedef struct AvcDenial {

@@ -234,6 +234,11 @@ static void test_avc_parse(void) {
         CHECK_STREQ(a.tcontext, "system_u:object_r:shadow_t:s0");
         CHECK_STREQ(a.tclass, "file");
         avc_denial_done(&a);
+        CHECK_EQ_INT(avc_denial_parse("node=host1 " AVC_READ, &a), 1);
+        CHECK_STREQ(a.tclass, "file");
+        avc_denial_done(&a);
+        CHECK_EQ_INT(avc_denial_parse("node=host1", &a), 0);
+        CHECK_EQ_INT(avc_denial_parse("node=host1 type=SYSCALL x", &a), 0);
         CHECK_EQ_INT(avc_denial_parse(AVC_GRANTED, &a), 0);
         CHECK_EQ_INT(avc_denial_parse(SYSCALL, &a), 0);
         CHECK_EQ_INT(avc_denial_parse("", &a), 0);
