@@ -28,7 +28,7 @@ static int load(const CheckContext *ctx, DaemonConfig *c, char **ret) {
                 return say(ret, 0, DAEMON_JSON ": larger than %u bytes", DAEMON_JSON_MAX);
         if (r < 0)
                 return say(ret, r, "cannot read " DAEMON_JSON);
-        r = daemon_config_parse(text, n, c, &d);
+        r = daemon_config_parse(text, n, &d, c);
         if (r == -ENOMEM)
                 return say(ret, r, "out of memory");
         if (r < 0)

@@ -26,7 +26,7 @@ static int get_time(json_object *root, const char *key, int64_t *ret, Diag *d) {
         return json_get_int64(v, path, 0, INT64_MAX, d, ret);
 }
 
-int update_state_parse(const char *text, size_t size, UpdateStateInfo *ret, Diag *d) {
+int update_state_parse(const char *text, size_t size, Diag *d, UpdateStateInfo *ret) {
         _cleanup_json_ json_object *root = NULL;
         UpdateStateInfo s = {};
         enum json_tokener_error e;
@@ -93,7 +93,7 @@ int check_update_check_age(const CheckContext *ctx, char **ret) {
 
         r = root_read(ctx, UPDATE_STATE, UPDATE_STATE_MAX, &text, &n);
         if (r >= 0) {
-                r = update_state_parse(text, n, &s, &d);
+                r = update_state_parse(text, n, &d, &s);
                 if (r == -ENOMEM)
                         return say(ret, r, "out of memory");
                 if (r < 0)

@@ -135,7 +135,7 @@ static int parse_fields(json_object *root, DaemonConfig *c, Diag *d) {
         return get_strings(root, "hosts", docker_host_is_tcp, NULL, &c->tcp_host, d);
 }
 
-int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, Diag *d) {
+int daemon_config_parse(const char *text, size_t size, Diag *d, DaemonConfig *ret) {
         _cleanup_(daemon_config_done) DaemonConfig c = DAEMON_CONFIG_INIT;
         _cleanup_json_ json_object *root = NULL;
         int r;

@@ -31,7 +31,7 @@ typedef struct DaemonConfig {
  * DAEMON_JSON_MAX, -EINVAL for anything that is not one JSON object or has a key of the wrong
  * type, -ENOMEM; the problem is added to d (may be NULL) with its JSON path:
  * "$.icc: expected a boolean, got a string". *ret is written only on success. */
-int daemon_config_parse(const char *text, size_t size, DaemonConfig *ret, Diag *d);
+int daemon_config_parse(const char *text, size_t size, Diag *d, DaemonConfig *ret);
 void daemon_config_done(DaemonConfig *c);
 
 /* Whether dockerd would listen on TCP for this "hosts" entry: "tcp://..." or an address with no

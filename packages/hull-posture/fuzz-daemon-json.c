@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size > DAEMON_JSON_MAX + 1)
                 return 0;
-        r = daemon_config_parse((const char *) data, size, &c, &d);
+        r = daemon_config_parse((const char *) data, size, &d, &c);
         if (r == 0) {
                 if (d.n > 0 || c.icc < -1 || c.icc > 1 || (c.n_insecure_registries > 0) != (c.insecure_registry != NULL) ||
                     (c.tcp_host && docker_host_is_tcp(c.tcp_host) != 1))

@@ -65,7 +65,7 @@ static void fuzz_kmsg(const uint8_t *data, size_t size) {
 static void fuzz_state(const uint8_t *data, size_t size) {
         _cleanup_diag_ Diag d = {};
         UpdateStateInfo s;
-        int r = update_state_parse((const char *) data, size, &s, &d);
+        int r = update_state_parse((const char *) data, size, &d, &s);
 
         if (r == 0 && (d.n != 0 || s.started < 0 || s.finished < 0 || strlen(s.result) >= sizeof(s.result)))
                 __builtin_trap();

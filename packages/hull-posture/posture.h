@@ -248,4 +248,4 @@ typedef struct UpdateStateInfo {
         int64_t started, finished;
 } UpdateStateInfo;
 #define UPDATE_STATE_MAX 65536U
-int update_state_parse(const char *text, size_t size, UpdateStateInfo *ret, Diag *d);
+int update_state_parse(const char *text, size_t size, Diag *d, UpdateStateInfo *ret);

@@ -4,7 +4,7 @@
 #include "testutil.h"
 
 static int parse(const char *text, DaemonConfig *c, Diag *d) {
-        return daemon_config_parse(text, strlen(text), c, d);
+        return daemon_config_parse(text, strlen(text), d, c);
 }
 
 /* Parsing must fail with -EINVAL and an error holding want. */
@@ -27,7 +27,7 @@ static void test_hull(void) {
 
         /* The file the image ships. */
         CHECK_EQ_INT(read_full_file("../../overlays/etc/docker/daemon.json", DAEMON_JSON_MAX, &text, &n), 0);
-        CHECK_EQ_INT(daemon_config_parse(text, n, &c, &d), 0);
+        CHECK_EQ_INT(daemon_config_parse(text, n, &d, &c), 0);
         CHECK_EQ_INT(d.n, 0);
         CHECK_STREQ(c.seccomp_profile, "/usr/share/hull/seccomp/docker-default.json");
         CHECK_EQ_INT(c.no_new_privileges, 1);
@@ -108,18 +108,18 @@ static void test_malformed(void) {
         strcpy(huge + 200, "]");
         bad(huge, "not JSON: nesting too deep");
         /* A NUL byte inside. */
-        CHECK_EQ_INT(daemon_config_parse("{}\0{}", 5, &c, &d), -EINVAL);
+        CHECK_EQ_INT(daemon_config_parse("{}\0{}", 5, &d, &c), -EINVAL);
         CHECK(d.n == 1 && strstr(d.msgs[0], "a NUL byte at offset 2"));
         diag_clear(&d);
         /* Larger than the limit: refused before parsing. */
         memset(huge, ' ', n);
         huge[0] = '{';
         huge[n - 1] = '}';
-        CHECK_EQ_INT(daemon_config_parse(huge, n, &c, &d), -EFBIG);
+        CHECK_EQ_INT(daemon_config_parse(huge, n, &d, &c), -EFBIG);
         CHECK(d.n == 1 && strstr(d.msgs[0], "larger than"));
-        CHECK_EQ_INT(daemon_config_parse(huge, n - 1, &c, NULL), -EINVAL); /* no closing brace left */
+        CHECK_EQ_INT(daemon_config_parse(huge, n - 1, NULL, &c), -EINVAL); /* no closing brace left */
         huge[n - 2] = '}';
-        CHECK_EQ_INT(daemon_config_parse(huge, n - 1, &c, NULL), 0);   /* exactly the limit: fine */
+        CHECK_EQ_INT(daemon_config_parse(huge, n - 1, NULL, &c), 0);   /* exactly the limit: fine */
         daemon_config_done(&c);
         free(huge);
 }

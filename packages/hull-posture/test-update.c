@@ -21,7 +21,7 @@ static char *state(const char *result, long long started, long long finished) {
 static void bad(const char *text, const char *want) {
         _cleanup_diag_ Diag d = {};
         UpdateStateInfo s;
-        int r = update_state_parse(text, strlen(text), &s, &d);
+        int r = update_state_parse(text, strlen(text), &d, &s);
 
         if (r != -EINVAL || d.n != 1 || !strstr(d.msgs[0], want)) {
                 fprintf(stderr, "%s: got %d \"%s\", want -EINVAL with \"%s\"\n", text, r, d.n ? d.msgs[0] : "(none)", want);
@@ -34,14 +34,14 @@ static void test_parse(void) {
         _cleanup_diag_ Diag d = {};
         UpdateStateInfo s;
 
-        CHECK_EQ_INT(update_state_parse(text, strlen(text), &s, &d), 0);
+        CHECK_EQ_INT(update_state_parse(text, strlen(text), &d, &s), 0);
         CHECK_STREQ(s.result, "success");
         CHECK_EQ_INT(s.started, NOW - 100);
         CHECK_EQ_INT(s.finished, NOW - 50);
         /* Members missing or null: empty. Unknown ones: ignored. */
-        CHECK_EQ_INT(update_state_parse("{}", 2, &s, &d), 0);
+        CHECK_EQ_INT(update_state_parse("{}", 2, &d, &s), 0);
         CHECK(s.result[0] == 0 && s.started == 0 && s.finished == 0);
-        CHECK_EQ_INT(update_state_parse("{\"finished\":null,\"x\":[1]}", 25, &s, &d), 0);
+        CHECK_EQ_INT(update_state_parse("{\"finished\":null,\"x\":[1]}", 25, &d, &s), 0);
         CHECK_EQ_INT(d.n, 0);
         bad("", "not JSON");
         bad("{", "not JSON");
@@ -55,7 +55,7 @@ static void test_parse(void) {
         bad("{\"result\": \"a-result-far-too-long\"}", "$.result: is longer than 15 bytes");
         bad("{\"result\": \"\\u0000\"}", "$.result: string contains a NUL byte");
         bad("{\"a\": \"\xff\"}", "not JSON");
-        CHECK_EQ_INT(update_state_parse("{}\0", 3, &s, &d), -EINVAL);
+        CHECK_EQ_INT(update_state_parse("{}\0", 3, &d, &s), -EINVAL);
 }
 
 static void test_check(void) {
