@@ -91,6 +91,8 @@ int check_update_check_age(const CheckContext *ctx, char **ret) {
         size_t n;
         int r;
 
+        if (!timer)
+                return say(ret, 1, "hull-update.timer not enabled: unattended updates are off (not judged)");
         r = root_read(ctx, UPDATE_STATE, UPDATE_STATE_MAX, &text, &n);
         if (r >= 0) {
                 r = update_state_parse(text, n, &d, &s);
@@ -104,8 +106,6 @@ int check_update_check_age(const CheckContext *ctx, char **ret) {
         else if (r != -ENOENT)
                 return say(ret, r, "cannot read " UPDATE_STATE);
         last = s.started > s.finished ? s.started : s.finished;
-        if (!timer)
-                return say(ret, 1, "hull-update.timer not enabled: unattended updates are off (not judged)");
         if (!exists(ctx, UPDATE_CONF))
                 return say(ret, 0, "hull-update.timer enabled but no " UPDATE_CONF ": hull-update.service never runs");
         if (!have || last == 0)

@@ -70,6 +70,8 @@ static void test_check(void) {
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "hull-update.timer not enabled");
         fixture_write(root, "/var/lib/hull/update.json", old);
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "unattended updates are off (not judged)");
+        fixture_write(root, "/var/lib/hull/update.json", "garbage");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "unattended updates are off (not judged)");
         fixture_unlink(root, "/var/lib/hull/update.json");
         fixture_symlink(root, TIMER, "/usr/lib/systemd/system/hull-update.timer");
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "but no /etc/hull/update.conf");
