@@ -223,7 +223,7 @@ static int sudoers_line(const CheckContext *ctx, char *line, const char *path, u
                         r = dir ? include_dir(ctx, target, depth + 1, bad, allowed)
                                 : sudoers_file(ctx, target, depth + 1, bad, allowed);
                         /* sudo goes on without a missing include (or a directory named as a file) */
-                        return r == -ENOENT || r == -EISDIR ? 0 : r;
+                        return r == -ENOENT || r == -ENOTDIR || r == -EISDIR ? 0 : r;
                 }
                 if (*p == '#' && !isdigit((unsigned char) p[1]))
                         return 0; /* a comment; "#1000 ALL=..." is a uid */

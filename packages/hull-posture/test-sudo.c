@@ -87,6 +87,17 @@ static void test_includes(void) {
         fixture_write(root, "/etc/sudo.d/a", "@include ../sudo-deeper\n");
         fixture_write(root, "/etc/sudo-deeper", "Defaults:y !authenticate\n");
         CHECK_RESULT(check_sudo_rules, root, 0, "/etc/sudoers.local:1: x NOPASSWD: ALL; /etc/sudo.d/../sudo-deeper:1: Defaults !authenticate");
+        /* Below a file: missing, as sudo sees it. A name longer than PATH_MAX: cannot look. */
+        fixture_write(root, "/etc/sudoers", "@include /etc/sudoers.local/x\n");
+        CHECK_RESULT(check_sudo_rules, root, 1, "no NOPASSWD: ALL rule");
+        {
+                char long_include[PATH_MAX + 32] = "@include /";
+
+                memset(long_include + 10, 'a', PATH_MAX + 10);
+                long_include[PATH_MAX + 20] = 0;
+                fixture_write(root, "/etc/sudoers", long_include);
+                CHECK_RESULT(check_sudo_rules, root, -1, "cannot read /etc/sudoers and its includes");
+        }
         /* An include loop. */
         fixture_write(root, "/etc/sudoers", "@include /etc/sudoers\n");
         CHECK_RESULT(check_sudo_rules, root, 0, "includes nested deeper than 8");
