@@ -227,7 +227,7 @@ HOST_TOOLS=(
         /usr/include/systemd/sd-journal.h:libsystemd-dev /usr/include/selinux/selinux.h:libselinux1-dev
         /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
         /usr/src/linux-source-6.1.tar.xz:linux-source-6.1 flex:flex bison:bison
-        /usr/include/libelf.h:libelf-dev
+        /usr/include/libelf.h:libelf-dev /usr/include/libaudit.h:libaudit-dev
 )
 
 host_tools() {

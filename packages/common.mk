@@ -64,6 +64,10 @@ CFLAGS_SAN  := $(MODE_SAN) $(BASE)
 CFLAGS_FUZZ := $(MODE_FUZZ) $(BASE)
 LDFUZZ      := -fsanitize=fuzzer,address,undefined
 
+# print-NAME: the value of variable NAME (the test runner reads TESTS and FUZZERS this way).
+print-%:
+	@echo $($*)
+
 .PHONY: all tests asan fuzz test-hooks clean install
 all: $(if $(PROG),$(O)/$(PROG)) $(addprefix $(O)/,$(BUILD_PROGS))
 tests: $(addprefix $(O)/tests/,$(TESTS))

@@ -40,9 +40,10 @@ check() {
         result "$name" "$st" "$log"
 }
 
-# makefile_var NAME MAKEFILE: the words of a service Makefile's "NAME := ..." line.
+# makefile_var NAME MAKEFILE: the words of a service Makefile's variable NAME, as make sees it
+# (continued lines, includes and all).
 makefile_var() {
-        sed -n "s/^$1 *:= *//p" "$2"
+        make -s --no-print-directory -C "$(dirname "$2")" print-"$1"
 }
 
 unit_tests() {
