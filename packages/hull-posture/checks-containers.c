@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Running containers: every process whose SELinux label is container_t (or spc_t, for
- * privileged ones), judged from /proc/PID. */
+/* Running containers: every process whose SELinux label is container_t, judged from /proc/PID.
+ * spc_t processes are containers Docker runs without SELinux separation (--privileged,
+ * label=disable, and --pid=host or --ipc=host, for which Docker turns labelling off): the
+ * privileged check reports them as a whole, and the namespace and docker.sock checks look at
+ * them too, so a --pid=host container is named by both. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,8 +78,19 @@ static int process_context(const CheckContext *ctx, const char *pid, context_t *
         return 0;
 }
 
-/* Runs fn on every process in /proc labelled type. Returns how many there were, or an errno. */
-static int scan(const CheckContext *ctx, const char *type, process_fn fn, Offenders *bad) {
+/* Whether type is one of the space-separated types. */
+static bool type_in(const char *type, const char *types) {
+        size_t n = strlen(type);
+
+        for (const char *t = types; *t; t += strcspn(t, " "), t += strspn(t, " "))
+                if (strncmp(t, type, n) == 0 && (t[n] == ' ' || t[n] == 0))
+                        return n > 0;
+        return false;
+}
+
+/* Runs fn on every process in /proc labelled one of types (space-separated). Returns how many
+ * there were, or an errno. */
+static int scan(const CheckContext *ctx, const char *types, process_fn fn, Offenders *bad) {
         _cleanup_free_ char *path = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
@@ -93,7 +108,7 @@ static int scan(const CheckContext *ctx, const char *type, process_fn fn, Offend
                 if (!isdigit((unsigned char) de->d_name[0]) || strspn(de->d_name, "0123456789") != strlen(de->d_name))
                         continue;
                 r = process_context(ctx, de->d_name, &con);
-                if (r < 0 || !con || strcmp(context_type_get(con) ?: "", type) != 0)
+                if (r < 0 || !con || !type_in(context_type_get(con) ?: "", types))
                         continue;
                 k = fn(ctx, de->d_name, con, bad);
                 if (k == -ENOENT || k == -ESRCH)
@@ -106,9 +121,9 @@ static int scan(const CheckContext *ctx, const char *type, process_fn fn, Offend
         return r < 0 ? r : n;
 }
 
-static int scan_say(const CheckContext *ctx, process_fn fn, const char *good, char **ret) {
+static int scan_say(const CheckContext *ctx, const char *types, process_fn fn, const char *good, char **ret) {
         _cleanup_offenders_ Offenders bad = {};
-        int n = scan(ctx, "container_t", fn, &bad);
+        int n = scan(ctx, types, fn, &bad);
 
         if (n < 0)
                 return say(ret, n, "cannot look at the processes in /proc");
@@ -155,7 +170,7 @@ static int proc_seccomp(const CheckContext *ctx, const char *pid, context_t con,
 }
 
 int check_containers_seccomp(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_seccomp, "with a seccomp filter (Seccomp: 2)", ret);
+        return scan_say(ctx, "container_t", proc_seccomp, "with a seccomp filter (Seccomp: 2)", ret);
 }
 
 static int proc_no_new_privs(const CheckContext *ctx, const char *pid, context_t con, Offenders *bad) {
@@ -163,7 +178,7 @@ static int proc_no_new_privs(const CheckContext *ctx, const char *pid, context_t
 }
 
 int check_containers_no_new_privs(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_no_new_privs, "with NoNewPrivs: 1", ret);
+        return scan_say(ctx, "container_t", proc_no_new_privs, "with NoNewPrivs: 1", ret);
 }
 
 /* The names of the bits of mask outside Hull's default set, "CAP_NET_RAW,CAP_SYS_ADMIN". */
@@ -216,7 +231,7 @@ static int proc_caps(const CheckContext *ctx, const char *pid, context_t con, Of
 }
 
 int check_containers_capabilities(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_caps, "within Hull's 10 default capabilities", ret);
+        return scan_say(ctx, "container_t", proc_caps, "within Hull's 10 default capabilities", ret);
 }
 
 static int proc_categories(const CheckContext *ctx, const char *pid, context_t con, Offenders *bad) {
@@ -228,7 +243,7 @@ static int proc_categories(const CheckContext *ctx, const char *pid, context_t c
 }
 
 int check_containers_selinux(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_categories, "with their own two MCS categories", ret);
+        return scan_say(ctx, "container_t", proc_categories, "with their own two MCS categories", ret);
 }
 
 static int proc_privileged(const CheckContext *ctx, const char *pid, context_t con, Offenders *bad) {
@@ -294,19 +309,19 @@ static int proc_ns_uts(const CheckContext *ctx, const char *pid, context_t con, 
 }
 
 int check_containers_host_pid(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_ns_pid, "in their own PID namespace", ret);
+        return scan_say(ctx, "container_t spc_t", proc_ns_pid, "in their own PID namespace", ret);
 }
 
 int check_containers_host_network(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_ns_net, "in their own network namespace", ret);
+        return scan_say(ctx, "container_t spc_t", proc_ns_net, "in their own network namespace", ret);
 }
 
 int check_containers_host_ipc(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_ns_ipc, "in their own IPC namespace", ret);
+        return scan_say(ctx, "container_t spc_t", proc_ns_ipc, "in their own IPC namespace", ret);
 }
 
 int check_containers_host_uts(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_ns_uts, "in their own UTS namespace", ret);
+        return scan_say(ctx, "container_t spc_t", proc_ns_uts, "in their own UTS namespace", ret);
 }
 
 static int proc_docker_sock(const CheckContext *ctx, const char *pid, context_t con, Offenders *bad) {
@@ -331,5 +346,5 @@ static int proc_docker_sock(const CheckContext *ctx, const char *pid, context_t 
 }
 
 int check_containers_docker_sock(const CheckContext *ctx, char **ret) {
-        return scan_say(ctx, proc_docker_sock, "without docker.sock in their mounts", ret);
+        return scan_say(ctx, "container_t spc_t", proc_docker_sock, "without docker.sock in their mounts", ret);
 }

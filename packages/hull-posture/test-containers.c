@@ -140,6 +140,15 @@ static void test_bad(void) {
         /* --privileged */
         put(root, "300", "attr/current", "system_u:system_r:spc_t:s0");
         CHECK_RESULT(check_containers_privileged, root, 0, "pid 300 runs as spc_t (a --privileged or label=disable container)");
+        /* --pid=host: Docker runs it as spc_t; the namespace checks look at spc_t processes too,
+         * the capability and seccomp checks leave them to the privileged one. */
+        put(root, "200", "attr/current", "system_u:system_r:container_t:s0:c1,c2");
+        ns(root, "200", "pid", "pid:[4026532001]");
+        ns(root, "300", "pid", "pid:[4026531836]");
+        ns(root, "300", "net", "net:[4026532002]");
+        CHECK_RESULT(check_containers_host_pid, root, 0, "pid 300 shares the host's pid namespace");
+        ns(root, "300", "pid", "pid:[4026532003]");
+        CHECK_RESULT(check_containers_host_pid, root, 1, "all in their own PID namespace");
         fixture_free(root);
 }
 
