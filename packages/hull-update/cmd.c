@@ -39,51 +39,11 @@ void hull_update_help(void) {
                program_invocation_short_name);
 }
 
-/* No verb on the command line: --help, --version, or a usage error. */
-static int parse_argv_no_verb(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100 };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
-        int c;
-
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        hull_update_help();
-                        return 0;
-                case ARG_VERSION:
-                        printf("hull-update %s\n", HULL_VERSION);
-                        return 0;
-                case '?':
-                        return -EINVAL;
-                default:
-                        return log_error_errno(-EINVAL, "Unhandled option.");
-                }
-        if (optind >= argc)
-                return log_error_errno(-EINVAL, "No command given; see --help.");
-        log_error("Unknown command or wrong number of arguments: '%s'; see --help.", argv[optind]);
-        return -EINVAL;
-}
-
 int hull_update_main(int argc, char *argv[]) {
-        static const struct {
-                const char *verb;
-                int (*fn)(int argc, char *argv[]);
-        } verbs[] = {
+        static const Verb verbs[] = {
                 { "status", verb_status }, { "check", verb_check }, { "apply", verb_apply },
                 { "rollback", verb_rollback }, { "auto", verb_auto },
         };
 
-        umask(0022);
-        /* The verb is the first argument that names one; its own parser then checks that it
-         * is the first operand too (an option's value is never taken for it). */
-        for (int i = 1; i < argc && !streq_ptr(argv[i], "--"); i++)
-                for (size_t k = 0; k < ELEMENTSOF(verbs); k++)
-                        if (streq_ptr(argv[i], verbs[k].verb))
-                                return verbs[k].fn(argc, argv);
-        return parse_argv_no_verb(argc, argv) < 0 ? EXIT_USAGE : 0;
+        return verb_dispatch(argc, argv, verbs, ELEMENTSOF(verbs), "hull-update", hull_update_help);
 }

@@ -26,6 +26,47 @@ int verb_exit_status(int r) {
         return r < 0 ? 1 : 0;
 }
 
+/* No verb on the command line: --help, --version, or a usage error. */
+static int parse_argv_no_verb(int argc, char *argv[], const char *program, void (*help)(void)) {
+        enum { ARG_VERSION = 0x100 };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("%s %s\n", program, HULL_VERSION);
+                        return 0;
+                case '?':
+                        return -EINVAL;
+                default:
+                        return log_error_errno(-EINVAL, "Unhandled option.");
+                }
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "No command given; see --help.");
+        log_error("Unknown command or wrong number of arguments: '%s'; see --help.", argv[optind]);
+        return -EINVAL;
+}
+
+int verb_dispatch(int argc, char *argv[], const Verb *verbs, size_t n_verbs, const char *program, void (*help)(void)) {
+        umask(0022);
+        /* The verb is the first argument that names one; its own parser then checks that it
+         * is the first operand too (an option's value is never taken for it). */
+        for (int i = 1; i < argc && !streq_ptr(argv[i], "--"); i++)
+                for (size_t k = 0; k < n_verbs; k++)
+                        if (streq_ptr(argv[i], verbs[k].name))
+                                return verbs[k].fn(argc, argv);
+        return parse_argv_no_verb(argc, argv, program, help) < 0 ? EXIT_USAGE : 0;
+}
+
 int verb_operands(int argc, char *argv[], const char *verb, int n_operands) {
         if (optind >= argc || !streq_ptr(argv[optind], verb) || argc - optind - 1 != n_operands) {
                 log_error("Unknown command or wrong number of arguments: '%s'; see --help.", optind < argc ? argv[optind] : verb);

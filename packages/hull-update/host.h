@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "apply.h"
@@ -19,6 +20,17 @@
 #define EXIT_USAGE 2
 #define EXIT_NOTHING_TO_DO 3
 int verb_exit_status(int r);
+
+/* A verb of a program: its name and its function, which parses its own options. */
+typedef struct Verb {
+        const char *name;
+        int (*fn)(int argc, char *argv[]);
+} Verb;
+
+/* Runs the verb named by the first argument that names one (before any "--"); without one,
+ * handles --help (help()) and --version (prints "program version") or logs a usage error.
+ * Returns the exit status. */
+int verb_dispatch(int argc, char *argv[], const Verb *verbs, size_t n_verbs, const char *program, void (*help)(void));
 
 /* Checks that the operands left after a verb's options are the verb and n_operands more;
  * logs and returns -EINVAL if not. */

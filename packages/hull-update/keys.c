@@ -12,29 +12,7 @@
 #include "keys.h"
 
 int key_load_private(const char *path, EVP_PKEY **ret) {
-        _cleanup_free_ char *pem = NULL;
-        EVP_PKEY *k;
-        BIO *b;
-        size_t n;
-        int r;
-
-        r = read_full_file(path, KEY_FILE_SIZE_MAX, &pem, &n);
-        if (r < 0)
-                return r;
-        b = BIO_new_mem_buf(pem, (int) n);
-        if (!b)
-                return -ENOMEM;
-        k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-        BIO_free(b);
-        ERR_clear_error();
-        if (!k)
-                return -EBADMSG;
-        if (EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
-                EVP_PKEY_free(k);
-                return -EBADMSG;
-        }
-        *ret = k;
-        return 0;
+        return key_load_pem(path, true, ret);
 }
 
 int signature_create(EVP_PKEY *key, const void *data, size_t size, uint8_t ret[SIGNATURE_SIZE]) {

@@ -456,49 +456,10 @@ static int verb_write_image(int argc, char *argv[]) {
 
 /* --- the verbs ----------------------------------------------------------------------------- */
 
-static int parse_argv_no_verb(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100 };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
-        int c;
-
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help();
-                        return 0;
-                case ARG_VERSION:
-                        printf("hull-payload %s\n", HULL_VERSION);
-                        return 0;
-                case '?':
-                        return -EINVAL;
-                default:
-                        return log_error_errno(-EINVAL, "Unhandled option.");
-                }
-        if (optind >= argc)
-                return log_error_errno(-EINVAL, "No command given; see --help.");
-        log_error("Unknown command or wrong number of arguments: '%s'; see --help.", argv[optind]);
-        return -EINVAL;
-}
-
 int hull_payload_main(int argc, char *argv[]) {
-        static const struct {
-                const char *verb;
-                int (*fn)(int argc, char *argv[]);
-        } verbs[] = {
+        static const Verb verbs[] = {
                 { "keygen", verb_keygen }, { "make-payload", verb_make_payload }, { "write-image", verb_write_image },
         };
 
-        umask(0022);
-        /* The verb is the first argument that names one; its parser checks that it is the
-         * first operand too. */
-        for (int i = 1; i < argc && !streq_ptr(argv[i], "--"); i++)
-                for (size_t k = 0; k < ELEMENTSOF(verbs); k++)
-                        if (streq_ptr(argv[i], verbs[k].verb))
-                                return verbs[k].fn(argc, argv);
-        return parse_argv_no_verb(argc, argv) < 0 ? EXIT_USAGE : 0;
+        return verb_dispatch(argc, argv, verbs, ELEMENTSOF(verbs), "hull-payload", help);
 }

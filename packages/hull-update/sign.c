@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@
 #include "hull/macro.h"
 #include "sign.h"
 
-int key_load_public(const char *path, EVP_PKEY **ret) {
+int key_load_pem(const char *path, bool private_key, EVP_PKEY **ret) {
         _cleanup_free_ char *pem = NULL;
         EVP_PKEY *k;
         BIO *b;
@@ -24,7 +25,7 @@ int key_load_public(const char *path, EVP_PKEY **ret) {
         b = BIO_new_mem_buf(pem, (int) n);
         if (!b)
                 return -ENOMEM;
-        k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+        k = private_key ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
         BIO_free(b);
         ERR_clear_error();
         if (!k)
@@ -35,6 +36,10 @@ int key_load_public(const char *path, EVP_PKEY **ret) {
         }
         *ret = k;
         return 0;
+}
+
+int key_load_public(const char *path, EVP_PKEY **ret) {
+        return key_load_pem(path, false, ret);
 }
 
 int sha256_buffer(const void *data, size_t size, uint8_t ret[32]) {

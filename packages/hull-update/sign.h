@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,8 @@ static inline void evp_pkey_freep(EVP_PKEY **p) {
 }
 #define _cleanup_pkey_ _cleanup_(evp_pkey_freep)
 
+/* An Ed25519 key in PEM, private or public. -EBADMSG if the file holds none. */
+int key_load_pem(const char *path, bool private_key, EVP_PKEY **ret);
 /* An Ed25519 public key in PEM. -EBADMSG if the file holds none. (Private keys, signing and
  * key generation are the build's: keys.h.) */
 int key_load_public(const char *path, EVP_PKEY **ret);
