@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Unattended updates: when hull-update last tried, from its state file (packages/hull-update,
- * state.c: /var/lib/hull/update.json), judged only while hull-update.timer is enabled. */
+/* Unattended updates: when hull-update last checked or tried, from its state files
+ * (packages/hull-update, state.c: /var/lib/hull/last-check.json, written by every unattended
+ * run, and update.json, by every update attempt), judged only while hull-update.timer is
+ * enabled. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "posture.h"
 
 #define UPDATE_STATE "/var/lib/hull/update.json"
+#define LAST_CHECK "/var/lib/hull/last-check.json"
 #define UPDATE_CONF "/etc/hull/update.conf"
 #define UPDATE_TIMER_LINK "/etc/systemd/system/timers.target.wants/hull-update.timer"
 #define UPDATE_AGE_MAX (7 * 24 * 3600)
@@ -60,7 +63,8 @@ int update_state_parse(const char *text, size_t size, Diag *d, UpdateStateInfo *
                         return r;
                 memcpy(s.result, result, strlen(result) + 1);
         }
-        if ((r = get_time(root, "started", &s.started, d)) < 0 || (r = get_time(root, "finished", &s.finished, d)) < 0)
+        if ((r = get_time(root, "started", &s.started, d)) < 0 || (r = get_time(root, "finished", &s.finished, d)) < 0 ||
+            (r = get_time(root, "time", &s.time, d)) < 0)
                 return r;
         *ret = s;
         return 0;
@@ -81,43 +85,71 @@ static void format_time(int64_t t, char buf[static 32]) {
                 snprintf(buf, 32, "%" PRIi64, t);
 }
 
-int check_update_check_age(const CheckContext *ctx, char **ret) {
+/* Reads and parses one of hull-update's state files: 1 if read, 0 if there is none, or a result
+ * for the check through say() (negative or 0) in *ret_said. */
+static int read_state(const CheckContext *ctx, const char *path, UpdateStateInfo *ret, char **ret_text, int *ret_said) {
         _cleanup_free_ char *text = NULL;
         _cleanup_diag_ Diag d = { .max = 1 };
-        UpdateStateInfo s = {};
-        bool timer = exists(ctx, UPDATE_TIMER_LINK), have = false;
-        int64_t last, now = (int64_t) context_now(ctx), age;
-        char when[32];
         size_t n;
         int r;
 
+        r = root_read(ctx, path, UPDATE_STATE_MAX, &text, &n);
+        if (r == -ENOENT)
+                return 0;
+        if (r == -EFBIG) {
+                *ret_said = say(ret_text, 0, "%s: larger than %u bytes", path, UPDATE_STATE_MAX);
+                return -1;
+        }
+        if (r < 0) {
+                *ret_said = say(ret_text, r, "cannot read %s", path);
+                return -1;
+        }
+        r = update_state_parse(text, n, &d, ret);
+        if (r == -ENOMEM) {
+                *ret_said = say(ret_text, r, "out of memory");
+                return -1;
+        }
+        if (r < 0) {
+                *ret_said = say(ret_text, 0, "%s: %s", path, d.n > 0 ? d.msgs[0] : "malformed");
+                return -1;
+        }
+        return 1;
+}
+
+int check_update_check_age(const CheckContext *ctx, char **ret) {
+        UpdateStateInfo s = {}, c = {};
+        bool timer = exists(ctx, UPDATE_TIMER_LINK);
+        int64_t last, now = (int64_t) context_now(ctx), age;
+        const char *result;
+        char when[32];
+        int said = 0, hs, hc;
+
         if (!timer)
                 return say(ret, 1, "hull-update.timer not enabled: unattended updates are off (not judged)");
-        r = root_read(ctx, UPDATE_STATE, UPDATE_STATE_MAX, &text, &n);
-        if (r >= 0) {
-                r = update_state_parse(text, n, &d, &s);
-                if (r == -ENOMEM)
-                        return say(ret, r, "out of memory");
-                if (r < 0)
-                        return say(ret, 0, UPDATE_STATE ": %s", d.n > 0 ? d.msgs[0] : "malformed");
-                have = true;
-        } else if (r == -EFBIG)
-                return say(ret, 0, UPDATE_STATE ": larger than %u bytes", UPDATE_STATE_MAX);
-        else if (r != -ENOENT)
-                return say(ret, r, "cannot read " UPDATE_STATE);
+        hs = read_state(ctx, UPDATE_STATE, &s, ret, &said);
+        if (hs < 0)
+                return said;
+        hc = read_state(ctx, LAST_CHECK, &c, ret, &said);
+        if (hc < 0)
+                return said;
         last = s.started > s.finished ? s.started : s.finished;
+        result = s.result;
+        if (c.time > last) {
+                last = c.time;
+                result = c.result;
+        }
         if (!exists(ctx, UPDATE_CONF))
                 return say(ret, 0, "hull-update.timer enabled but no " UPDATE_CONF ": hull-update.service never runs");
-        if (!have || last == 0)
-                return say(ret, 0, "hull-update.timer enabled, no update attempt recorded (%s)",
-                           have ? "no time in " UPDATE_STATE : "no " UPDATE_STATE);
+        if (last == 0)
+                return say(ret, 0, "hull-update.timer enabled, no check or update attempt recorded (%s)",
+                           hs == 0 && hc == 0 ? "no " LAST_CHECK " or " UPDATE_STATE : "no time in them");
         format_time(last, when);
         age = now - last;
         if (age < -300)
-                return say(ret, 0, "last update attempt %s is in the future (clock?)", when);
+                return say(ret, 0, "last check %s is in the future (clock?)", when);
         if (age > UPDATE_AGE_MAX)
-                return say(ret, 0, "last update attempt %s, %" PRIi64 " days ago (result %s), want within 7 days", when,
-                           age / 86400, *s.result ? s.result : "unknown");
-        return say(ret, 1, "last update attempt %s, %" PRIi64 " h ago (result %s)", when, age > 0 ? age / 3600 : 0,
-                   *s.result ? s.result : "unknown");
+                return say(ret, 0, "last check %s, %" PRIi64 " days ago (result %s), want within 7 days", when,
+                           age / 86400, *result ? result : "unknown");
+        return say(ret, 1, "last check %s, %" PRIi64 " h ago (result %s)", when, age > 0 ? age / 3600 : 0,
+                   *result ? result : "unknown");
 }

@@ -245,7 +245,8 @@ int check_update_check_age(const CheckContext *ctx, char **ret);
  * the problem in d. */
 typedef struct UpdateStateInfo {
         char result[16];
-        int64_t started, finished;
+        int64_t started, finished; /* update.json: the last update attempt */
+        int64_t time;              /* last-check.json: the last unattended check */
 } UpdateStateInfo;
 #define UPDATE_STATE_MAX 65536U
 int update_state_parse(const char *text, size_t size, Diag *d, UpdateStateInfo *ret);

@@ -76,11 +76,11 @@ static void test_check(void) {
         fixture_symlink(root, TIMER, "/usr/lib/systemd/system/hull-update.timer");
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "but no /etc/hull/update.conf");
         fixture_write(root, "/etc/hull/update.conf", "URL=https://updates.example/hull\n");
-        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "no update attempt recorded (no /var/lib/hull/update.json)");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "no check or update attempt recorded (no /var/lib/hull/last-check.json or /var/lib/hull/update.json)");
         fixture_write(root, "/var/lib/hull/update.json", "{\"result\": \"success\"}");
-        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "no update attempt recorded (no time in");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "no check or update attempt recorded (no time in");
         fixture_write(root, "/var/lib/hull/update.json", recent);
-        CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "last update attempt 2023-11-14T20:13:20Z, 2 h ago (result failed)");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "last check 2023-11-14T20:13:20Z, 2 h ago (result failed)");
         fixture_write(root, "/var/lib/hull/update.json", old);
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "2023-11-05T22:23:20Z, 8 days ago (result success), want within 7 days");
         fixture_write(root, "/var/lib/hull/update.json", running);
@@ -91,6 +91,23 @@ static void test_check(void) {
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "/var/lib/hull/update.json: $.started: expected an integer");
         fixture_write(root, "/var/lib/hull/update.json", "garbage");
         CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "/var/lib/hull/update.json: not JSON");
+        /* An unattended run that found nothing newer records only its check: an old update
+         * attempt and a recent check pass, with the check's time and result. */
+        fixture_write(root, "/var/lib/hull/update.json", old);
+        {
+                _cleanup_free_ char *chk = NULL;
+                CHECK(asprintf(&chk, "{\"time\": %lld, \"result\": \"nothing-newer\", \"message\": \"\"}",
+                               (long long) (NOW - 3600)) > 0);
+                fixture_write(root, "/var/lib/hull/last-check.json", chk);
+        }
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "1 h ago (result nothing-newer)");
+        /* Without an update.json at all, the check alone counts. */
+        fixture_unlink(root, "/var/lib/hull/update.json");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 1, "1 h ago (result nothing-newer)");
+        fixture_write(root, "/var/lib/hull/last-check.json", "{\"time\": -1}");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "/var/lib/hull/last-check.json: $.time");
+        fixture_write(root, "/var/lib/hull/last-check.json", "[]");
+        CHECK_RESULT_CTX(check_update_check_age, &ctx, 0, "/var/lib/hull/last-check.json:");
         fixture_free(root);
 }
 

@@ -72,3 +72,41 @@ int state_read(const char *dir, UpdateState *ret) {
         *ret = s;
         return 0;
 }
+
+int last_check_write(const char *dir, const LastCheck *c) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_json_ json_object *o = json_object_new_object();
+        const char *text;
+
+        if (!o)
+                return -ENOMEM;
+        json_object_object_add(o, "time", json_object_new_int64(c->time));
+        json_object_object_add(o, "result", json_object_new_string(c->result));
+        json_object_object_add(o, "message", json_object_new_string(c->message));
+        text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+        if (asprintf(&path, "%s/last-check.json", dir) < 0)
+                return -ENOMEM;
+        (void) mkdir(dir, 0755);
+        return write_file_atomic(path, text, strlen(text), 0644);
+}
+
+int last_check_read(const char *dir, LastCheck *ret) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_json_ json_object *o = NULL;
+        LastCheck c = {};
+        int r;
+
+        if (asprintf(&path, "%s/last-check.json", dir) < 0)
+                return -ENOMEM;
+        r = read_full_file(path, 65536, &text, NULL);
+        if (r < 0)
+                return r;
+        o = json_tokener_parse(text);
+        if (!json_object_is_type(o, json_type_object))
+                return -EBADMSG;
+        c.time = get_int(o, "time");
+        copy_str(o, "result", c.result, sizeof(c.result));
+        copy_str(o, "message", c.message, sizeof(c.message));
+        *ret = c;
+        return 0;
+}

@@ -17,5 +17,16 @@ typedef struct UpdateState {
 } UpdateState;
 
 int state_write(const char *dir, const UpdateState *s);
+
+/* The last unattended check (hull-update auto), whatever it found: DIR/last-check.json. */
+typedef struct LastCheck {
+        int64_t time;         /* seconds since the epoch */
+        char result[16];      /* "nothing-newer", "applied", "failed" */
+        char message[256];
+} LastCheck;
+
+int last_check_write(const char *dir, const LastCheck *c);
+/* -ENOENT if there is none, -EBADMSG if it is not an object. */
+int last_check_read(const char *dir, LastCheck *ret);
 /* -ENOENT if there is none. */
 int state_read(const char *dir, UpdateState *ret);

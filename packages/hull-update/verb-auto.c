@@ -74,6 +74,22 @@ static int reboot_now(void) {
         return r;
 }
 
+/* Records this check in the state directory, whatever it found (hull-posture's
+ * update.check-age reads it): an unattended run that finds nothing newer writes no update. */
+static void record_check(int r, bool pending) {
+        LastCheck c = { .time = (int64_t) time(NULL) };
+        int k;
+
+        if (!arg_apply.state_dir)
+                return;
+        snprintf(c.result, sizeof(c.result), "%s", r == -EALREADY ? "nothing-newer" : r < 0 ? "failed" : pending ? "applied" : "nothing-newer");
+        if (r < 0 && r != -EALREADY)
+                snprintf(c.message, sizeof(c.message), "%s", strerror(-r));
+        k = last_check_write(arg_apply.state_dir, &c);
+        if (k < 0)
+                log_warning("Failed to record the check in %s: %s", arg_apply.state_dir, strerror(-k));
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL;
         UpdateConfig c;
@@ -94,6 +110,7 @@ static int run(void) {
                 return 0;
         }
         r = apply_to_running_system(strncmp(c.url, "file://", 7) == 0 ? c.url + 7 : c.url, &arg_apply, true, &pending);
+        record_check(r, pending);
         if (r < 0 && r != -EALREADY)
                 return r;
         if (!pending)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <systemd/sd-journal.h>
@@ -119,7 +120,8 @@ static int run(void) {
         _cleanup_free_ char *selected = efivar_string("LoaderEntrySelected");
         Facts f;
         UpdateState st;
-        bool has_state;
+        LastCheck chk;
+        bool has_state, has_check;
         _cleanup_free_ char *why = NULL;
         const Uki *back;
         char hex[65];
@@ -131,6 +133,7 @@ static int run(void) {
                 return r;
         }
         has_state = state_read(arg_state_dir, &st) >= 0;
+        has_check = last_check_read(arg_state_dir, &chk) >= 0;
         back = rolled_back_from(&f);
         if (back)
                 why = last_health_failure();
@@ -179,6 +182,14 @@ static int run(void) {
                         json_object_object_add(o, "last_update", s);
                 } else
                         json_object_object_add(o, "last_update", NULL);
+                if (has_check) {
+                        json_object *k = json_object_new_object();
+                        json_object_object_add(k, "time", json_object_new_int64(chk.time));
+                        json_object_object_add(k, "result", json_object_new_string(chk.result));
+                        json_object_object_add(k, "message", json_object_new_string(chk.message));
+                        json_object_object_add(o, "last_check", k);
+                } else
+                        json_object_object_add(o, "last_check", NULL);
                 if (back) {
                         json_object *b = json_object_new_object();
                         json_object_object_add(b, "failed_version", json_object_new_string(back->version));
@@ -214,6 +225,14 @@ static int run(void) {
                                st.build, st.slot, st.message[0] ? ": " : "", st.message);
                 else
                         printf("Last update:   none\n");
+                if (has_check) {
+                        char when[64] = "?";
+                        struct tm tm;
+                        time_t t = (time_t) chk.time;
+                        if (gmtime_r(&t, &tm))
+                                strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+                        printf("Last check:    %s, %s%s%s\n", when, chk.result, chk.message[0] ? ": " : "", chk.message);
+                }
                 if (back) {
                         printf("Rolled back:   version %s used its %d boot tries without passing the health checks; "
                                "it does not boot again unless installed anew\n", back->version, back->tries_done);
