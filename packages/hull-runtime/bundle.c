@@ -10,17 +10,7 @@
 #include "caps.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
-
-bool docker_id_valid(const char *id) {
-        size_t n = strlen(id);
-
-        if (n != 64)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-                        return false;
-        return true;
-}
+#include "spec.h"
 
 static int fail(Diag *d, int r, const char *path, const char *problem) {
         diag_error(d, path, "%s", problem);

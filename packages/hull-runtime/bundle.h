@@ -8,10 +8,6 @@
 
 #define DOCKER_ROOT_DEFAULT "/var/lib/docker"
 
-/* True for a Docker container id: 64 lowercase hex digits. Anything else is not Docker's,
- * and cannot name a path outside docker_root/containers/. */
-bool docker_id_valid(const char *id);
-
 /* Edits the file a create/run (DIR/config.json) or exec (--process FILE) call hands to
  * runc, if the container is Docker's (docker_root/containers/<id>/hostconfig.json exists).
  * Returns 1 if the file was rewritten (atomically, mode kept), 0 if it was left alone, or a
