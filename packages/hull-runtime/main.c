@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* hull-runtime: dockerd's default OCI runtime. For `create` and `run` (and `exec --process`)
+/* hull-runtime, installed as runc: for `create` and `run` (and `exec --process`)
  * of a Docker container or a BuildKit build step it removes CAP_NET_RAW, CAP_MKNOD,
  * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, then executes
  * runc with the same command line. Everything else goes to runc untouched. See README.md. */
@@ -20,7 +20,9 @@
 #include "hull/log.h"
 #include "hull/macro.h"
 
-#define RUNC_PATH "/usr/sbin/runc"
+/* Debian's runc, moved here by the image build (image/stages.sh, divert_runc): /usr/sbin/runc,
+ * which every caller that runs "runc" from PATH finds, is hull-runtime. */
+#define RUNC_PATH "/usr/libexec/hull/runc"
 
 static void help(void) {
         printf("Usage: %s [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
