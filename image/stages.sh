@@ -75,7 +75,7 @@ declare_stages() {
         stage_declare tree stage_tree build \
                 files="$HULL_OVERLAYS $(overlay_sources) $HULL_PACKAGES/prune.rules $HULL_PARTITIONS" \
                 vars="HULL_VERSION SOURCE_DATE_EPOCH HULL_KERNEL UPDATE_PUBKEY_DIGEST SB_DB_CERT_DIGEST" \
-                code="normalize_paths record_origin apply_overlays install_services prune_rules prune_tree
+                code="normalize_paths record_origin apply_overlays divert_runc install_services prune_rules prune_tree
                       resolve_alternatives write_os_release depersonalize apply_presets generate_audit_rules
                       record_dpkg_owners state_partuuid uuid_for uuid_from_hex" \
                 deps="rootfs services"
@@ -313,6 +313,26 @@ apply_overlays() {
         done <"$HULL_OVERLAYS"
 }
 
+# runc by name is hull-runtime: dockerd's built-in runtime, BuildKit's executor (runc from PATH,
+# not the daemon's default runtime) and containerd's shim all run "runc" from PATH, and
+# /usr/sbin/runc comes first there (/usr/local is on the read-only /usr too). Debian's runc moves
+# to /usr/libexec/hull/runc, still recorded as its package's file; hull-runtime's install puts
+# the link /usr/sbin/runc -> ../bin/hull-runtime in its place (install_services, after this).
+# Debian's /usr/bin/runc -> ../sbin/runc then leads to hull-runtime as well.
+divert_runc() {
+        local owner svc
+        svc=$(stage_out services)/image/hull-runtime
+        [ -L "$svc/usr/sbin/runc" ] ||
+                die "packages/hull-runtime: the services build installs no /usr/sbin/runc (HULL_SERVICES without hull-runtime?): the image would have no runc"
+        [ -f "$TREE/usr/sbin/runc" ] && [ ! -L "$TREE/usr/sbin/runc" ] ||
+                die "$HULL_PACKAGES/container.list: the rootfs has no runc program at /usr/sbin/runc to move"
+        owner=$(awk -F'\t' '$1 == "/usr/sbin/runc" { print $2; exit }' "$OUT/owners.tsv")
+        [ -n "$owner" ] || die "/usr/sbin/runc: no Debian package owns it"
+        mkdir -p "$TREE/usr/libexec/hull"
+        mv "$TREE/usr/sbin/runc" "$TREE/usr/libexec/hull/runc"
+        echo /usr/libexec/hull/runc | record_origin "$owner"
+}
+
 install_services() {
         local s d
         s=$(stage_out services)
@@ -483,6 +503,7 @@ stage_tree() {
         record_dpkg_owners
         rm -rf "$TREE/usr/lib/dracut/modules.d/90hull"
         apply_overlays
+        divert_runc
         install_services
         prune_tree
         resolve_alternatives

@@ -112,6 +112,8 @@ static int parse_global_options(int argc, char *const argv[], RuncCall *c, const
                 }
                 if (is_named(&p, "log", NULL))
                         c->log = value;
+                else if (is_named(&p, "root", NULL))
+                        c->root = value;
                 else if (is_named(&p, "log-format", NULL))
                         c->log_format = value;
         }
@@ -207,7 +209,7 @@ int runc_call_parse(int argc, char *const argv[], RuncCall *ret, const char **re
         if (r < 0)
                 return r;
         if (r > 0) {
-                *ret = (RuncCall) { .command = RUNC_OTHER, .log = c.log, .log_format = c.log_format };
+                *ret = (RuncCall) { .command = RUNC_OTHER, .root = c.root, .log = c.log, .log_format = c.log_format };
                 return 0;
         }
         if (!c.id || c.id[0] == 0) {

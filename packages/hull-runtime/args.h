@@ -16,6 +16,7 @@ typedef struct RuncCall {
         const char *bundle;     /* create/run: --bundle, or "." (runc's default) */
         const char *process;    /* exec: --process, or NULL (then nothing is edited) */
         const char *id;         /* create/run/exec: the container id */
+        const char *root;       /* global --root (runc's state directory), or NULL */
         const char *log;        /* global --log, or NULL */
         const char *log_format; /* global --log-format, or NULL */
 } RuncCall;

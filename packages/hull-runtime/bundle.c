@@ -6,21 +6,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <json-c/json.h>
+
 #include "bundle.h"
 #include "caps.h"
 #include "hull/fileio.h"
+#include "hull/json.h"
 #include "hull/macro.h"
-
-bool docker_id_valid(const char *id) {
-        size_t n = strlen(id);
-
-        if (n != 64)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-                        return false;
-        return true;
-}
+#include "spec.h"
 
 static int fail(Diag *d, int r, const char *path, const char *problem) {
         diag_error(d, path, "%s", problem);
@@ -28,61 +21,234 @@ static int fail(Diag *d, int r, const char *path, const char *problem) {
 }
 
 static const char *read_problem(int r) {
-        return r == -EFBIG ? "is too large" : "cannot be read";
+        return r == -EFBIG ? "is too large" : r == -ENOENT ? "does not exist" : "cannot be read";
 }
 
-int runtime_prepare(const RuncCall *call, const char *docker_root, Diag *d) {
-        _cleanup_free_ char *hostconfig_path = NULL, *config_path = NULL, *hostconfig = NULL,
-                            *config = NULL, *edited = NULL;
+/* Opens name below dirfd (AT_FDCWD: a path) for reading: never through a symlink at the last
+ * component, a regular file only. Returns the fd or a negative errno (-EINVAL: not a regular
+ * file). */
+static int open_regular(int dirfd, const char *name) {
         _cleanup_close_ int fd = -1;
-        size_t hostconfig_size, config_size;
-        OciTarget target;
         struct stat st;
+
+        fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ELOOP ? -EINVAL : negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
+        return TAKE_FD(fd);
+}
+
+static int read_regular(int dirfd, const char *name, size_t max, char **ret, size_t *ret_size, mode_t *ret_mode) {
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+        int r;
+
+        fd = open_regular(dirfd, name);
+        if (fd < 0)
+                return fd;
+        r = read_full_fd(fd, max, ret, ret_size);
+        if (r < 0)
+                return r;
+        if (ret_mode) {
+                if (fstat(fd, &st) < 0)
+                        return negative_errno();
+                *ret_mode = st.st_mode & 07777;
+        }
+        return 0;
+}
+
+static int fail_read(Diag *d, int r, const char *path) {
+        if (r == -EINVAL)
+                return fail(d, r, path, "is not a regular file");
+        return fail(d, r, path, read_problem(r));
+}
+
+/* runc's own rule for ids (a single path component), so <root>/<id> stays below root. */
+static bool runc_id_valid(const char *id) {
+        if (id[0] == 0 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+                return false;
+        for (const char *p = id; *p; p++)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                      *p == '_' || *p == '+' || *p == '-' || *p == '.'))
+                        return false;
+        return true;
+}
+
+int runc_state_bundle(const char *state_root, const char *id, char **ret_bundle, Diag *d) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_json_ json_object *root = NULL;
+        json_object *config, *labels;
+        size_t size, n;
+        int r;
+
+        if (!runc_id_valid(id))
+                return fail(d, -EINVAL, id, "is not a container id runc accepts");
+        if (asprintf(&path, "%s/%s/state.json", state_root, id) < 0)
+                return -ENOMEM;
+        r = read_regular(AT_FDCWD, path, OCI_CONFIG_SIZE_MAX, &text, &size, NULL);
+        if (r == -ENOENT || r == -ENOTDIR)
+                return -ENOENT;
+        if (r < 0)
+                return fail_read(d, r, path);
+        r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return fail(d, -EINVAL, path, "is not valid JSON");
+        if (!json_object_object_get_ex(root, "config", &config) || !json_object_is_type(config, json_type_object) ||
+            !json_object_object_get_ex(config, "labels", &labels) || !json_object_is_type(labels, json_type_array))
+                return fail(d, -EINVAL, path, "has no config.labels list");
+        n = json_object_array_length(labels);
+        for (size_t i = 0; i < n; i++) {
+                json_object *l = json_object_array_get_idx(labels, i);
+                const char *s;
+
+                if (!json_object_is_type(l, json_type_string))
+                        continue;
+                s = json_object_get_string(l);
+                if (strncmp(s, "bundle=", 7) != 0 || s[7] != '/')
+                        continue;
+                *ret_bundle = strdup(s + 7);
+                return *ret_bundle ? 0 : -ENOMEM;
+        }
+        return fail(d, -EINVAL, path, "has no \"bundle=/...\" label");
+}
+
+/* hostconfig.json of Docker container id below the containers directory dir: the directory
+ * <id> and the file are opened without following a symlink there. */
+static int docker_drop_set(const char *dir, const char *id, Diag *d, uint32_t *ret_drop) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_close_ int dfd = -1;
+        size_t size;
+        int r;
+
+        if (asprintf(&path, "%s/%s/hostconfig.json", dir, id) < 0)
+                return -ENOMEM;
+        {
+                _cleanup_free_ char *cdir = strndup(path, strlen(path) - STRLEN("/hostconfig.json"));
+                if (!cdir)
+                        return -ENOMEM;
+                dfd = open(cdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (dfd < 0)
+                        return fail_read(d, errno == ELOOP || errno == ENOTDIR ? -EINVAL : negative_errno(), path);
+        }
+        r = read_regular(dfd, "hostconfig.json", HOSTCONFIG_SIZE_MAX, &text, &size, NULL);
+        if (r < 0)
+                return fail_read(d, r, path);
+        r = hostconfig_drop_set(text, size, ret_drop);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return fail(d, -EINVAL, path, "is not a valid Docker HostConfig (JSON object with boolean Privileged and string list CapAdd)");
+        return 0;
+}
+
+static int read_config(const char *bundle, char **ret_path, char **ret_text, size_t *ret_size, mode_t *ret_mode,
+                       Diag *d) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (asprintf(&path, "%s/config.json", bundle) < 0)
+                return -ENOMEM;
+        r = read_regular(AT_FDCWD, path, OCI_CONFIG_SIZE_MAX, ret_text, ret_size, ret_mode);
+        if (r < 0)
+                return fail_read(d, r, path);
+        if (ret_path)
+                *ret_path = TAKE_PTR(path);
+        return 0;
+}
+
+static int drop_set_of(const char *bundle, const char *config_path, const char *text, size_t size, const char *id,
+                       Diag *d, uint32_t *ret_drop) {
+        _cleanup_(spec_facts_done) SpecFacts f = {};
+        int r;
+
+        r = spec_facts(text, size, id, &f);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -EFBIG)
+                return fail(d, r, config_path, "is too large");
+        if (r == -ENOTUNIQ)
+                return fail(d, -EINVAL, config_path, "mounts files from two different Docker containers directories");
+        if (r < 0)
+                return fail(d, r, config_path, "is not a valid OCI configuration (JSON object with a mounts list, string cgroupsPath, string lists as capability sets)");
+
+        if (f.containers_dir && docker_id_valid(id))
+                return docker_drop_set(f.containers_dir, id, d, ret_drop);
+        if (buildkit_bundle(bundle, id)) {
+                *ret_drop = f.sys_admin ? 0 : DROP_ALL;
+                return 0;
+        }
+        if (f.docker_cgroup && docker_id_valid(id))
+                return fail(d, -ENOENT, config_path,
+                            "has Docker's cgroup for this container, but no /etc/hostname, /etc/hosts or /etc/resolv.conf mount from a Docker container directory");
+        *ret_drop = 0;
+        return 0;
+}
+
+int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        size_t size;
+        int r;
+
+        r = read_config(bundle, &path, &text, &size, NULL, d);
+        if (r < 0)
+                return r;
+        return drop_set_of(bundle, path, text, size, id, d, ret_drop);
+}
+
+int runtime_prepare(const RuncCall *call, Diag *d) {
+        _cleanup_free_ char *bundle = NULL, *config_path = NULL, *config = NULL, *target = NULL, *edited = NULL;
+        size_t config_size, target_size;
+        OciTarget kind;
+        uint32_t drop;
+        mode_t mode;
         int r;
 
         switch (call->command) {
         case RUNC_CREATE:
         case RUNC_RUN:
-                target = OCI_TARGET_BUNDLE;
-                if (asprintf(&config_path, "%s/config.json", call->bundle) < 0)
-                        return -ENOMEM;
+                if (!call->id || !call->bundle)
+                        return 0;
+                r = read_config(call->bundle, &config_path, &config, &config_size, &mode, d);
+                if (r < 0)
+                        return r;
+                r = drop_set_of(call->bundle, config_path, config, config_size, call->id, d, &drop);
+                if (r < 0)
+                        return r;
+                kind = OCI_TARGET_BUNDLE;
+                target = TAKE_PTR(config);
+                target_size = config_size;
                 break;
         case RUNC_EXEC:
-                if (!call->process)
+                if (!call->process || !call->id)
                         return 0; /* the process comes from the (edited) config.json */
-                target = OCI_TARGET_PROCESS;
+                r = runc_state_bundle(call->root ?: RUNC_STATE_ROOT_DEFAULT, call->id, &bundle, d);
+                if (r == -ENOENT)
+                        return 0; /* runc has no such container: its exec fails by itself */
+                if (r < 0)
+                        return r;
+                r = container_drop_set(bundle, call->id, d, &drop);
+                if (r < 0)
+                        return r;
+                kind = OCI_TARGET_PROCESS;
                 config_path = strdup(call->process);
                 if (!config_path)
                         return -ENOMEM;
+                r = read_regular(AT_FDCWD, config_path, OCI_CONFIG_SIZE_MAX, &target, &target_size, &mode);
+                if (r < 0)
+                        return fail_read(d, r, config_path);
                 break;
         default:
                 return 0;
         }
-        if (!call->id || !docker_id_valid(call->id))
+        if (drop == 0)
                 return 0;
 
-        if (asprintf(&hostconfig_path, "%s/containers/%s/hostconfig.json", docker_root, call->id) < 0)
-                return -ENOMEM;
-        r = read_full_file(hostconfig_path, HOSTCONFIG_SIZE_MAX, &hostconfig, &hostconfig_size);
-        if (r == -ENOENT || r == -ENOTDIR)
-                return 0; /* not a Docker container */
-        if (r < 0)
-                return fail(d, r, hostconfig_path, read_problem(r));
-
-        fd = open(config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return fail(d, negative_errno(), config_path, "cannot be opened");
-        if (fstat(fd, &st) < 0)
-                return fail(d, negative_errno(), config_path, "cannot be read");
-        if (!S_ISREG(st.st_mode))
-                return fail(d, -EINVAL, config_path, "is not a regular file");
-        r = read_full_fd(fd, OCI_CONFIG_SIZE_MAX, &config, &config_size);
-        if (r < 0)
-                return fail(d, r, config_path, read_problem(r));
-
-        r = edit_config(config, config_size, hostconfig, hostconfig_size, target, &edited);
-        if (r == -EPROTO)
-                return fail(d, -EINVAL, hostconfig_path, "is not a valid Docker HostConfig (JSON object with boolean Privileged and string list CapAdd)");
+        r = oci_drop_caps(target, target_size, kind, drop, &edited);
         if (r == -EFBIG)
                 return fail(d, r, config_path, "is too large");
         if (r == -ENOMEM)
@@ -92,7 +258,7 @@ int runtime_prepare(const RuncCall *call, const char *docker_root, Diag *d) {
         if (r == 0)
                 return 0;
 
-        r = write_file_atomic(config_path, edited, strlen(edited), st.st_mode & 07777);
+        r = write_file_atomic(config_path, edited, strlen(edited), mode);
         if (r < 0)
                 return fail(d, r, config_path, "cannot be replaced");
         return 1;

@@ -40,8 +40,7 @@ static uint32_t drop_bit_of(const char *normalized) {
         return 0;
 }
 
-/* Parses one JSON document: an object, nothing but white space after it. */
-static int parse_object(const char *text, size_t size, size_t max, json_object **ret) {
+int parse_json_object(const char *text, size_t size, size_t max, json_object **ret) {
         _cleanup_json_ json_object *root = NULL;
         enum json_tokener_error e;
         size_t offset;
@@ -84,7 +83,7 @@ int hostconfig_drop_set(const char *text, size_t size, uint32_t *ret_drop) {
         uint32_t drop = DROP_ALL;
         int r;
 
-        r = parse_object(text, size, HOSTCONFIG_SIZE_MAX, &root);
+        r = parse_json_object(text, size, HOSTCONFIG_SIZE_MAX, &root);
         if (r < 0)
                 return r;
 
@@ -149,7 +148,7 @@ int oci_drop_caps(const char *text, size_t size, OciTarget target, uint32_t drop
         char *copy;
         int r, changed = 0;
 
-        r = parse_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
+        r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
         if (r < 0)
                 return r;
 

@@ -9,6 +9,12 @@
 #define OCI_CONFIG_SIZE_MAX (8U * 1024U * 1024U)
 #define HOSTCONFIG_SIZE_MAX (1U * 1024U * 1024U)
 
+typedef struct json_object json_object;
+
+/* Parses one JSON document of at most max bytes: an object, nothing but white space after it,
+ * no NUL byte, UTF-8, nested at most 64 deep. -EINVAL, -EFBIG or -ENOMEM. */
+int parse_json_object(const char *text, size_t size, size_t max, json_object **ret);
+
 /* The capabilities Docker grants by default that Hull removes unless the container's
  * HostConfig asks for them (CapAdd names them or "ALL", or Privileged is true). One bit each. */
 enum {

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The JSON edit. The input is a hostconfig.json and a config.json separated by the first NUL
- * byte; without a NUL the input is the config and the hostconfig is "{}". Both targets
- * (a bundle's config.json and exec's process.json) are tried. */
+/* The JSON edit and what a config.json shows (spec_facts). The input is a hostconfig.json and
+ * a config.json separated by the first NUL byte; without a NUL the input is the config and the
+ * hostconfig is "{}". Both targets (a bundle's config.json and exec's process.json) are tried. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caps.h"
+#include "spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -19,6 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 hostconfig_size = (size_t) (nul - text);
                 config = nul + 1;
                 config_size = size - hostconfig_size - 1;
+        }
+        {
+                SpecFacts f = {};
+                int r = spec_facts(config, config_size, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &f);
+                if (r == 0 && f.containers_dir && strlen(f.containers_dir) == 0)
+                        __builtin_trap();
+                spec_facts_done(&f);
         }
         for (int t = 0; t < 2; t++) {
                 char *out = NULL, *again = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* hull-runtime: dockerd's default OCI runtime. For `create` and `run` (and `exec --process`)
- * of a Docker container it removes CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP
- * from the capabilities the user did not ask for, then executes runc with the same command
- * line. Everything else goes to runc untouched. See README.md. */
+/* hull-runtime, installed as runc: for `create` and `run` (and `exec --process`)
+ * of a Docker container or a BuildKit build step it removes CAP_NET_RAW, CAP_MKNOD,
+ * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, then executes
+ * runc with the same command line. Everything else goes to runc untouched. See README.md. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,29 +20,26 @@
 #include "hull/log.h"
 #include "hull/macro.h"
 
-#define RUNC_PATH_DEFAULT "/usr/sbin/runc"
-
-static const char *arg_runc = RUNC_PATH_DEFAULT;
-static const char *arg_docker_root = DOCKER_ROOT_DEFAULT;
+/* Debian's runc, moved here by the image build (image/stages.sh, divert_runc): /usr/sbin/runc,
+ * which every caller that runs "runc" from PATH finds, is hull-runtime. */
+#define RUNC_PATH "/usr/libexec/hull/runc"
 
 static void help(void) {
         printf("Usage: %s [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
                "       %s --hull-help | --hull-version\n\n"
                "Run runc (%s) with this command line. For `create` and `run` (the bundle's\n"
-               "config.json) and `exec --process FILE` of a Docker container, first remove\n"
-               "CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP from all capability sets\n"
-               "unless the container's hostconfig.json names them in CapAdd, holds \"ALL\" there,\n"
-               "or is Privileged. -h, --help and --version are runc's.\n\n"
+               "config.json) and `exec --process FILE` of a Docker container or a BuildKit build\n"
+               "step, first remove CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP from all\n"
+               "capability sets unless the container's hostconfig.json names them in CapAdd, holds\n"
+               "\"ALL\" there, or is Privileged (a build step: unless it holds CAP_SYS_ADMIN).\n"
+               "-h, --help and --version are runc's.\n\n"
                "     --hull-help        show this help\n"
-               "     --hull-version     show hull-runtime's version\n\n"
-               "Environment (tests only): HULL_RUNTIME_RUNC (runc to run, default %s),\n"
-               "HULL_RUNTIME_DOCKER_ROOT (Docker's data-root, default %s).\n",
-               program_invocation_short_name, program_invocation_short_name, RUNC_PATH_DEFAULT,
-               RUNC_PATH_DEFAULT, DOCKER_ROOT_DEFAULT);
+               "     --hull-version     show hull-runtime's version\n",
+               program_invocation_short_name, program_invocation_short_name, RUNC_PATH);
 }
 
 static int parse_argv(int argc, char *argv[], RuncCall *ret_call) {
-        const char *e, *bad = NULL;
+        const char *bad = NULL;
         int r;
 
         if (argc == 2 && strcmp(argv[1], "--hull-help") == 0) {
@@ -53,15 +50,6 @@ static int parse_argv(int argc, char *argv[], RuncCall *ret_call) {
                 printf("hull-runtime %s\n", HULL_VERSION);
                 return 0;
         }
-        e = secure_getenv("HULL_RUNTIME_RUNC");
-        if (e && *e)
-                arg_runc = e;
-        e = secure_getenv("HULL_RUNTIME_DOCKER_ROOT");
-        if (e && *e)
-                arg_docker_root = e;
-        if (arg_runc[0] != '/' || arg_docker_root[0] != '/')
-                return log_error_errno(-EINVAL, "HULL_RUNTIME_RUNC and HULL_RUNTIME_DOCKER_ROOT need absolute paths.");
-
         r = runc_call_parse(argc, argv, ret_call, &bad);
         if (r < 0) {
                 if (bad)
@@ -111,13 +99,13 @@ static int run(char *argv[], const RuncCall *call) {
         _cleanup_diag_ Diag d = {};
         int r;
 
-        r = runtime_prepare(call, arg_docker_root, &d);
+        r = runtime_prepare(call, &d);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) {
                 _cleanup_free_ char *message = NULL;
                 errno = -r;
-                if (asprintf(&message, "hull-runtime: %s (%m); the container was not started.",
+                if (asprintf(&message, "hull-runtime: container %s: %s (%m); not started.", call->id ?: "?",
                              d.n > 0 ? d.msgs[0] : "the configuration is wrong") >= 0) {
                         log_error("%s", message + STRLEN("hull-runtime: "));
                         log_to_runc_log(call, message);
@@ -127,10 +115,10 @@ static int run(char *argv[], const RuncCall *call) {
         if (r > 0)
                 log_debug("Removed capabilities from the configuration of %s.", call->id);
 
-        argv[0] = (char *) arg_runc;
-        execv(arg_runc, argv);
+        argv[0] = (char *) RUNC_PATH;
+        execv(RUNC_PATH, argv);
         r = negative_errno();
-        log_error_errno(r, "Failed to execute runc '%s': %m", arg_runc);
+        log_error_errno(r, "Failed to execute runc '%s': %m", RUNC_PATH);
         return r;
 }
 

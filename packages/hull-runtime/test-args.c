@@ -29,6 +29,7 @@ static void test_create(void) {
         CHECK_STREQ(c.id, ID);
         CHECK_STREQ(c.log, "/run/containerd/io.containerd.runtime.v2.task/moby/" ID "/log.json");
         CHECK_STREQ(c.log_format, "json");
+        CHECK_STREQ(c.root, "/run/containerd/runc/moby");
         CHECK(c.process == NULL);
 
         /* The brief form from the task: short global list. */
@@ -41,7 +42,9 @@ static void test_create(void) {
         CHECK_EQ_INT(PARSE(&c, &bad, "--root=/r", "-log-format=text", "create", "--bundle=B2", "--no-pivot", ID), 0);
         CHECK_STREQ(c.bundle, "B2");
         CHECK_STREQ(c.log_format, "text");
+        CHECK_STREQ(c.root, "/r");
         CHECK_EQ_INT(PARSE(&c, &bad, "create", "-b", "B3", "--preserve-fds", "2", ID, "--pid-file", "p"), 0);
+        CHECK(c.root == NULL); /* runc's default, /run/runc */
         CHECK_STREQ(c.bundle, "B3");
         CHECK_STREQ(c.id, ID);
         CHECK_EQ_INT(PARSE(&c, &bad, "create", ID, "--bundle", "B4"), 0);
@@ -73,6 +76,7 @@ static void test_exec(void) {
         CHECK_EQ_INT(PARSE(&c, &bad, "--root", "/r", "--log", "l", "--log-format", "json", "exec", "--process",
                            "/tmp/runc-process123", "--detach", "--pid-file", "/run/x.pid", ID), 0);
         CHECK_EQ_INT(c.command, RUNC_EXEC);
+        CHECK_STREQ(c.root, "/r");
         CHECK_STREQ(c.process, "/tmp/runc-process123");
         CHECK_STREQ(c.id, ID);
         /* exec's options end at the id: the rest is the command, options and all. */

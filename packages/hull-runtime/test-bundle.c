@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* runtime_prepare() on real files, and the program end to end with a stand-in runc. */
+/* runtime_prepare() on real files: fixture directories laid out as Docker, BuildKit, runc and
+ * containerd lay them out (Docker's at several data-roots), each found only through the
+ * fixture spec's mount sources, the bundle path and runc's state; and the program itself on
+ * the paths that end before runc would run. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -16,17 +18,44 @@
 #include "hull/macro.h"
 #include "hull/process.h"
 #include "hull/tests.h"
+#include "spec.h"
 #include "testutil.h"
 
 /* Paths here are short (under /tmp); truncation cannot happen. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define BKID "q8ksu4kqmxbr3k0d1lz8x9w2t"
 
 static char tmp[] = "/tmp/test-hull-runtime.XXXXXX";
-static char root[PATH_MAX], bundle[PATH_MAX], config[PATH_MAX], hostconfig[PATH_MAX];
+
+/* P("x/y"): tmp/x/y in a static buffer (one of 8, round robin). */
+static const char *P(const char *rel) {
+        static char bufs[8][PATH_MAX];
+        static unsigned i;
+        char *b = bufs[i++ % 8];
+        snprintf(b, PATH_MAX, "%s/%s", tmp, rel);
+        return b;
+}
+
+static void mkdirs(const char *path) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s", path);
+        for (char *s = p + 1; *s; s++)
+                if (*s == '/') {
+                        *s = 0;
+                        (void) mkdir(p, 0755);
+                        *s = '/';
+                }
+        (void) mkdir(p, 0755);
+}
 
 static void put(const char *path, const char *text, mode_t mode) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s", path);
+        *strrchr(dir, '/') = 0;
+        mkdirs(dir);
         CHECK_EQ_INT(write_file_atomic(path, text, strlen(text), mode), 0);
 }
 
@@ -36,16 +65,328 @@ static char *get(const char *path) {
         return s;
 }
 
-/* No file but config.json in the bundle: nothing half-written left behind. */
-static void check_bundle_clean(void) {
-        DIR *d = opendir(bundle);
-        struct dirent *e;
+/* A config.json as dockerd writes it for container id, its /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf mounted from <containers>/<from>/ (NULL: no such mounts), with the given
+ * linux.cgroupsPath (NULL: none) and, for a privileged one, CAP_SYS_ADMIN too. */
+static char *spec(const char *containers, const char *from, const char *cgroups, bool sys_admin) {
+        json_object *o = json_tokener_parse(CONFIG_DEFAULT), *mounts, *v;
+        static const char *const names[] = { "hostname", "hosts", "resolv.conf" };
+        char *s;
+
+        CHECK(o != NULL);
+        CHECK(json_object_object_get_ex(o, "mounts", &mounts));
+        for (size_t i = 0; containers && i < ELEMENTSOF(names); i++) {
+                char src[PATH_MAX], dst[64];
+                json_object *m = json_object_new_object();
+                snprintf(src, sizeof(src), "%s/%s/%s", containers, from, names[i]);
+                snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
+                json_object_object_add(m, "destination", json_object_new_string(dst));
+                json_object_object_add(m, "type", json_object_new_string("bind"));
+                json_object_object_add(m, "source", json_object_new_string(src));
+                json_object_array_add(mounts, m);
+        }
+        CHECK(json_object_object_get_ex(o, "linux", &v));
+        if (cgroups)
+                json_object_object_add(v, "cgroupsPath", json_object_new_string(cgroups));
+        if (sys_admin) {
+                static const char *const sets[] = { "bounding", "effective", "permitted" };
+                for (size_t i = 0; i < ELEMENTSOF(sets); i++)
+                        json_object_array_add(test_caps_set(o, true, sets[i]), json_object_new_string("CAP_SYS_ADMIN"));
+        }
+        s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+        CHECK(s != NULL);
+        return s;
+}
+
+/* runc's state.json for a container whose bundle is bundle. */
+static void put_state(const char *state_root, const char *id, const char *bundle) {
+        char path[PATH_MAX], text[PATH_MAX + 256];
+        snprintf(path, sizeof(path), "%s/%s/state.json", state_root, id);
+        snprintf(text, sizeof(text),
+                 "{\"id\":\"%s\",\"init_process_pid\":4242,\"config\":{\"rootfs\":\"/x\",\"labels\":"
+                 "[\"com.example=1\",\"bundle=%s\"]},\"created\":\"2026-12-04T08:00:00Z\"}", id, bundle);
+        put(path, text, 0600);
+}
+
+/* Which of the four a file's (bundle: process.)capabilities.bounding still holds, as DROP_* bits. */
+static uint32_t kept(const char *path, bool bundle) {
+        char *s = get(path);
+        json_object *o = s ? json_tokener_parse(s) : NULL;
+        uint32_t k = 0;
+
+        CHECK(o != NULL);
+        for (uint32_t bit = 1; bit <= DROP_SETPCAP; bit <<= 1)
+                if (test_set_has(test_caps_set(o, bundle, "bounding"), drop_cap_name(bit)))
+                        k |= bit;
+        /* The ten others always stay. */
+        CHECK(test_set_has(test_caps_set(o, bundle, "bounding"), "CAP_CHOWN"));
+        CHECK(test_set_has(test_caps_set(o, bundle, "effective"), "CAP_KILL"));
+        json_object_put(o);
+        free(s);
+        return k;
+}
+
+#define PROCESS_JSON                                                                                   \
+        "{\"args\":[\"ping\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":" DOCKER_CAPS                 \
+        ",\"effective\":" DOCKER_CAPS ",\"permitted\":" DOCKER_CAPS "}}"
+
+typedef struct Case {
+        const char *name;
+        const char *containers; /* the containers directory of the layout, below tmp; NULL: none */
+        const char *hostconfig; /* written to <containers>/<ID>/hostconfig.json; NULL: none */
+        const char *from;       /* whose directory the mounts name (NULL: ID) */
+        const char *cgroups;    /* linux.cgroupsPath */
+        bool sys_admin;
+        const char *bundle;     /* below tmp; NULL: containerd's moby bundle of ID */
+        const char *id;         /* NULL: ID */
+        int want_r;             /* runtime_prepare() for create, and for exec --process */
+        uint32_t want_kept;     /* which of the four stay */
+} Case;
+
+static void run_case(const Case *c) {
+        _cleanup_diag_ Diag e = {};
+        const char *id = c->id ?: ID;
+        char bundle[PATH_MAX], config[PATH_MAX + 16], containers[PATH_MAX], process[PATH_MAX], state[PATH_MAX];
+        char *text;
+        RuncCall call = { .command = RUNC_CREATE, .id = id };
+        int r;
+
+        fprintf(stderr, "case: %s\n", c->name);
+        snprintf(bundle, sizeof(bundle), "%s", P(c->bundle ?: "run/containerd/io.containerd.runtime.v2.task/moby/" ID));
+        snprintf(config, sizeof(config), "%s/config.json", bundle);
+        snprintf(containers, sizeof(containers), "%s", c->containers ? P(c->containers) : "");
+        if (c->hostconfig) {
+                char hc[PATH_MAX + 128];
+                snprintf(hc, sizeof(hc), "%s/%s/hostconfig.json", containers, id);
+                put(hc, c->hostconfig, 0600);
+        }
+        text = spec(c->containers ? containers : NULL, c->from ?: id, c->cgroups, c->sys_admin);
+        put(config, text, 0600);
+
+        /* create: config.json */
+        call.bundle = bundle;
+        r = runtime_prepare(&call, &e);
+        CHECK_EQ_INT(r, c->want_r);
+        if (r < 0) {
+                CHECK_EQ_INT((int) e.n, 1);
+                if (e.n > 0)
+                        fprintf(stderr, "  error: %s\n", e.msgs[0]);
+                diag_clear(&e);
+                /* fails closed: the file as it was */
+                {
+                        char *s = get(config);
+                        CHECK_STREQ(s, text);
+                        free(s);
+                }
+        } else {
+                uint32_t k = kept(config, true);
+                CHECK_EQ_INT(k, c->want_kept);
+                CHECK_EQ_INT(r, k == DROP_ALL ? 0 : 1);
+        }
+
+        /* exec --process: the bundle is found through runc's state (the shim's --root). */
+        put(config, text, 0600);
+        snprintf(state, sizeof(state), "%s", P("run/containerd/runc/moby"));
+        put_state(state, id, bundle);
+        snprintf(process, sizeof(process), "%s", P("process.json"));
+        put(process, PROCESS_JSON, 0600);
+        call = (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
+        r = runtime_prepare(&call, &e);
+        CHECK_EQ_INT(r, c->want_r);
+        if (r < 0) {
+                CHECK_EQ_INT((int) e.n, 1);
+                diag_clear(&e);
+                {
+                        char *s = get(process);
+                        CHECK_STREQ(s, PROCESS_JSON);
+                        free(s);
+                }
+        } else
+                CHECK_EQ_INT(kept(process, false), c->want_kept);
+        free(text);
+        CHECK_EQ_INT(unlink(process), 0);
+        {
+                char rm[PATH_MAX + 64];
+                snprintf(rm, sizeof(rm), "rm -rf '%s/var' '%s/srv' '%s/run'", tmp, tmp, tmp);
+                CHECK_EQ_INT(system(rm), 0);
+        }
+}
+
+#define DOCKER "var/lib/docker/containers"
+#define USERNS "var/lib/docker/100000.100000/containers"
+#define MOVED "srv/docker-data/containers"
+#define NET_RAW_KEPT DROP_NET_RAW
+
+static const Case cases[] = {
+        /* Docker, at /var/lib/docker */
+        { "default container", DOCKER, HOSTCONFIG("null", "false"), .cgroups = "system.slice:docker:" ID, .want_r = 1 },
+        { "--cap-add NET_RAW", DOCKER, HOSTCONFIG("[\"NET_RAW\"]", "false"), .want_r = 1, .want_kept = DROP_NET_RAW },
+        { "--cap-add all four", DOCKER, HOSTCONFIG("[\"NET_RAW\",\"mknod\",\"CAP_AUDIT_WRITE\",\"SETPCAP\"]", "false"),
+          .want_kept = DROP_ALL },
+        { "--cap-add ALL", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"), .want_kept = DROP_ALL },
+        { "--privileged", DOCKER, HOSTCONFIG("null", "true"), .sys_admin = true, .want_kept = DROP_ALL },
+        /* the same with userns-remap (<data-root>/<uid>.<gid>/) and a moved data-root */
+        { "userns-remap default", USERNS, HOSTCONFIG("null", "false"), .want_r = 1 },
+        { "userns-remap --cap-add NET_RAW", USERNS, HOSTCONFIG("[\"net_raw\"]", "false"), .want_r = 1,
+          .want_kept = DROP_NET_RAW },
+        { "userns-remap --privileged", USERNS, HOSTCONFIG("null", "true"), .want_kept = DROP_ALL },
+        { "moved data-root default", MOVED, HOSTCONFIG("null", "false"), .cgroups = "/docker/" ID, .want_r = 1 },
+        { "moved data-root --cap-add ALL", MOVED, HOSTCONFIG("\"ALL\"", "false"), .want_kept = DROP_ALL },
+        /* --network container:ID2: the mounts are the other container's; the settings ours. */
+        { "--network container:other", DOCKER, HOSTCONFIG("[\"MKNOD\"]", "false"), .from = ID2, .want_r = 1,
+          .want_kept = DROP_MKNOD },
+        /* Docker's settings that cannot be read: fail closed. */
+        { "hostconfig.json missing", DOCKER, NULL, .want_r = -ENOENT },
+        { "hostconfig.json malformed", DOCKER, "{\"CapAdd\":", .want_r = -EINVAL },
+        { "hostconfig.json of the wrong shape", MOVED, "{\"Privileged\":\"yes\"}", .want_r = -EINVAL },
+        { "Docker's cgroup, no container directory", NULL, NULL, .cgroups = "system.slice:docker:" ID,
+          .want_r = -ENOENT },
+        /* BuildKit's RUN: <data-root>/buildkit/executor/<id>, no Docker id, no hostconfig. */
+        { "BuildKit RUN", NULL, NULL, .cgroups = "system.slice:docker:" BKID,
+          .bundle = "var/lib/docker/buildkit/executor/" BKID, .id = BKID, .want_r = 1 },
+        { "BuildKit RUN, userns-remap", NULL, NULL, .bundle = "var/lib/docker/100000.100000/buildkit/executor/" BKID,
+          .id = BKID, .want_r = 1 },
+        { "BuildKit RUN --security=insecure", NULL, NULL, .sys_admin = true,
+          .bundle = "srv/docker-data/buildkit/executor/" BKID, .id = BKID, .want_kept = DROP_ALL },
+        { "bundle of another id below buildkit/executor", NULL, NULL, .bundle = "var/lib/docker/buildkit/executor/x",
+          .id = BKID, .want_kept = DROP_ALL },
+        /* Neither: plain containerd (ctr run, a CRI pod), left alone, even with a Docker-like id. */
+        { "plain containerd", NULL, NULL, .cgroups = "/default/" ID, .want_kept = DROP_ALL },
+        { "CRI sandbox mounts", "var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes", NULL,
+          .cgroups = "kubepods.slice:cri-containerd:" ID, .want_kept = DROP_ALL },
+};
+
+static void test_cases(void) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                run_case(&cases[i]);
+}
+
+/* A hostname mount from elsewhere (docker run -v /srv/h:/etc/hostname): the other two still
+ * name the container directory. */
+static void test_hostname_elsewhere(void) {
+        _cleanup_diag_ Diag e = {};
+        char bundle[PATH_MAX], config[PATH_MAX];
+        RuncCall call = { .command = RUNC_CREATE, .id = ID, .bundle = bundle };
+        json_object *o, *mounts;
+        char *text;
+
+        snprintf(bundle, sizeof(bundle), "%s", P("bundle"));
+        snprintf(config, sizeof(config), "%s", P("bundle/config.json"));
+        put(P(DOCKER "/" ID "/hostconfig.json"), HOSTCONFIG("null", "false"), 0600);
+        text = spec(P(DOCKER), ID, NULL, false);
+        o = json_tokener_parse(text);
+        free(text);
+        CHECK(json_object_object_get_ex(o, "mounts", &mounts));
+        /* mounts[1] is /etc/hostname */
+        json_object_object_add(json_object_array_get_idx(mounts, 1), "source", json_object_new_string("/srv/h"));
+        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), 1);
+        CHECK_EQ_INT(kept(config, true), 0);
+
+        /* All three from elsewhere, or from somewhere that is not a container directory: not
+         * Docker's as far as the spec shows, left alone; with Docker's cgroup: refused. */
+        for (size_t i = 0; i < 3; i++)
+                json_object_object_add(json_object_array_get_idx(mounts, i + 1), "source",
+                                       json_object_new_string(i == 0 ? "/srv/h" : i == 1 ? P("x/" ID "/hosts") : P("containers/" ID "/resolv.conf/x")));
+        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+        {
+                json_object *l;
+                CHECK(json_object_object_get_ex(o, "linux", &l));
+                json_object_object_add(l, "cgroupsPath", json_object_new_string("system.slice:docker:" ID));
+        }
+        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -ENOENT);
+        CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0);
+        diag_clear(&e);
+
+        /* Two different containers directories: which settings are meant is not certain. */
+        json_object_object_add(json_object_array_get_idx(mounts, 1), "source",
+                               json_object_new_string(P("a/containers/" ID "/hostname")));
+        json_object_object_add(json_object_array_get_idx(mounts, 2), "source",
+                               json_object_new_string(P("b/containers/" ID "/hosts")));
+        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        diag_clear(&e);
+        json_object_put(o);
+}
+
+/* hostconfig.json (or its directory) a symlink, or not a file: fail closed, never followed. */
+static void test_unsafe_files(void) {
+        _cleanup_diag_ Diag e = {};
+        char bundle[PATH_MAX];
+        RuncCall call = { .command = RUNC_CREATE, .id = ID, .bundle = bundle };
+        char *text = spec(P(DOCKER), ID, NULL, false);
+
+        snprintf(bundle, sizeof(bundle), "%s", P("bundle"));
+        put(P("bundle/config.json"), text, 0600);
+        put(P("elsewhere/hostconfig.json"), HOSTCONFIG("[\"ALL\"]", "false"), 0600);
+        mkdirs(P(DOCKER "/" ID));
+        (void) unlink(P(DOCKER "/" ID "/hostconfig.json"));
+        CHECK_EQ_INT(symlink(P("elsewhere/hostconfig.json"), P(DOCKER "/" ID "/hostconfig.json")), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK(e.n == 1 && strstr(e.msgs[0], "not a regular file"));
+        diag_clear(&e);
+        CHECK_EQ_INT(unlink(P(DOCKER "/" ID "/hostconfig.json")), 0);
+        CHECK_EQ_INT(mkdir(P(DOCKER "/" ID "/hostconfig.json"), 0700), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        diag_clear(&e);
+        CHECK_EQ_INT(rmdir(P(DOCKER "/" ID "/hostconfig.json")), 0);
+        CHECK_EQ_INT(rmdir(P(DOCKER "/" ID)), 0);
+        CHECK_EQ_INT(symlink(P("elsewhere"), P(DOCKER "/" ID)), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        diag_clear(&e);
+        CHECK_EQ_INT(unlink(P(DOCKER "/" ID)), 0);
+
+        /* Too large. */
+        {
+                size_t n = HOSTCONFIG_SIZE_MAX + 1;
+                char *big = malloc(n + 1);
+                CHECK(big != NULL);
+                memset(big, ' ', n);
+                big[0] = '{', big[n - 1] = '}', big[n] = 0;
+                put(P(DOCKER "/" ID "/hostconfig.json"), big, 0600);
+                free(big);
+                CHECK_EQ_INT(runtime_prepare(&call, &e), -EFBIG);
+                CHECK(e.n == 1 && strstr(e.msgs[0], "too large"));
+                diag_clear(&e);
+        }
+        /* config.json itself: malformed, missing. */
+        put(P("bundle/config.json"), "{\"process\":", 0600);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        diag_clear(&e);
+        CHECK_EQ_INT(unlink(P("bundle/config.json")), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), -ENOENT);
+        CHECK(e.n == 1 && strstr(e.msgs[0], "config.json: does not exist"));
+        diag_clear(&e);
+        free(text);
+}
+
+/* Atomic replacement: mode kept, nothing left beside config.json, a second pass a no-op. */
+static void test_replace(void) {
+        _cleanup_diag_ Diag e = {};
+        char bundle[PATH_MAX];
+        RuncCall call = { .command = RUNC_RUN, .id = ID, .bundle = bundle };
+        char *text = spec(P(DOCKER), ID, NULL, false);
+        struct stat st;
+        struct dirent *de;
+        DIR *d;
         int n = 0;
 
+        snprintf(bundle, sizeof(bundle), "%s", P("rbundle"));
+        put(P(DOCKER "/" ID "/hostconfig.json"), HOSTCONFIG("null", "false"), 0600);
+        put(P("rbundle/config.json"), text, 0640);
+        free(text);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), 1);
+        CHECK_EQ_INT(stat(P("rbundle/config.json"), &st), 0);
+        CHECK_EQ_INT(st.st_mode & 07777, 0640);
+        CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+        d = opendir(bundle);
         CHECK(d != NULL);
-        while (d && (e = readdir(d)))
-                if (e->d_name[0] != '.') {
-                        CHECK_STREQ(e->d_name, "config.json");
+        while (d && (de = readdir(d)))
+                if (de->d_name[0] != '.') {
+                        CHECK_STREQ(de->d_name, "config.json");
                         n++;
                 }
         if (d)
@@ -53,119 +394,49 @@ static void check_bundle_clean(void) {
         CHECK_EQ_INT(n, 1);
 }
 
-static int prepare(RuncCommand cmd, const char *id, Diag *e) {
-        RuncCall c = { .command = cmd, .bundle = bundle, .id = id };
-        return runtime_prepare(&c, root, e);
-}
-
-static void test_prepare(void) {
+/* exec: runc's state names the bundle; without a state (no such container) nothing is read;
+ * a state without a bundle label, or an id that is a path, is refused. */
+static void test_exec_state(void) {
         _cleanup_diag_ Diag e = {};
-        struct stat st;
-        char *s;
-        json_object *o;
+        char *bundle = NULL, root[PATH_MAX];
 
-        /* Not Docker's: no hostconfig.json, or an id Docker would not use. */
-        put(config, CONFIG_DEFAULT, 0600);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), 0);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, "../../etc", &e), 0);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, "ctr-demo", &e), 0);
-        s = get(config);
-        CHECK_STREQ(s, CONFIG_DEFAULT);
-        free(s);
+        snprintf(root, sizeof(root), "%s", P("state"));
 
-        /* Docker's default container: rewritten, mode kept, nothing left over. */
-        put(hostconfig, HOSTCONFIG("null", "false"), 0600);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), 1);
-        CHECK_EQ_INT(stat(config, &st), 0);
-        CHECK_EQ_INT(st.st_mode & 07777, 0600);
-        s = get(config);
-        o = json_tokener_parse(s);
-        CHECK(o && !test_set_has(test_caps_set(o, true, "bounding"), "CAP_NET_RAW"));
-        CHECK(o && test_set_has(test_caps_set(o, true, "bounding"), "CAP_CHOWN"));
-        json_object_put(o);
-        free(s);
-        check_bundle_clean();
-        /* A second pass (runc run after a failed create, say) changes nothing. */
-        CHECK_EQ_INT(prepare(RUNC_RUN, ID, &e), 0);
-
-        /* --cap-add NET_RAW; privileged: untouched. */
-        put(config, CONFIG_DEFAULT, 0644);
-        put(hostconfig, HOSTCONFIG("[\"NET_RAW\",\"MKNOD\",\"AUDIT_WRITE\",\"SETPCAP\"]", "false"), 0600);
-        CHECK_EQ_INT(prepare(RUNC_RUN, ID, &e), 0);
-        put(hostconfig, HOSTCONFIG("null", "true"), 0600);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), 0);
-        s = get(config);
-        CHECK_STREQ(s, CONFIG_DEFAULT);
-        free(s);
-
-        /* A malformed hostconfig.json: an error naming it, config.json as it was. */
-        put(hostconfig, "{\"CapAdd\":", 0600);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -EINVAL);
-        CHECK(e.n == 1 && strncmp(e.msgs[0], hostconfig, strlen(hostconfig)) == 0 && e.msgs[0][strlen(hostconfig)] == ':');
+        put_state(root, ID, "/run/containerd/io.containerd.runtime.v2.task/moby/" ID);
+        CHECK_EQ_INT(runc_state_bundle(root, ID, &bundle, &e), 0);
+        CHECK_STREQ(bundle, "/run/containerd/io.containerd.runtime.v2.task/moby/" ID);
+        free(bundle);
+        CHECK_EQ_INT(runc_state_bundle(root, ID2, &bundle, &e), -ENOENT);
+        CHECK_EQ_INT(runc_state_bundle(root, "../state/" ID, &bundle, &e), -EINVAL);
+        CHECK_EQ_INT(runc_state_bundle(root, "..", &bundle, &e), -EINVAL);
         diag_clear(&e);
-        s = get(config);
-        CHECK_STREQ(s, CONFIG_DEFAULT);
-        free(s);
-
-        /* A malformed config.json: an error naming it, the file as it was. */
-        put(hostconfig, HOSTCONFIG("null", "false"), 0600);
-        put(config, "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NET_RAW\"", 0600);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -EINVAL);
-        CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0 && e.msgs[0][strlen(config)] == ':');
-        diag_clear(&e);
-        s = get(config);
-        CHECK_STREQ(s, "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NET_RAW\"");
-        free(s);
-        check_bundle_clean();
-
-        /* Missing config.json: an error naming it. */
-        CHECK_EQ_INT(unlink(config), 0);
-        CHECK_EQ_INT(prepare(RUNC_CREATE, ID, &e), -ENOENT);
-        CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0 && e.msgs[0][strlen(config)] == ':');
+        put(P("state/" ID2 "/state.json"), "{\"config\":{\"labels\":[\"bundle=relative\"]}}", 0600);
+        CHECK_EQ_INT(runc_state_bundle(root, ID2, &bundle, &e), -EINVAL);
+        put(P("state/" ID2 "/state.json"), "{\"config\":{}}", 0600);
+        CHECK_EQ_INT(runc_state_bundle(root, ID2, &bundle, &e), -EINVAL);
+        put(P("state/" ID2 "/state.json"), "{\"config\":", 0600);
+        CHECK_EQ_INT(runc_state_bundle(root, ID2, &bundle, &e), -EINVAL);
+        CHECK_EQ_INT((int) e.n, 3);
         diag_clear(&e);
 
-        /* exec --process FILE: FILE is edited; without --process nothing is. */
+        /* exec without a state: left to runc; without --process: nothing to edit. */
         {
-                char process[PATH_MAX + 16];
-                RuncCall c = { .command = RUNC_EXEC, .id = ID };
-                snprintf(process, sizeof(process), "%s/process.json", tmp);
-                put(process, "{\"args\":[\"ping\"],\"capabilities\":{\"bounding\":[\"CAP_NET_RAW\"]}}", 0600);
-                CHECK_EQ_INT(runtime_prepare(&c, root, &e), 0);
-                c.process = process;
-                CHECK_EQ_INT(runtime_prepare(&c, root, &e), 1);
-                s = get(process);
-                CHECK_STREQ(s, "{\"args\":[\"ping\"],\"capabilities\":{\"bounding\":[]}}");
-                free(s);
-                CHECK_EQ_INT(unlink(process), 0);
+                RuncCall call = { .command = RUNC_EXEC, .id = "gone", .root = root, .process = P("nope.json") };
+                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+                call.process = NULL;
+                call.id = ID;
+                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+                call.command = RUNC_OTHER;
+                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
         }
-        /* Other commands never look at files. */
-        CHECK_EQ_INT(prepare(RUNC_OTHER, ID, &e), 0);
 }
 
-/* The program itself, with a shell script as runc that records its command line. */
-static int run_program_setup(void *userdata) {
-        char runc[PATH_MAX + 16];
-
-        snprintf(runc, sizeof(runc), "%s/runc", tmp);
-        if (setenv("HULL_RUNTIME_RUNC", runc, 1) < 0 || setenv("HULL_RUNTIME_DOCKER_ROOT", root, 1) < 0 ||
-            setenv("OUT", (const char *) userdata, 1) < 0)
-                return -errno;
-        return 0;
-}
-
-static int run_program(const char *prog, char **args, const char *out) {
-        int r;
-
-        args[0] = (char *) prog;
-        r = spawn_wait(args, &(SpawnOptions) { .setup = run_program_setup, .userdata = (void *) out });
-        CHECK(r >= 0);
-        return r;
-}
-
+/* The program, on the paths that end before runc would be executed. */
 static void test_program(void) {
-        char exe[PATH_MAX] = {}, prog[PATH_MAX + 32], runc[PATH_MAX + 16], out[PATH_MAX + 16];
+        char exe[PATH_MAX] = {}, prog[PATH_MAX + 32], log[PATH_MAX];
         char *s, *dir;
         ssize_t n;
+        char *text = spec(P(DOCKER), ID, NULL, false);
 
         n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
         CHECK(n > 0);
@@ -181,84 +452,44 @@ static void test_program(void) {
         snprintf(prog, sizeof(prog), "%s/hull-runtime", exe);
         if (access(prog, X_OK) < 0) {
                 fprintf(stderr, "test-bundle: %s not built, skipping the end-to-end part\n", prog);
+                free(text);
                 return;
         }
-        snprintf(runc, sizeof(runc), "%s/runc", tmp);
-        snprintf(out, sizeof(out), "%s/argv", tmp);
-        put(runc, "#!/bin/sh\nprintf '%s\\n' \"$0\" \"$@\" > \"$OUT\"\nexit 3\n", 0755);
+        CHECK_EQ_INT(spawn_wait((char *[]) { prog, "--hull-version", NULL }, &(SpawnOptions) { .stdout_fd = SPAWN_DEVNULL }), 0);
+        CHECK_EQ_INT(spawn_wait((char *[]) { prog, "--hull-help", NULL }, &(SpawnOptions) { .stdout_fd = SPAWN_DEVNULL }), 0);
 
-        put(config, CONFIG_DEFAULT, 0600);
-        put(hostconfig, HOSTCONFIG("null", "false"), 0600);
-        CHECK_EQ_INT(run_program(prog, (char *[]) { prog, "--root", "/r", "--log", "/nonexistent/log.json",
-                                                    "--log-format", "json", "create", "--bundle", bundle,
-                                                    "--pid-file", "p", ID, NULL }, out), 3);
-        s = get(out);
-        {
-                char want[4 * PATH_MAX];
-                snprintf(want, sizeof(want), "%s\n--root\n/r\n--log\n/nonexistent/log.json\n--log-format\njson\n"
-                                             "create\n--bundle\n%s\n--pid-file\np\n" ID "\n", runc, bundle);
-                CHECK_STREQ(s, want);
-        }
+        /* A Docker container whose settings are malformed: exit 1, the error in runc's log for
+         * the shim, naming the container and the file. */
+        snprintf(log, sizeof(log), "%s", P("log.json"));
+        put(log, "", 0644);
+        put(P(DOCKER "/" ID "/hostconfig.json"), "{\"CapAdd\":[1]}", 0600);
+        put(P("pbundle/config.json"), text, 0600);
+        CHECK_EQ_INT(spawn_wait((char *[]) { prog, "--log", log, "--log-format", "json", "create", "--bundle",
+                                             (char *) P("pbundle"), ID, NULL }, &(SpawnOptions) {}), 1);
+        s = get(log);
+        CHECK(strstr(s, "\"level\":\"error\"") != NULL);
+        CHECK(strstr(s, "container " ID ": ") != NULL);
+        CHECK(strstr(s, "hostconfig.json") != NULL);
         free(s);
-        s = get(config);
-        CHECK(strstr(s, "CAP_NET_RAW") == NULL);
-        CHECK(strstr(s, "CAP_CHOWN") != NULL);
+        s = get(P("pbundle/config.json"));
+        CHECK_STREQ(s, text);
         free(s);
-
-        /* --version passes through; so does a command we do not know. */
-        CHECK_EQ_INT(run_program(prog, (char *[]) { prog, "--version", NULL }, out), 3);
-        s = get(out);
-        {
-                char want[PATH_MAX + 32];
-                snprintf(want, sizeof(want), "%s\n--version\n", runc);
-                CHECK_STREQ(s, want);
-        }
-        free(s);
-        CHECK_EQ_INT(run_program(prog, (char *[]) { prog, "--hull-version", NULL }, out), 0);
-
-        /* A malformed config: exit 1, runc never runs, the error is in runc's log for the shim. */
-        {
-                char log[PATH_MAX + 16];
-                snprintf(log, sizeof(log), "%s/log.json", tmp);
-                put(log, "", 0644);
-                (void) unlink(out);
-                put(config, "{\"process\":", 0600);
-                CHECK_EQ_INT(run_program(prog, (char *[]) { prog, "--log", log, "--log-format", "json", "create",
-                                                            "--bundle", bundle, ID, NULL }, out), 1);
-                CHECK(access(out, F_OK) < 0);
-                s = get(log);
-                CHECK(strstr(s, "\"level\":\"error\"") != NULL);
-                CHECK(strstr(s, "config.json") != NULL);
-                free(s);
-                CHECK_EQ_INT(unlink(log), 0);
-        }
-        /* An unparseable create: usage error, runc never runs. */
-        CHECK_EQ_INT(run_program(prog, (char *[]) { prog, "create", "--frobnicate", ID, NULL }, out), 2);
-        CHECK(access(out, F_OK) < 0);
-        (void) unlink(runc);
+        /* An unparseable create: usage error. */
+        CHECK_EQ_INT(spawn_wait((char *[]) { prog, "create", "--frobnicate", ID, NULL }, &(SpawnOptions) {}), 2);
+        free(text);
 }
 
 int main(void) {
-        char p[PATH_MAX + 64];
-
         if (!mkdtemp(tmp)) {
                 perror("mkdtemp");
                 return 1;
         }
-        snprintf(root, sizeof(root), "%s/docker", tmp);
-        snprintf(p, sizeof(p), "%s/containers", root);
-        CHECK_EQ_INT(mkdir(root, 0700), 0);
-        CHECK_EQ_INT(mkdir(p, 0700), 0);
-        snprintf(p, sizeof(p), "%s/containers/" ID, root);
-        CHECK_EQ_INT(mkdir(p, 0700), 0);
-        snprintf(hostconfig, sizeof(hostconfig), "%s/hostconfig.json", p);
-        snprintf(bundle, sizeof(bundle), "%s/bundle", tmp);
-        CHECK_EQ_INT(mkdir(bundle, 0700), 0);
-        snprintf(config, sizeof(config), "%s/config.json", bundle);
-
-        test_prepare();
+        test_cases();
+        test_hostname_elsewhere();
+        test_unsafe_files();
+        test_replace();
+        test_exec_state();
         test_program();
-
         {
                 char cmd[PATH_MAX + 16];
                 snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);

@@ -10,6 +10,7 @@ for want in \
         '-w /usr/bin/docker -p x -k docker' \
         '-w /usr/sbin/dockerd -p wa -k docker' \
         '-w /usr/sbin/runc -p wa -k docker' \
+        '-w /usr/libexec/hull/runc -p wa -k docker' \
         '-w /etc/docker/daemon.json -p wa -k docker' \
         '-w /var/lib/docker -p wa -k docker' \
         '-w /usr/lib/systemd/system/docker.service -p wa -k docker' \
@@ -22,10 +23,10 @@ for want in \
         'exe=/usr/sbin/dockerd'; do
         printf '%s\n' "$rules" | grep -qF -e "$want" || fail "rule missing from auditctl -l: $want"
 done
-# All of Hull's rules (39 in overlays/etc/audit/rules.d): auditctl -R stops at the first rule
+# All of Hull's rules (40 in overlays/etc/audit/rules.d): auditctl -R stops at the first rule
 # it cannot load, silently for the unit (its ExecStartPost is allowed to fail).
 n=$(printf '%s\n' "$rules" | grep -cE '^-(w|a) ')
-[ "$n" -ge 39 ] || fail "only $n rules loaded, want 39: a rule failed to load and the ones after it are missing"
+[ "$n" -ge 40 ] || fail "only $n rules loaded, want 40: a rule failed to load and the ones after it are missing"
 
 status=$(auditctl -s) || fail "auditctl -s failed"
 echo "$status"

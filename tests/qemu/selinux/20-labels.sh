@@ -9,8 +9,12 @@ want() {
 }
 want /usr/sbin/dockerd dockerd_exec_t
 want /usr/bin/containerd dockerd_exec_t
+# runc by name is hull-runtime (stat -L follows /usr/bin/runc -> ../sbin/runc -> ../bin/hull-runtime);
+# Debian's runc behind it is labelled like runc.
 want /usr/bin/runc container_engine_exec_t
+want /usr/sbin/runc container_engine_exec_t
 want /usr/bin/hull-runtime container_engine_exec_t
+want /usr/libexec/hull/runc container_engine_exec_t
 want /usr/bin/hull-firstboot hull_firstboot_exec_t
 want /usr/bin/sudo sudo_exec_t
 want /usr/bin/ssh-keygen ssh_keygen_exec_t
