@@ -190,6 +190,35 @@ static void test_recorded_profile(const char *hull) {
                         hull_test_failures++;
                 }
 
+        /* what "hull-seccomp diff --subset BASE RECORDED" computes (native target, Docker's
+         * capabilities): nothing only in the recorded profile; the other way round, plenty; and
+         * a recorded profile edited to allow more is caught */
+        {
+                _cleanup_resolved_ Resolved *rb = resolve_text(hull, capset_docker_default(), "amd64");
+                _cleanup_free_ char *widened = strdup(out);
+                DiffStats st = {};
+                char *at = widened ? strstr(widened, "\"names\":[") : NULL;
+
+                CHECK(rb && at);
+                if (rb && at) {
+                        CHECK_EQ_INT(diff_resolved(rb, res, NULL, &st), 0);
+                        CHECK_EQ_INT(st.only_b, 0);
+                        CHECK(st.only_a > 200);
+                        CHECK_EQ_INT(diff_resolved(res, rb, NULL, &st), 0);
+                        CHECK(st.only_b > 200);
+                        /* "names":[ "exit", ... becomes "names":["ptrace","exit", ... */
+                        CHECK(asprintf(&at, "%.*s\"names\":[\"ptrace\",%s", (int) (at - widened), widened, at + 9) > 0);
+                        free(widened);
+                        widened = at;
+                        _cleanup_resolved_ Resolved *rw = resolve_text(widened, capset_docker_default(), "amd64");
+                        CHECK(rw != NULL);
+                        if (rw) {
+                                CHECK_EQ_INT(diff_resolved(rb, rw, NULL, &st), 0);
+                                CHECK_EQ_INT(st.only_b, 1);
+                        }
+                }
+        }
+
         /* and its filter: EPERM for the rest, clone3 still ENOSYS so glibc falls back to clone */
         CHECK_EQ_INT(emit_bpf(res, &bpf, &n), 0);
         n /= sizeof(struct sock_filter);
