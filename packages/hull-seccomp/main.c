@@ -483,6 +483,8 @@ static void print_summary(const Recording *rec) {
 
         fprintf(o, "%zu lines, %zu SECCOMP records: %zu outside the time window, %zu of other processes, %zu malformed lines\n",
                rec->n_lines, rec->n_seccomp, rec->n_outside_window, rec->n_other_process, rec->n_malformed);
+        if (rec->n_linked > 0)
+                fprintf(o, "%zu logged calls of the workload's processes before their execve (runc) used\n", rec->n_linked);
         fprintf(o, "%zu different calls logged (allowed by the profile)\n", rec->logged.n);
         for (size_t i = 0; i < rec->refused.n; i++) {
                 const RecordedCall *c = &rec->refused.calls[i];
@@ -558,6 +560,9 @@ static int verb_record(void) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to read '%s': %m", arg_audit_logs[i]), -EIO;
         }
+        r = recording_finish(&rec);
+        if (r < 0)
+                return log_oom(), -EIO;
         print_summary(&rec);
         if (rec.logged.n == 0)
                 return log_error_errno(-ENODATA, "No logged call of the workload since %s: was it run with the logging profile, and is \"log\" in %s?",

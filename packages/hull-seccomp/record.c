@@ -17,35 +17,92 @@
 void recording_done(Recording *rec) {
         free(rec->logged.calls);
         free(rec->refused.calls);
+        free(rec->pending.calls);
+        free(rec->pids);
         *rec = (Recording) {};
 }
 
-/* Counts (arch, nr) in s, adding it in order. 0, -E2BIG past RECORD_MAX_CALLS, -ENOMEM. */
-static int callset_add(CallSet *s, uint32_t arch, int nr) {
+static int call_cmp(const RecordedCall *a, pid_t pid, uint32_t arch, int nr) {
+        if (a->pid != pid)
+                return a->pid < pid ? -1 : 1;
+        if (a->arch != arch)
+                return a->arch < arch ? -1 : 1;
+        return a->nr < nr ? -1 : a->nr > nr;
+}
+
+/* Adds count to (pid, arch, nr) in s, inserting it in order. 0, -E2BIG past max, -ENOMEM. */
+static int callset_add(CallSet *s, pid_t pid, uint32_t arch, int nr, uint64_t count, size_t max) {
         size_t lo = 0, hi = s->n;
         RecordedCall *n;
 
         while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
-                const RecordedCall *c = &s->calls[mid];
-                if (c->arch == arch && c->nr == nr) {
-                        s->calls[mid].count++;
+                int k = call_cmp(&s->calls[mid], pid, arch, nr);
+                if (k == 0) {
+                        s->calls[mid].count += count;
                         return 0;
                 }
-                if (c->arch < arch || (c->arch == arch && c->nr < nr))
+                if (k < 0)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        if (s->n >= RECORD_MAX_CALLS)
+        if (s->n >= max)
                 return -E2BIG;
         n = reallocarray(s->calls, s->n + 1, sizeof(RecordedCall));
         if (!n)
                 return -ENOMEM;
         s->calls = n;
         memmove(&n[lo + 1], &n[lo], (s->n - lo) * sizeof(RecordedCall));
-        n[lo] = (RecordedCall) { .arch = arch, .nr = nr, .count = 1 };
+        n[lo] = (RecordedCall) { .pid = pid, .arch = arch, .nr = nr, .count = count };
         s->n++;
+        return 0;
+}
+
+static bool pid_in(const Recording *rec, pid_t pid) {
+        size_t lo = 0, hi = rec->n_pids;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (rec->pids[mid] == pid)
+                        return true;
+                if (rec->pids[mid] < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
+static int pid_add(Recording *rec, pid_t pid) {
+        size_t i = 0;
+        pid_t *n;
+
+        if (pid_in(rec, pid))
+                return 0;
+        if (rec->n_pids >= RECORD_MAX_PENDING)
+                return -E2BIG;
+        n = reallocarray(rec->pids, rec->n_pids + 1, sizeof(pid_t));
+        if (!n)
+                return -ENOMEM;
+        rec->pids = n;
+        while (i < rec->n_pids && n[i] < pid)
+                i++;
+        memmove(&n[i + 1], &n[i], (rec->n_pids - i) * sizeof(pid_t));
+        n[i] = pid;
+        rec->n_pids++;
+        return 0;
+}
+
+static void note_time(Recording *rec, uint64_t ms) {
+        if (rec->first_ms == 0 || ms < rec->first_ms)
+                rec->first_ms = ms;
+        if (ms > rec->last_ms)
+                rec->last_ms = ms;
+}
+
+static int dropped(Recording *rec, Diag *d, unsigned max) {
+        if (rec->n_dropped++ == 0)
+                diag_warning(d, NULL, "more than %u different calls, the rest left out", max);
         return 0;
 }
 
@@ -85,23 +142,48 @@ int recording_add_line(Recording *rec, const RecordFilter *f, const char *line, 
                 rec->n_outside_window++;
                 return 0;
         }
+        logged = a.code == AUDIT_SECCOMP_RET_LOG;
         if (!record_matches(f, &a)) {
                 rec->n_other_process++;
+                if (!logged)
+                        return 0;
+                /* maybe the workload's process before its execve(): kept until the end */
+                r = callset_add(&rec->pending, a.pid, a.arch, a.syscall, 1, RECORD_MAX_PENDING);
+                if (r == -E2BIG)
+                        return dropped(rec, d, RECORD_MAX_PENDING);
+                if (r < 0)
+                        return r;
                 return 0;
         }
-        logged = a.code == AUDIT_SECCOMP_RET_LOG;
-        r = callset_add(logged ? &rec->logged : &rec->refused, a.arch, a.syscall);
-        if (r == -E2BIG) {
-                if (rec->n_dropped++ == 0)
-                        diag_warning(d, NULL, "more than %u different syscalls, the rest left out", RECORD_MAX_CALLS);
-                return 0;
-        }
+        r = callset_add(logged ? &rec->logged : &rec->refused, 0, a.arch, a.syscall, 1, RECORD_MAX_CALLS);
+        if (r >= 0 && logged)
+                r = pid_add(rec, a.pid);
+        if (r == -E2BIG)
+                return dropped(rec, d, RECORD_MAX_CALLS);
         if (r < 0)
                 return r;
-        if (rec->first_ms == 0 || a.time_ms < rec->first_ms)
-                rec->first_ms = a.time_ms;
-        if (a.time_ms > rec->last_ms)
-                rec->last_ms = a.time_ms;
+        note_time(rec, a.time_ms);
+        return 0;
+}
+
+int recording_finish(Recording *rec) {
+        for (size_t i = 0; i < rec->pending.n; i++) {
+                const RecordedCall *c = &rec->pending.calls[i];
+                int r;
+
+                if (!pid_in(rec, c->pid))
+                        continue;
+                r = callset_add(&rec->logged, 0, c->arch, c->nr, c->count, RECORD_MAX_CALLS);
+                if (r == -E2BIG) {
+                        rec->n_dropped++;
+                        continue;
+                }
+                if (r < 0)
+                        return r;
+                rec->n_linked += c->count;
+        }
+        free(rec->pending.calls);
+        rec->pending = (CallSet) {};
         return 0;
 }
 

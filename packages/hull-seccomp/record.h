@@ -17,6 +17,9 @@
 
 /* Different (architecture, syscall number) pairs kept at most: a real log has a few hundred. */
 #define RECORD_MAX_CALLS 4096U
+/* Different (pid, architecture, syscall number) of logged calls of other processes kept until
+ * the end, to be linked to the workload's processes. */
+#define RECORD_MAX_PENDING 65536U
 /* Docker's config.v2.json of a container is read up to this size. */
 #define DOCKER_CONFIG_MAX_SIZE (16U * 1024U * 1024U)
 
@@ -34,24 +37,34 @@ typedef struct RecordFilter {
 } RecordFilter;
 
 typedef struct RecordedCall {
+        pid_t pid; /* in Recording.pending only, else 0 */
         uint32_t arch;
         int nr;
         uint64_t count;
 } RecordedCall;
 
 typedef struct CallSet {
-        RecordedCall *calls; /* sorted by arch, then nr */
+        RecordedCall *calls; /* sorted by pid, arch, nr */
         size_t n;
 } CallSet;
 
 typedef struct Recording {
         CallSet logged;  /* code=SECCOMP_RET_LOG: allowed and logged, the workload's calls */
         CallSet refused; /* other actions (KILL, or ERRNO with SECCOMP_FILTER_FLAG_LOG): not recorded */
-        size_t n_lines, n_seccomp, n_malformed, n_outside_window, n_other_process, n_dropped;
+        CallSet pending; /* logged calls of processes the filter did not match (yet) */
+        pid_t *pids;     /* the processes the filter matched, sorted */
+        size_t n_pids;
+        size_t n_lines, n_seccomp, n_malformed, n_outside_window, n_other_process, n_linked, n_dropped;
         uint64_t first_ms, last_ms; /* of the records used */
 } Recording;
 
 void recording_done(Recording *rec);
+
+/* After the last line: the logged calls a process made before it matched the filter are the
+ * workload's too. runc loads the filter, then runs a few calls and execve() under its own
+ * SELinux label and executable; the container's label applies from the execve() on, in the
+ * same process (the same pid). */
+int recording_finish(Recording *rec);
 
 /* One line of an audit log: a matching SECCOMP record is counted in rec. A malformed line
  * adds a warning to d and is counted. 0 or -ENOMEM. */

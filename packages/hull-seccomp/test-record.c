@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Seccomp from evidence: the logging profile allows exactly what Hull's default allows, every
  * call logged; a recorded profile written from tests/record/container.log holds the calls of
- * that container in the time window, parses and checks cleanly with the profile parser, is
+ * one container in the time window (its label's records, and those its processes made under
+ * runc's label before their execve), parses and checks cleanly with the profile parser, is
  * within Hull's default for every capability set, and its filter refuses the rest with EPERM;
  * the container's label is found in Docker's config.v2.json. */
 #include <fcntl.h>
@@ -16,6 +17,12 @@
 #include "resolve.h"
 #include "testutil.h"
 
+/* An audit log (auditd's RAW and ENRICHED lines mixed) of a container labelled c1,c2, pid 4242
+ * (busybox) and 4300 (python3, a docker exec): a call before the window (getpid) and one after
+ * it (unlink); runc's calls under dockerd_t before the execve (futex, openat, execve) and another
+ * runc's (pid 6000, mkdirat); 14 calls of the container; a refused ptrace; logged calls outside
+ * the base (bpf), on i386 and unknown (999); another container's mkdir; SYSCALL and DAEMON_START
+ * records; a truncated SECCOMP record and a line that is no record. */
 #define FIXTURE "tests/record/container.log"
 #define LABEL "system_u:system_r:container_t:s0:c1,c2"
 
@@ -100,7 +107,8 @@ static void test_logging_profile(const char *hull) {
 static int record_fixture(const RecordFilter *f, Recording *rec, Diag *d) {
         _cleanup_fclose_ FILE *in = fopen(FIXTURE, "re");
         CHECK(in != NULL);
-        return in ? recording_read(rec, f, in, d) : -EIO;
+        int r = in ? recording_read(rec, f, in, d) : -EIO;
+        return r < 0 ? r : recording_finish(rec);
 }
 
 static bool allows(const Resolved *r, const char *name) {
@@ -126,23 +134,27 @@ static void test_recorded_profile(const char *hull) {
         _cleanup_resolved_ Resolved *res = NULL;
         _cleanup_free_ struct sock_filter *bpf = NULL;
         static const char *const want[] = { "read", "write", "openat", "close", "mmap", "brk", "exit", "exit_group",
-                                            "set_tid_address", "set_robust_list", "rseq", "poll", "clone", "personality", "arch_prctl" };
-        static const char *const unwanted[] = { "getpid", "unlink", "mkdir", "ptrace", "reboot", "bpf", "execve", "clone3", "getuid" };
+                                            "set_tid_address", "set_robust_list", "rseq", "poll", "clone", "personality", "arch_prctl",
+                                            "futex", "execve" };
+        static const char *const unwanted[] = { "getpid", "unlink", "mkdir", "ptrace", "reboot", "bpf", "mkdirat", "clone3", "getuid" };
         Diag db = {}, d = {};
         size_t n = 0;
 
         CHECK_EQ_INT(record_fixture(&f, &rec, &d), 0);
-        CHECK_EQ_INT(rec.n_lines, 39);
-        CHECK_EQ_INT(rec.n_seccomp, 22);
+        CHECK_EQ_INT(rec.n_lines, 43);
+        CHECK_EQ_INT(rec.n_seccomp, 26);
         CHECK_EQ_INT(rec.n_malformed, 2);
         CHECK_EQ_INT(rec.n_outside_window, 2);
-        CHECK_EQ_INT(rec.n_other_process, 1);
-        CHECK_EQ_INT(rec.logged.n, 18);
+        CHECK_EQ_INT(rec.n_other_process, 5);
+        /* runc's futex, openat and execve under dockerd_t, before the container's label */
+        CHECK_EQ_INT(rec.n_linked, 3);
+        CHECK_EQ_INT(rec.logged.n, 20);
+        CHECK_EQ_INT(rec.pending.n, 0);
         CHECK_EQ_INT(rec.refused.n, 1);
         CHECK_EQ_INT(rec.first_ms, 1733300001101ULL);
         CHECK_EQ_INT(rec.last_ms, 1733300002400ULL);
-        CHECK(has_msg(&d, "line 37: warning: SECCOMP record without code="));
-        CHECK(has_msg(&d, "line 38: warning: not an audit record"));
+        CHECK(has_msg(&d, "line 41: warning: SECCOMP record without code="));
+        CHECK(has_msg(&d, "line 42: warning: not an audit record"));
         CHECK_EQ_INT(d.n, 2);
         diag_clear(&d);
 
@@ -247,9 +259,10 @@ static void test_filters(void) {
         CHECK_EQ_INT(rec.logged.n, 1);
         CHECK_EQ_INT(rec.n_outside_window, 0);
         recording_done(&rec);
-        /* no process filter: both containers, up to the end */
+        /* no process filter: both containers and their runc, up to the end */
         CHECK_EQ_INT(record_fixture(&none, &rec, &d), 0);
-        CHECK_EQ_INT(rec.logged.n, 20);
+        CHECK_EQ_INT(rec.logged.n, 23);
+        CHECK_EQ_INT(rec.n_linked, 0);
         CHECK_EQ_INT(rec.n_outside_window, 1);
         recording_done(&rec);
         diag_clear(&d);
