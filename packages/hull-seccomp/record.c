@@ -475,8 +475,13 @@ int record_profile(const char *base, size_t base_len, const Recording *rec, cons
         for (size_t k = 0; k < n; k++) {
                 if (!used[k])
                         diag_warning(d, NULL, "\"%s\" was logged but the base profile does not allow it: left out", names[k]);
-                else if (unconditional[k] && json_object_array_add(allow_names, json_object_new_string(names[k])) < 0)
-                        return -ENOMEM;
+                else if (unconditional[k]) {
+                        json_object *s = json_object_new_string(names[k]);
+                        if (!s || json_object_array_add(allow_names, s) < 0) {
+                                json_object_put(s);
+                                return -ENOMEM;
+                        }
+                }
         }
 
         if ((r = set_string(out, "defaultAction", "SCMP_ACT_ERRNO")) < 0)
