@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* hull-seccomp: validate, compile, compare and apply Docker/OCI seccomp profiles. (Generating
- * Hull's profile is the build's: hull-seccomp-gen.c.) */
+/* hull-seccomp: validate, compile, compare and apply Docker/OCI seccomp profiles, and record a
+ * workload's own profile from the kernel's audit records. (Generating Hull's profile is the
+ * build's: hull-seccomp-gen.c.) */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -14,8 +17,16 @@
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
+#include "hull/parse.h"
 #include "profile.h"
+#include "record.h"
 #include "resolve.h"
+
+#define HULL_DEFAULT_PROFILE "/usr/share/hull/seccomp/docker-default.json"
+#define AUDIT_LOG "/var/log/audit/audit.log"
+#define DOCKER_ROOT "/var/lib/docker"
+#define ACTIONS_LOGGED "/proc/sys/kernel/seccomp/actions_logged"
+#define RECORD_MAX_VALUES 64U /* of each repeatable record option */
 
 static const char *arg_caps = "default";
 static const char *arg_arch = NULL;
@@ -25,6 +36,15 @@ static bool arg_pfc = false;
 static bool arg_subset = false;
 static char **arg_args = NULL; /* verb and its operands */
 static int arg_n_args = 0;
+/* record */
+static bool arg_make_logging = false;
+static const char *arg_base = HULL_DEFAULT_PROFILE;
+static const char *arg_docker_root = DOCKER_ROOT;
+static const char *arg_since = NULL, *arg_until = NULL;
+static const char *arg_containers[RECORD_MAX_VALUES], *arg_labels[RECORD_MAX_VALUES], *arg_exes[RECORD_MAX_VALUES],
+        *arg_audit_logs[RECORD_MAX_VALUES];
+static size_t arg_n_containers = 0, arg_n_labels = 0, arg_n_exes = 0, arg_n_audit_logs = 0, arg_n_pids = 0;
+static pid_t arg_pids[RECORD_MAX_VALUES];
 
 static void help(void) {
         printf("Usage:\n"
@@ -33,6 +53,10 @@ static void help(void) {
                "  %1$s diff A B [--caps LIST] [--arch ARCH] [--kernel X.Y] [--subset]\n"
                "  %1$s run PROFILE [--caps LIST] -- CMD [ARG...]\n"
                "  %1$s stats PROFILE [--caps LIST] [--arch ARCH] [--kernel X.Y]\n"
+               "  %1$s record --make-logging-profile [--base PROFILE] -o FILE\n"
+               "  %1$s record --since TIME [--until TIME] [--container ID|NAME]... [--label LABEL]...\n"
+               "         [--pid PID]... [--exe PATH]... [--audit-log FILE]... [--base PROFILE]\n"
+               "         [--docker-root DIR] -o FILE\n"
                "\n"
                "Validate, compile, compare and apply Docker/OCI seccomp profiles, resolving\n"
                "includes and excludes (caps, arches, minKernel) exactly as Docker 20.10 and runc 1.1 do.\n"
@@ -45,6 +69,9 @@ static void help(void) {
                "             architecture, syscall and argument rule\n"
                "  run        set no_new_privs, load the filter, execute CMD\n"
                "  stats      reachable syscalls and BPF instruction count\n"
+               "  record     with --make-logging-profile: the base profile with every allowed call\n"
+               "             logged (SCMP_ACT_LOG); else: a profile allowing only the calls the\n"
+               "             workload made under it, read from the audit log, within the base\n"
                "\n"
                "Options:\n"
                "  -c, --caps LIST     capability bounding set: default (Docker's 14), hull (Docker's\n"
@@ -55,6 +82,19 @@ static void help(void) {
                "  -o, --output FILE   output file\n"
                "      --pfc           compile: write the readable PFC dump instead of BPF\n"
                "      --subset        diff: exit 1 unless B allows nothing that A does not\n"
+               "      --make-logging-profile  record: write the logging profile\n"
+               "      --base PROFILE  record: the profile to stay within [" HULL_DEFAULT_PROFILE "]\n"
+               "      --since TIME    record: records from TIME on: @EPOCH[.MS], EPOCH, or\n"
+               "                      YYYY-MM-DD HH:MM[:SS] (local time; UTC with a trailing Z)\n"
+               "      --until TIME    record: records up to TIME\n"
+               "      --container ID  record: the processes of this Docker container (its SELinux\n"
+               "                      label, from " DOCKER_ROOT "/containers/ID/config.v2.json)\n"
+               "      --label LABEL   record: processes with this SELinux label (docker inspect\n"
+               "                      --format '{{.ProcessLabel}}' ID)\n"
+               "      --pid PID       record: this process (the host's PID), also before its execve\n"
+               "      --exe PATH      record: processes running PATH (as the container sees it)\n"
+               "      --audit-log FILE  record: the log to read [" AUDIT_LOG "]\n"
+               "      --docker-root DIR record: Docker's data root [" DOCKER_ROOT "]\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n"
                "\n"
@@ -63,7 +103,21 @@ static void help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_PFC, ARG_SUBSET };
+        enum {
+                ARG_VERSION = 0x100,
+                ARG_PFC,
+                ARG_SUBSET,
+                ARG_MAKE_LOGGING,
+                ARG_BASE,
+                ARG_SINCE,
+                ARG_UNTIL,
+                ARG_CONTAINER,
+                ARG_LABEL,
+                ARG_PID,
+                ARG_EXE,
+                ARG_AUDIT_LOG,
+                ARG_DOCKER_ROOT,
+        };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -73,6 +127,16 @@ static int parse_argv(int argc, char *argv[]) {
                 { "output", required_argument, NULL, 'o' },
                 { "pfc", no_argument, NULL, ARG_PFC },
                 { "subset", no_argument, NULL, ARG_SUBSET },
+                { "make-logging-profile", no_argument, NULL, ARG_MAKE_LOGGING },
+                { "base", required_argument, NULL, ARG_BASE },
+                { "since", required_argument, NULL, ARG_SINCE },
+                { "until", required_argument, NULL, ARG_UNTIL },
+                { "container", required_argument, NULL, ARG_CONTAINER },
+                { "label", required_argument, NULL, ARG_LABEL },
+                { "pid", required_argument, NULL, ARG_PID },
+                { "exe", required_argument, NULL, ARG_EXE },
+                { "audit-log", required_argument, NULL, ARG_AUDIT_LOG },
+                { "docker-root", required_argument, NULL, ARG_DOCKER_ROOT },
                 {}
         };
         int c;
@@ -105,6 +169,44 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_SUBSET:
                         arg_subset = true;
                         break;
+                case ARG_MAKE_LOGGING:
+                        arg_make_logging = true;
+                        break;
+                case ARG_BASE:
+                        arg_base = optarg;
+                        break;
+                case ARG_SINCE:
+                        arg_since = optarg;
+                        break;
+                case ARG_UNTIL:
+                        arg_until = optarg;
+                        break;
+                case ARG_DOCKER_ROOT:
+                        arg_docker_root = optarg;
+                        break;
+                case ARG_CONTAINER:
+                case ARG_LABEL:
+                case ARG_EXE:
+                case ARG_AUDIT_LOG: {
+                        const char **v = c == ARG_CONTAINER ? arg_containers : c == ARG_LABEL ? arg_labels : c == ARG_EXE ? arg_exes : arg_audit_logs;
+                        size_t *n = c == ARG_CONTAINER ? &arg_n_containers : c == ARG_LABEL ? &arg_n_labels : c == ARG_EXE ? &arg_n_exes : &arg_n_audit_logs;
+                        if (*n >= RECORD_MAX_VALUES || !optarg[0]) {
+                                log_error("Empty value or more than %u values of --%s.", RECORD_MAX_VALUES,
+                                          c == ARG_CONTAINER ? "container" : c == ARG_LABEL ? "label" : c == ARG_EXE ? "exe" : "audit-log");
+                                return -EINVAL;
+                        }
+                        v[(*n)++] = optarg;
+                        break;
+                }
+                case ARG_PID: {
+                        uint32_t pid;
+                        if (arg_n_pids >= RECORD_MAX_VALUES || safe_atou32(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX) {
+                                log_error("Invalid --pid '%s' (or more than %u).", optarg, RECORD_MAX_VALUES);
+                                return -EINVAL;
+                        }
+                        arg_pids[arg_n_pids++] = (pid_t) pid;
+                        break;
+                }
                 default:
                         return -EINVAL;
                 }
@@ -275,13 +377,223 @@ static int verb_run(void) {
         return log_error_errno(negative_errno(), "Failed to execute '%s': %m", arg_args[2]), -EIO;
 }
 
+static int write_output(const char *text) {
+        int r = strcmp(arg_output, "-") == 0 ? loop_write(STDOUT_FILENO, text, strlen(text))
+                                             : write_file_atomic(arg_output, text, strlen(text), 0644);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write '%s': %m", arg_output);
+        return 0;
+}
+
+/* The kernel logs SECCOMP_RET_LOG only when "log" is in actions_logged. */
+static void check_actions_logged(void) {
+        _cleanup_free_ char *text = NULL;
+        bool found = false;
+        char *save = NULL;
+
+        if (read_full_file(ACTIONS_LOGGED, 4096, &text, NULL) < 0)
+                return;
+        for (char *w = strtok_r(text, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+                found = found || strcmp(w, "log") == 0;
+        if (!found)
+                log_warning("\"log\" is not in %s: the kernel will not log the calls (echo log >>%s).", ACTIONS_LOGGED, ACTIONS_LOGGED);
+}
+
+static int record_logging(const char *base, size_t n) {
+        _cleanup_free_ char *out = NULL;
+        _cleanup_diag_ Diag d = {};
+        int r;
+
+        r = record_logging_profile(base, n, &d, &out);
+        diag_print(&d, arg_base);
+        if (r == -EINVAL)
+                return log_error_errno(r, "%s: not a profile to record within.", arg_base), -EIO;
+        if (r < 0)
+                return log_error_errno(r, "Failed to make the logging profile: %m"), -EIO;
+        if (write_output(out) < 0)
+                return -EIO;
+        check_actions_logged();
+        if (strcmp(arg_output, "-") != 0)
+                printf("Wrote %s: %s with every allowed call logged (SCMP_ACT_LOG).\n"
+                       "Note the time (date +@%%s), run the workload with\n"
+                       "  docker run --security-opt seccomp=%s IMAGE ...\n"
+                       "then: %s record --since @TIME --container ID -o PROFILE\n",
+                       arg_output, arg_base, arg_output, program_invocation_short_name);
+        return 0;
+}
+
+/* What record says besides the profile: to stdout, to stderr when the profile goes there. */
+static FILE *info_stream(void) {
+        return strcmp(arg_output, "-") == 0 ? stderr : stdout;
+}
+
+static int get_filter(RecordFilter *f, char ***ret_labels) {
+        _cleanup_strv_free_ char **labels = NULL;
+        _cleanup_close_ int dirfd = -1;
+        _cleanup_free_ char *path = NULL;
+        size_t n = 0;
+        int r;
+
+        labels = calloc(arg_n_labels + arg_n_containers + 1, sizeof(char *));
+        if (!labels)
+                return log_oom();
+        for (size_t i = 0; i < arg_n_labels; i++)
+                if (!(labels[n++] = strdup(arg_labels[i])))
+                        return log_oom();
+        if (arg_n_containers > 0) {
+                if (asprintf(&path, "%s/containers", arg_docker_root) < 0)
+                        return log_oom();
+                dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dirfd < 0)
+                        return log_error_errno(negative_errno(), "Failed to open '%s': %m", path), -EIO;
+        }
+        for (size_t i = 0; i < arg_n_containers; i++) {
+                _cleanup_free_ char *id = NULL;
+                r = docker_container_label(dirfd, arg_containers[i], &id, &labels[n]);
+                if (r == -ENOENT)
+                        return log_error_errno(r, "No container '%s' in %s (give --label if it was removed).", arg_containers[i], path), -EIO;
+                if (r == -ENOTUNIQ)
+                        return log_error_errno(r, "'%s' is the start of several container IDs.", arg_containers[i]), -EIO;
+                if (r == -ENODATA)
+                        return log_error_errno(r, "Container '%s' has no SELinux label (SELinux off, --privileged or label=disable): use --pid or --exe.",
+                                               arg_containers[i]), -EIO;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the configuration of container '%s' in %s: %m", arg_containers[i], path), -EIO;
+                fprintf(info_stream(), "container %.12s: label %s\n", id, labels[n]);
+                n++;
+        }
+        f->labels = n > 0 ? labels : NULL;
+        f->n_labels = n;
+        f->pids = arg_n_pids > 0 ? arg_pids : NULL;
+        f->n_pids = arg_n_pids;
+        f->exes = arg_n_exes > 0 ? (char **) arg_exes : NULL;
+        f->n_exes = arg_n_exes;
+        *ret_labels = TAKE_PTR(labels);
+        return 0;
+}
+
+static void format_time(uint64_t ms, char buf[static 32]) {
+        time_t t = (time_t) (ms / 1000);
+        struct tm tm;
+        if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                snprintf(buf, 32, "@%llu", (unsigned long long) (ms / 1000));
+}
+
+static void print_summary(const Recording *rec) {
+        FILE *o = info_stream();
+
+        fprintf(o, "%zu lines, %zu SECCOMP records: %zu outside the time window, %zu of other processes, %zu malformed lines\n",
+               rec->n_lines, rec->n_seccomp, rec->n_outside_window, rec->n_other_process, rec->n_malformed);
+        if (rec->n_linked > 0)
+                fprintf(o, "%zu logged calls of the workload's processes before their execve (runc) used\n", rec->n_linked);
+        fprintf(o, "%zu different calls logged (allowed by the profile)\n", rec->logged.n);
+        for (size_t i = 0; i < rec->refused.n; i++) {
+                const RecordedCall *c = &rec->refused.calls[i];
+                _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(c->arch, c->nr);
+                fprintf(o, "refused, not recorded: %s (%s %d), %llu time(s)\n", name ?: "?", scmp_arch_to_string(c->arch) ?: "?", c->nr,
+                       (unsigned long long) c->count);
+        }
+}
+
+/* The recorded rule's comment: where its calls came from. */
+static int record_comment(const RecordFilter *f, const Recording *rec, char **ret) {
+        char first[32], last[32];
+        size_t size = 0;
+        FILE *m;
+
+        format_time(rec->first_ms, first);
+        format_time(rec->last_ms, last);
+        m = open_memstream(ret, &size);
+        if (!m)
+                return -ENOMEM;
+        fprintf(m, "recorded by hull-seccomp record: the calls logged from %s to %s", first, last);
+        for (size_t i = 0; i < f->n_labels; i++)
+                fprintf(m, "%s%s", i == 0 ? " by label " : " or ", f->labels[i]);
+        for (size_t i = 0; i < f->n_pids; i++)
+                fprintf(m, "%s%d", i == 0 ? " by pid " : ",", (int) f->pids[i]);
+        for (size_t i = 0; i < f->n_exes; i++)
+                fprintf(m, "%s%s", i == 0 ? " by exe " : " or ", f->exes[i]);
+        return fclose(m) == 0 ? 0 : -ENOMEM;
+}
+
+static int verb_record(void) {
+        _cleanup_free_ char *base = NULL, *out = NULL, *comment = NULL;
+        _cleanup_strv_free_ char **labels = NULL;
+        _cleanup_(recording_done) Recording rec = {};
+        _cleanup_diag_ Diag db = {}, d = {};
+        RecordFilter f = {};
+        size_t n;
+        int r;
+
+        if (arg_n_args != 1 || !arg_output)
+                return log_error_errno(-EINVAL, "record takes no operands and needs -o FILE, see --help.");
+        if (arg_make_logging &&
+            (arg_since || arg_until || arg_n_containers || arg_n_labels || arg_n_pids || arg_n_exes || arg_n_audit_logs))
+                return log_error_errno(-EINVAL, "--make-logging-profile takes only --base and -o.");
+        if (!arg_make_logging && !arg_since)
+                return log_error_errno(-EINVAL, "record needs --since TIME (or --make-logging-profile).");
+        if (arg_since && parse_audit_time(arg_since, &f.since_ms) < 0)
+                return log_error_errno(-EINVAL, "Invalid --since '%s'.", arg_since);
+        if (arg_until && parse_audit_time(arg_until, &f.until_ms) < 0)
+                return log_error_errno(-EINVAL, "Invalid --until '%s'.", arg_until);
+        r = read_full_file(arg_base, PROFILE_MAX_SIZE, &base, &n);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read '%s': %m", arg_base), -EIO;
+        if (arg_make_logging)
+                return record_logging(base, n);
+
+        r = get_filter(&f, &labels);
+        if (r < 0)
+                return r;
+        if (f.n_labels + f.n_pids + f.n_exes == 0)
+                log_warning("No --container, --label, --pid or --exe: every logged call in the time window is used.");
+        if (arg_n_audit_logs == 0)
+                arg_audit_logs[arg_n_audit_logs++] = AUDIT_LOG;
+        for (size_t i = 0; i < arg_n_audit_logs; i++) {
+                _cleanup_fclose_ FILE *in = NULL;
+                _cleanup_diag_ Diag dl = {};
+
+                in = strcmp(arg_audit_logs[i], "-") == 0 ? NULL : fopen(arg_audit_logs[i], "re");
+                if (!in && strcmp(arg_audit_logs[i], "-") != 0)
+                        return log_error_errno(negative_errno(), "Failed to open '%s': %m", arg_audit_logs[i]), -EIO;
+                r = recording_read(&rec, &f, in ?: stdin, &dl);
+                diag_print(&dl, arg_audit_logs[i]);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read '%s': %m", arg_audit_logs[i]), -EIO;
+        }
+        r = recording_finish(&rec);
+        if (r < 0)
+                return log_oom(), -EIO;
+        print_summary(&rec);
+        if (rec.logged.n == 0)
+                return log_error_errno(-ENODATA, "No logged call of the workload since %s: was it run with the logging profile, and is \"log\" in %s?",
+                                       arg_since, ACTIONS_LOGGED), -EIO;
+
+        r = record_comment(&f, &rec, &comment);
+        if (r < 0)
+                return log_oom(), -EIO;
+        r = record_profile(base, n, &rec, comment, &db, &d, &out);
+        diag_print(&db, arg_base);
+        diag_print(&d, arg_output);
+        if (r == -EINVAL)
+                return log_error_errno(r, "%s: not a profile to record within.", arg_base), -EIO;
+        if (r < 0)
+                return log_error_errno(r, "Failed to make the profile: %m"), -EIO;
+        if (write_output(out) < 0)
+                return -EIO;
+        if (strcmp(arg_output, "-") != 0)
+                printf("Wrote %s. Check that it is within the base:\n  %s diff --subset %s %s\n", arg_output,
+                       program_invocation_short_name, arg_base, arg_output);
+        return 0;
+}
+
 static int run(void) {
         static const struct {
                 const char *verb;
                 int (*fn)(void);
         } verbs[] = {
                 { "validate", verb_validate }, { "compile", verb_compile }, { "diff", verb_diff },
-                { "run", verb_run },           { "stats", verb_stats },
+                { "run", verb_run },           { "stats", verb_stats },       { "record", verb_record },
         };
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (strcmp(arg_args[0], verbs[i].verb) == 0)
