@@ -127,6 +127,12 @@ int read_config_from_dir(const char *dir, const char *label, char **ret_text, si
         return -EINVAL;
 }
 
+int config_fs_type_check(const char *type) {
+        if (type && (strcmp(type, "vfat") == 0 || strcmp(type, "iso9660") == 0))
+                return 0;
+        return -EMEDIUMTYPE;
+}
+
 /* One probe of every block device per run, shared by all the labels looked up: probing is the
  * slow part (seconds per pass under emulation), the lookups are cheap. */
 static blkid_cache probed_cache;
@@ -151,16 +157,13 @@ static int find_device(const char *label, char **ret_dev, char **ret_type) {
         if (!dev)
                 return 0;
         type = blkid_get_tag_value(probed_cache, "TYPE", dev);
-        if (!type) {
-                free(dev);
-                return -EMEDIUMTYPE;
-        }
         *ret_dev = dev;
-        *ret_type = type;
+        *ret_type = type; /* may be NULL: config_fs_type_check() refuses it */
         return 1;
 }
 
-/* Mounts the filesystem labelled label read-only and reads path, or the label's usual files
+/* Mounts the filesystem labelled label (vfat or iso9660 only) read-only, nodev, nosuid, noexec
+ * and reads path, or the label's usual files
  * when path is NULL. 1 if a config was read, 0 if there is no such filesystem or file. */
 static int read_from_label(const char *label, const char *path, char **ret_text, size_t *ret_size, char **ret_source) {
         _cleanup_free_ char *dev = NULL, *type = NULL;
@@ -170,6 +173,13 @@ static int read_from_label(const char *label, const char *path, char **ret_text,
         r = find_device(label, &dev, &type);
         if (r <= 0)
                 return r;
+        r = config_fs_type_check(type);
+        if (r < 0) {
+                if (asprintf(ret_source, "%s (LABEL=%s): its file system is %s, and only vfat and iso9660 "
+                             "config media are mounted", dev, label, type ?: "of no known type") < 0)
+                        *ret_source = NULL;
+                return r;
+        }
         if (asprintf(ret_source, "%s (LABEL=%s)", dev, label) < 0)
                 return -ENOMEM;
         if (mkdir(MOUNT_DIR, 0700) < 0 && errno != EEXIST)

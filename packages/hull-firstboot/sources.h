@@ -21,6 +21,12 @@ int cmdline_get_config_url(const char *cmdline, char **ret);
 /* Splits "label://LABEL/path" into its label and path. -EINVAL if malformed. */
 int parse_label_url(const char *url, char **ret_label, char **ret_path);
 
+/* Whether a config medium whose file system blkid reports as type may be mounted: only vfat
+ * and iso9660, the formats config drives, NoCloud seeds and USB sticks come in. Any other
+ * type (ext4, xfs, btrfs, squashfs, ...) would put a large kernel parser in front of a disk the
+ * machine does not trust. 0 if allowed, -EMEDIUMTYPE if not (NULL: no type found). */
+int config_fs_type_check(const char *type);
+
 /* Reads the config from a mounted config filesystem at dir, for a filesystem with the given
  * label (case-insensitive). Returns 1 and the text and the relative file name, 0 if no known
  * file is there, negative errno. */

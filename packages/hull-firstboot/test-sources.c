@@ -50,6 +50,19 @@ int main(void) {
         CHECK_EQ_INT(parse_label_url("label://X/", &label, &path), -EINVAL);
         CHECK_EQ_INT(parse_label_url("file:///c.ign", &label, &path), -EINVAL);
 
+        /* Config media are data: only FAT and ISO 9660 are mounted. */
+        CHECK_EQ_INT(config_fs_type_check("vfat"), 0);
+        CHECK_EQ_INT(config_fs_type_check("iso9660"), 0);
+        CHECK_EQ_INT(config_fs_type_check("ext4"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("btrfs"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("squashfs"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("udf"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("VFAT"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("vfat "), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("iso9660\n"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check(""), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check(NULL), -EMEDIUMTYPE);
+
         CHECK(mkdtemp(dir) != NULL);
         CHECK_EQ_INT(read_config_from_dir(dir, "HULL-CONFIG", &text, &size, &file), 0);
         CHECK_EQ_INT(read_config_from_dir(dir, "OTHER", &text, &size, &file), -EINVAL);
