@@ -16,7 +16,11 @@
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
+#include "platform.h"
 #include "sources.h"
+
+#define PLATFORM_FILE_DIR "/run/hull"
+#define PLATFORM_FILE PLATFORM_FILE_DIR "/platform"
 
 static const char *arg_root = "/";
 static const char *arg_config = NULL;
@@ -98,6 +102,35 @@ static int parse_and_report(const char *text, size_t size, const char *source, C
         return r;
 }
 
+/* Decides the platform (kernel command line hull.platform=, else DMI), logs it and, on the
+ * machine itself, writes it to /run/hull/platform for the services after us. */
+static int detect_platform(bool live, Platform *ret) {
+        _cleanup_free_ char *cmdline = NULL, *how = NULL, *line = NULL;
+        const char *name;
+        int r;
+
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = platform_detect("/", cmdline, ret, &how);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
+        name = platform_to_string(*ret);
+        log_info("Platform: %s (%s).", name, how);
+        if (!live)
+                return 0;
+        if (mkdir(PLATFORM_FILE_DIR, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "Failed to create %s: %m", PLATFORM_FILE_DIR);
+        if (asprintf(&line, "%s\n", name) < 0)
+                return log_oom();
+        r = write_file_atomic(PLATFORM_FILE, line, strlen(line), 0644);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", PLATFORM_FILE);
+        return 0;
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
         _cleanup_config_ Config *c = NULL;
@@ -115,6 +148,13 @@ static int run(void) {
                 if (!source)
                         return log_oom();
         } else {
+                Platform platform;
+
+                r = detect_platform(strcmp(arg_root, "/") == 0, &platform);
+                if (r < 0) {
+                        log_error("Nothing was changed.");
+                        return r;
+                }
                 r = sources_find_config(&text, &size, &source);
                 if (r < 0)
                         return log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");

@@ -35,9 +35,9 @@ static const struct {
         { "cidata", "user-data" },
 };
 
-int cmdline_get_config_url(const char *cmdline, char **ret) {
-        static const char key[] = "hull.config.url=";
+int cmdline_get_value(const char *cmdline, const char *key, char **ret) {
         _cleanup_free_ char *word = NULL, *found = NULL;
+        size_t keylen = strlen(key);
         const char *p = cmdline;
 
         word = malloc(strlen(cmdline) + 1);
@@ -57,9 +57,9 @@ int cmdline_get_config_url(const char *cmdline, char **ret) {
                                 word[n++] = *p;
                 }
                 word[n] = 0;
-                if (strncmp(word, key, STRLEN(key)) == 0) {
+                if (strncmp(word, key, keylen) == 0 && word[keylen] == '=') {
                         free(found);
-                        found = strdup(word + STRLEN(key));
+                        found = strdup(word + keylen + 1);
                         if (!found)
                                 return -ENOMEM;
                 }
@@ -68,6 +68,10 @@ int cmdline_get_config_url(const char *cmdline, char **ret) {
                 return 0;
         *ret = TAKE_PTR(found);
         return 1;
+}
+
+int cmdline_get_config_url(const char *cmdline, char **ret) {
+        return cmdline_get_value(cmdline, "hull.config.url", ret);
 }
 
 int parse_label_url(const char *url, char **ret_label, char **ret_path) {

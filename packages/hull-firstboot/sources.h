@@ -14,8 +14,11 @@ int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source);
 /* Parts, exposed for tests. */
 #define FW_CFG_PATH "/sys/firmware/qemu_fw_cfg/by_name/opt/org.hull/config/raw"
 
-/* Value of the last hull.config.url= on a kernel command line, honouring double quotes.
- * 1 and *ret, or 0 if absent. */
+/* Value of the last KEY=value (key given without "=") on a kernel command line, honouring
+ * double quotes. 1 and *ret, or 0 if absent. */
+int cmdline_get_value(const char *cmdline, const char *key, char **ret);
+
+/* Value of the last hull.config.url= on a kernel command line. */
 int cmdline_get_config_url(const char *cmdline, char **ret);
 
 /* Splits "label://LABEL/path" into its label and path. -EINVAL if malformed. */
