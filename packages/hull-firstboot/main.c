@@ -15,6 +15,7 @@
 #include "config.h"
 #include "hull/fileio.h"
 #include "hull/log.h"
+#include "fetch.h"
 #include "hull/macro.h"
 #include "platform.h"
 #include "sources.h"
@@ -37,7 +38,8 @@ static void help(void) {
                "     --root DIR        apply to the tree DIR instead of / (no SELinux labels,\n"
                "                       no systemd reload)\n\n"
                "Sources, first found wins: kernel command line hull.config.url=, a filesystem\n"
-               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config.\n",
+               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config, the\n"
+               "user data of the cloud's metadata service (platform from DMI or hull.platform=).\n",
                program_invocation_short_name, program_invocation_short_name);
 }
 
@@ -102,6 +104,23 @@ static int parse_and_report(const char *text, size_t size, const char *source, C
         return r;
 }
 
+/* Each network request of the fetch, as it happens: the console shows a boot waiting for its
+ * metadata service, and why. */
+static void log_attempt(const FetchAttempt *a, void *userdata) {
+        char wait[64] = "";
+
+        if (a->retry_ms > 0)
+                snprintf(wait, sizeof wait, "; trying again in %u.%u s", a->retry_ms / 1000, a->retry_ms % 1000 / 100);
+        if (a->error < 0 && a->status == 0)
+                log_warning("%s %s (attempt %u/%u): %s%s.", a->method, a->url, a->n, a->attempts, a->detail, wait);
+        else if (a->error < 0)
+                log_warning("%s %s (attempt %u/%u): HTTP %ld, %s%s.", a->method, a->url, a->n, a->attempts, a->status,
+                            a->detail, wait);
+        else
+                log_info("%s %s (attempt %u/%u): HTTP %ld, %zu bytes%s%s.", a->method, a->url, a->n, a->attempts,
+                         a->status, a->size, a->detail[0] ? ", " : "", a->detail);
+}
+
 /* Decides the platform (kernel command line hull.platform=, else DMI), logs it and, on the
  * machine itself, writes it to /run/hull/platform for the services after us. */
 static int detect_platform(bool live, Platform *ret) {
@@ -155,9 +174,14 @@ static int run(void) {
                         log_error("Nothing was changed.");
                         return r;
                 }
-                r = sources_find_config(&text, &size, &source);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
+                r = sources_find_config(platform, log_attempt, NULL, &text, &size, &source);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
+                        log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                        return r;
+                }
+                if (r == 0 && platform == PLATFORM_AZURE)
+                        log_notice("Azure custom data (ovf-env.xml) is not read yet: use one of the sources below.");
         }
 
         if (arg_validate) {
@@ -174,8 +198,9 @@ static int run(void) {
 
         if (!text) {
                 log_info("No config found: nothing to provision. To provide one, use the kernel command line "
-                         "(hull.config.url=data:... or label://LABEL/path), a filesystem labelled HULL-CONFIG "
-                         "with config.ign, or QEMU -fw_cfg name=opt/org.hull/config,file=config.ign.");
+                         "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
+                         "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
+                         "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud.");
                 r = apply_write_marker(&o, &what);
                 if (r < 0)
                         return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");

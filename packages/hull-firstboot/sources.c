@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "dataurl.h"
+#include "fetch.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "sources.h"
@@ -219,7 +220,8 @@ static void describe(char **ret, const char *format, const char *url) {
 #pragma GCC diagnostic pop
 }
 
-int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
+int sources_find_config(Platform platform, FetchLog log, void *userdata, char **ret_text, size_t *ret_size,
+                        char **ret_source) {
         _cleanup_free_ char *cmdline = NULL, *url = NULL;
         int r;
 
@@ -260,7 +262,11 @@ int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
                         }
                         return r;
                 }
-                describe(ret_source, "hull.config.url=%s (only data: and label:// are supported)", url);
+                if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)
+                        return url_fetch_config(url, &fetch_policy_boot, log, userdata, ret_text, ret_size,
+                                                ret_source);
+                describe(ret_source, "hull.config.url=%s (only data:, label://, http:// and https:// are supported)",
+                         url);
                 return -EPROTONOSUPPORT;
         }
 
@@ -275,8 +281,20 @@ int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
 
         /* 3. QEMU fw_cfg. */
         r = read_full_file(FW_CFG_PATH, CONFIG_SIZE_MAX, ret_text, ret_size);
-        if (r == -ENOENT)
+        if (r != -ENOENT) {
+                *ret_source = strdup("QEMU fw_cfg opt/org.hull/config");
+                return r < 0 ? r : 1;
+        }
+
+        /* 4. The cloud's metadata service, only on a cloud that has one: the network is
+         * asked last, so a boot with a local source never waits for it. */
+        if (!platform_has_metadata_service(platform))
                 return 0;
-        *ret_source = strdup("QEMU fw_cfg opt/org.hull/config");
-        return r < 0 ? r : 1;
+        r = metadata_fetch_user_data(platform, METADATA_BASE_URL, &fetch_policy_boot, log, userdata, ret_text,
+                                     ret_size, ret_source);
+        if (r == 0) {
+                free(*ret_source);
+                *ret_source = NULL;
+        }
+        return r;
 }

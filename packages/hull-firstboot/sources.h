@@ -3,13 +3,19 @@
 
 #include <stddef.h>
 
+#include "fetch.h"
+#include "platform.h"
+
 /* Where a config can come from, tried in this order; the first one found wins:
- *   1. kernel command line hull.config.url=data:...  or  hull.config.url=label://<LABEL>/<path>
+ *   1. kernel command line hull.config.url=data:..., label://<LABEL>/<path>, http(s)://...
  *   2. a filesystem labelled HULL-CONFIG, config-2 or CIDATA (see README for the file names)
  *   3. QEMU fw_cfg opt/org.hull/config
- * Returns 1 with the config text and a description of its source, 0 if there is none,
- * negative errno if a source exists but cannot be read (*ret_source then names it). */
-int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source);
+ *   4. the user data of platform's metadata service, if it has one (fetch.h)
+ * Network attempts go to log. Returns 1 with the config text and a description of its
+ * source, 0 if there is none, negative errno if a source exists but cannot be read
+ * (*ret_source then names it). */
+int sources_find_config(Platform platform, FetchLog log, void *userdata, char **ret_text, size_t *ret_size,
+                        char **ret_source);
 
 /* Parts, exposed for tests. */
 #define FW_CFG_PATH "/sys/firmware/qemu_fw_cfg/by_name/opt/org.hull/config/raw"
