@@ -49,6 +49,29 @@ void dmi_info_clear(DmiInfo *d) {
 /* SMBIOS strings are at most 255 bytes on real firmware; sysfs adds a newline. */
 #define DMI_VALUE_MAX 255
 
+int dmi_value_parse(const char *data, size_t size, char **ret) {
+        char *v;
+
+        while (size > 0 && strchr(" \t\n", data[size - 1]) && data[size - 1] != 0)
+                size--;
+        /* An embedded NUL, a control character or an overlong value is not a DMI string we
+         * know: it matches nothing, and it never reaches a log line. */
+        if (size > DMI_VALUE_MAX) {
+                *ret = NULL;
+                return 0;
+        }
+        for (size_t i = 0; i < size; i++)
+                if ((unsigned char) data[i] < ' ' || data[i] == 127) {
+                        *ret = NULL;
+                        return 0;
+                }
+        v = strndup(data, size);
+        if (!v)
+                return -ENOMEM;
+        *ret = v;
+        return 0;
+}
+
 static int read_dmi_value(const char *root, const char *name, char **ret) {
         _cleanup_free_ char *path = NULL, *v = NULL;
         size_t n = 0;
@@ -63,17 +86,7 @@ static int read_dmi_value(const char *root, const char *name, char **ret) {
         }
         if (r < 0)
                 return r;
-        while (n > 0 && strchr(" \t\n", v[n - 1]))
-                v[--n] = 0;
-        /* An embedded NUL, a control character or an overlong value is not a DMI string we
-         * know: it matches nothing, and it never reaches a log line. */
-        for (size_t i = 0; i < n; i++)
-                if ((unsigned char) v[i] < ' ' || v[i] == 127) {
-                        *ret = NULL;
-                        return 0;
-                }
-        *ret = n > DMI_VALUE_MAX ? NULL : TAKE_PTR(v);
-        return 0;
+        return dmi_value_parse(v, n, ret);
 }
 
 int dmi_info_read(const char *root, DmiInfo *ret) {

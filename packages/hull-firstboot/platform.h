@@ -35,6 +35,10 @@ typedef struct DmiInfo {
 void dmi_info_clear(DmiInfo *d);
 #define _cleanup_dmi_info_ _cleanup_(dmi_info_clear)
 
+/* One DMI file's contents to its value: trailing blanks and newlines removed; NULL (and 0)
+ * for a value with a control character or longer than 255 bytes. */
+int dmi_value_parse(const char *data, size_t size, char **ret);
+
 /* Reads the five files below root (root "/" on a machine; a fixture tree in tests). A missing
  * file or directory is NULL; a value with a control character or longer than 255 bytes is
  * kept out (NULL) and cannot match. A negative errno only for other read errors. */

@@ -58,6 +58,27 @@ int main(void) {
         CHECK_EQ_INT(platform_from_string("ec2", &p), -EINVAL);
         CHECK_EQ_INT(platform_from_string(NULL, &p), -EINVAL);
 
+        /* One DMI value. */
+        {
+                char *v = NULL;
+                CHECK_EQ_INT(dmi_value_parse("QEMU\n", 5, &v), 0);
+                CHECK_STREQ(v, "QEMU");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(dmi_value_parse("", 0, &v), 0);
+                CHECK_STREQ(v, "");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(dmi_value_parse(" \n\t", 3, &v), 0);
+                CHECK_STREQ(v, "");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(dmi_value_parse("A\0\n", 3, &v), 0);
+                CHECK(v == NULL);
+                CHECK_EQ_INT(dmi_value_parse("\x7f", 1, &v), 0);
+                CHECK(v == NULL);
+                CHECK_EQ_INT(dmi_value_parse("\xc3\xa9t\xc3\xa9", 5, &v), 0); /* UTF-8 is kept, matches nothing */
+                CHECK_STREQ(v, "\xc3\xa9t\xc3\xa9");
+                free(TAKE_PTR(v));
+        }
+
         /* Each platform's DMI strings. */
         check_fixture("aws", "", "aws");
         check_fixture("gcp", "", "gcp");
