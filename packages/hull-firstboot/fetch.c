@@ -48,6 +48,10 @@ bool platform_has_metadata_service(Platform p) {
         return (unsigned) p < _PLATFORM_MAX && services[p].path;
 }
 
+const char *metadata_service_name(Platform p) {
+        return platform_has_metadata_service(p) ? services[p].name : NULL;
+}
+
 unsigned fetch_backoff_ms(const FetchPolicy *policy, unsigned n) {
         unsigned ms = policy->backoff_ms;
 

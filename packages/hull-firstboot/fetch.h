@@ -59,8 +59,9 @@ int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, v
 
 /* Parts, exposed for tests and the fuzzer. */
 
-/* Whether a platform has a metadata service Hull reads. */
+/* Whether a platform has a metadata service Hull reads, and its name for messages. */
 bool platform_has_metadata_service(Platform p);
+const char *metadata_service_name(Platform p);
 
 /* An IMDSv2 session token as the PUT returned it: 1 to 1024 characters of base64 and "-_.",
  * nothing else (it goes into a request header). 0 or -EBADMSG. */

@@ -7,18 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <selinux/selinux.h>
 
 #include "apply.h"
 #include "config.h"
+#include "fetch.h"
 #include "hull/fileio.h"
 #include "hull/log.h"
-#include "fetch.h"
 #include "hull/macro.h"
+#include "hull/process.h"
 #include "platform.h"
 #include "sources.h"
+
+/* The network fetch runs unprivileged, in a unit of its own, and leaves the user data here. */
+#define FETCH_UNIT "hull-firstboot-fetch.service"
+#define FETCH_DIR "/run/hull-firstboot-fetch"
+#define FETCH_FILE FETCH_DIR "/user-data"
 
 #define PLATFORM_FILE_DIR "/run/hull"
 #define PLATFORM_FILE PLATFORM_FILE_DIR "/platform"
@@ -26,6 +33,7 @@
 static const char *arg_root = "/";
 static const char *arg_config = NULL;
 static bool arg_validate = false;
+static const char *arg_fetch = NULL;
 
 static void help(void) {
         printf("Usage: %s [OPTIONS]\n"
@@ -36,7 +44,10 @@ static void help(void) {
                "     --validate FILE   check a config and print \"configuration OK\" or its errors\n"
                "     --config FILE     use FILE (\"-\" for stdin) instead of the boot sources\n"
                "     --root DIR        apply to the tree DIR instead of / (no SELinux labels,\n"
-               "                       no systemd reload)\n\n"
+               "                       no systemd reload)\n"
+               "     --fetch DIR       only fetch the config over the network (hull.config.url=\n"
+               "                       http(s)://, else the cloud's metadata service) into\n"
+               "                       DIR/user-data; " FETCH_UNIT " runs this\n\n"
                "Sources, first found wins: kernel command line hull.config.url=, a filesystem\n"
                "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config, the\n"
                "user data of the cloud's metadata service (platform from DMI or hull.platform=).\n",
@@ -44,13 +55,14 @@ static void help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT };
+        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT, ARG_FETCH };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "validate", required_argument, NULL, ARG_VALIDATE },
                 { "config", required_argument, NULL, ARG_CONFIG },
                 { "root", required_argument, NULL, ARG_ROOT },
+                { "fetch", required_argument, NULL, ARG_FETCH },
                 {}
         };
         int c;
@@ -75,6 +87,11 @@ static int parse_argv(int argc, char *argv[]) {
                                 return log_error_errno(-EINVAL, "--root needs an absolute path, not '%s'.", optarg);
                         arg_root = optarg;
                         break;
+                case ARG_FETCH:
+                        if (optarg[0] != '/')
+                                return log_error_errno(-EINVAL, "--fetch needs an absolute path, not '%s'.", optarg);
+                        arg_fetch = optarg;
+                        break;
                 case '?':
                         return -EINVAL;
                 default:
@@ -84,6 +101,8 @@ static int parse_argv(int argc, char *argv[]) {
                 return log_error_errno(-EINVAL, "Unexpected argument '%s'; see --help.", argv[optind]);
         if (arg_validate && strcmp(arg_root, "/") != 0)
                 return log_error_errno(-EINVAL, "--validate and --root cannot be combined.");
+        if (arg_fetch && (arg_config || strcmp(arg_root, "/") != 0))
+                return log_error_errno(-EINVAL, "--fetch cannot be combined with --config, --validate or --root.");
         return 1;
 }
 
@@ -150,12 +169,83 @@ static int detect_platform(bool live, Platform *ret) {
         return 0;
 }
 
+/* hull-firstboot --fetch DIR, as hull-firstboot-fetch.service runs it: no capabilities, a
+ * user of its own, the network. The same decision as sources_find_config()'s: an http(s)
+ * hull.config.url=, else the platform's metadata service. The user data (decompressed, not
+ * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. */
+static int run_fetch(void) {
+        _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL;
+        Platform platform;
+        size_t size = 0;
+        int r;
+
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = cmdline_get_config_url(cmdline, &url);
+        if (r < 0)
+                return log_oom();
+        if (r > 0 && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0))
+                r = url_fetch_config(url, &fetch_policy_boot, log_attempt, NULL, &text, &size, &source);
+        else {
+                r = platform_detect("/", cmdline, &platform, &how);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
+                if (!platform_has_metadata_service(platform)) {
+                        log_info("Platform %s has no metadata service: nothing to fetch.", platform_to_string(platform));
+                        return 0;
+                }
+                r = metadata_fetch_user_data(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &text,
+                                             &size, &source);
+        }
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to fetch the config from %s: %m", source ?: "the network");
+        if (r == 0) {
+                log_info("No user data at %s.", source);
+                return 0;
+        }
+        if (asprintf(&path, "%s/user-data", arg_fetch) < 0)
+                return log_oom();
+        r = write_file_atomic(path, text, size, 0600);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        log_info("Fetched %zu bytes of user data from %s.", size, source);
+        return 0;
+}
+
+/* The network step of the sources: starts the fetch unit, waits for it, takes its result and
+ * stops it again (which removes the user data from /run). 1 and the text, 0 if there was
+ * none, -EREMOTEIO if the unit failed (it logged why), another negative errno. */
+static int fetch_via_unit(char **ret_text, size_t *ret_size) {
+        char *start[] = { "/usr/bin/systemctl", "start", FETCH_UNIT, NULL };
+        char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
+        int r, k;
+
+        r = spawn_wait(start, NULL);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EREMOTEIO;
+        k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, ret_text, ret_size);
+        r = spawn_wait(stop, NULL);
+        if (k == -ENOENT)
+                return r < 0 ? r : 0;
+        if (k < 0)
+                return k;
+        return 1;
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
         _cleanup_config_ Config *c = NULL;
         ApplyOptions o = { .root = arg_root };
         size_t size = 0;
         int r;
+
+        if (arg_fetch)
+                return run_fetch();
 
         if (arg_config) {
                 r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
@@ -174,7 +264,20 @@ static int run(void) {
                         log_error("Nothing was changed.");
                         return r;
                 }
-                r = sources_find_config(platform, log_attempt, NULL, &text, &size, &source);
+                r = sources_find_config(platform, &text, &size, &source);
+                if (r == SOURCES_NETWORK) {
+                        log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
+                        r = fetch_via_unit(&text, &size);
+                        if (r == -EREMOTEIO)
+                                log_error("Failed to fetch the config from %s: %s failed (its attempts are above "
+                                          "and in journalctl -u %s).", source, FETCH_UNIT, FETCH_UNIT);
+                        else if (r < 0)
+                                log_error_errno(r, "Failed to fetch the config from %s with %s: %m", source, FETCH_UNIT);
+                        if (r < 0) {
+                                log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                                return r;
+                        }
+                }
                 if (r < 0) {
                         log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
                         log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");

@@ -220,8 +220,7 @@ static void describe(char **ret, const char *format, const char *url) {
 #pragma GCC diagnostic pop
 }
 
-int sources_find_config(Platform platform, FetchLog log, void *userdata, char **ret_text, size_t *ret_size,
-                        char **ret_source) {
+int sources_find_config(Platform platform, char **ret_text, size_t *ret_size, char **ret_source) {
         _cleanup_free_ char *cmdline = NULL, *url = NULL;
         int r;
 
@@ -262,9 +261,10 @@ int sources_find_config(Platform platform, FetchLog log, void *userdata, char **
                         }
                         return r;
                 }
-                if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)
-                        return url_fetch_config(url, &fetch_policy_boot, log, userdata, ret_text, ret_size,
-                                                ret_source);
+                if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0) {
+                        describe(ret_source, "hull.config.url=%s", url);
+                        return *ret_source ? SOURCES_NETWORK : -ENOMEM;
+                }
                 describe(ret_source, "hull.config.url=%s (only data:, label://, http:// and https:// are supported)",
                          url);
                 return -EPROTONOSUPPORT;
@@ -290,11 +290,6 @@ int sources_find_config(Platform platform, FetchLog log, void *userdata, char **
          * asked last, so a boot with a local source never waits for it. */
         if (!platform_has_metadata_service(platform))
                 return 0;
-        r = metadata_fetch_user_data(platform, METADATA_BASE_URL, &fetch_policy_boot, log, userdata, ret_text,
-                                     ret_size, ret_source);
-        if (r == 0) {
-                free(*ret_source);
-                *ret_source = NULL;
-        }
-        return r;
+        *ret_source = strdup(metadata_service_name(platform));
+        return *ret_source ? SOURCES_NETWORK : -ENOMEM;
 }

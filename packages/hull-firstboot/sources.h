@@ -3,7 +3,6 @@
 
 #include <stddef.h>
 
-#include "fetch.h"
 #include "platform.h"
 
 /* Where a config can come from, tried in this order; the first one found wins:
@@ -11,11 +10,12 @@
  *   2. a filesystem labelled HULL-CONFIG, config-2 or CIDATA (see README for the file names)
  *   3. QEMU fw_cfg opt/org.hull/config
  *   4. the user data of platform's metadata service, if it has one (fetch.h)
- * Network attempts go to log. Returns 1 with the config text and a description of its
- * source, 0 if there is none, negative errno if a source exists but cannot be read
- * (*ret_source then names it). */
-int sources_find_config(Platform platform, FetchLog log, void *userdata, char **ret_text, size_t *ret_size,
-                        char **ret_source);
+ * Returns 1 with the config text and a description of its source, 0 if there is none,
+ * SOURCES_NETWORK if the config is to be fetched over the network (1 with an http(s) URL, or
+ * 4; *ret_source names it; the fetch is hull-firstboot --fetch's, in a unit of its own),
+ * negative errno if a source exists but cannot be read (*ret_source then names it). */
+#define SOURCES_NETWORK 2
+int sources_find_config(Platform platform, char **ret_text, size_t *ret_size, char **ret_source);
 
 /* Parts, exposed for tests. */
 #define FW_CFG_PATH "/sys/firmware/qemu_fw_cfg/by_name/opt/org.hull/config/raw"
