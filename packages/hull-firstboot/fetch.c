@@ -20,8 +20,8 @@ const FetchPolicy fetch_policy_boot = {
         .attempts = 8,
         .backoff_ms = 1000,
         .backoff_max_ms = 16000,
-        .connect_timeout_ms = 5000,
-        .timeout_ms = 15000,
+        .connect_timeout_ms = 4000,
+        .timeout_ms = 10000,
 };
 
 /* The services, their paths below the base URL and what each path is. */
