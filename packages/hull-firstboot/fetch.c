@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dataurl.h"
+#include "hull/parse.h"
 #include "fetch.h"
 #include "hull/macro.h"
 
@@ -32,6 +33,10 @@ const FetchPolicy fetch_policy_boot = {
 #define IMDS_TOKEN_MAX 1024
 #define GCE_USER_DATA_PATH "/computeMetadata/v1/instance/attributes/user-data"
 #define GCE_FLAVOR_HEADER "Metadata-Flavor: Google"
+#define IMDS_SSH_KEY_PATH "/latest/meta-data/public-keys/0/openssh-key"
+#define GCE_SSH_KEYS_PATH "/computeMetadata/v1/instance/attributes/ssh-keys"
+#define SSH_KEYS_MAX 64
+#define SSH_KEY_LINE_MAX (16U * 1024U)
 
 static const struct {
         const char *name; /* for messages */
@@ -273,6 +278,7 @@ typedef struct Fetch {
         int error;        /* the last failure */
         char why[512];    /* and its description */
         bool imds_v1;     /* the service has no token API */
+        const char *path; /* EC2: what to GET below the base URL with the token */
 } Fetch;
 
 /* Records (and logs) how a request went. */
@@ -367,7 +373,7 @@ static Step aws_attempt(Fetch *f, const char *base, Response *r) {
         Response t = { .max = 4096 };
         Step s;
 
-        if (asprintf(&token_url, "%s" IMDS_TOKEN_PATH, base) < 0 || asprintf(&url, "%s" IMDS_USER_DATA_PATH, base) < 0)
+        if (asprintf(&token_url, "%s" IMDS_TOKEN_PATH, base) < 0 || asprintf(&url, "%s%s", base, f->path) < 0)
                 return report(f, "GET", base, r, STEP_FAIL, -ENOMEM, "out of memory");
         if (!f->imds_v1) {
                 if (headers_add(&h, IMDS_TOKEN_TTL_HEADER) < 0 || http_request("PUT", token_url, h, f->policy, &t) < 0) {
@@ -418,9 +424,10 @@ static void sleep_ms(unsigned ms) {
 
 /* The attempts, the backoff between them, and the result: 1 and the decoded text, 0 for none,
  * or the last failure. */
-static int fetch_run(Platform p, const char *base, const char *url, const FetchPolicy *policy, FetchLog log,
-                     void *userdata, const char *name, char **ret_text, size_t *ret_size, char **ret_source) {
-        Fetch f = { .policy = policy, .log = log, .userdata = userdata, .error = -EIO };
+static int fetch_run(Platform p, const char *base, const char *path, const char *url, const FetchPolicy *policy,
+                     FetchLog log, void *userdata, const char *name, char **ret_text, size_t *ret_size,
+                     char **ret_source) {
+        Fetch f = { .policy = policy, .log = log, .userdata = userdata, .error = -EIO, .path = path };
         Response r = { .max = CONFIG_SIZE_MAX };
         struct curl_slist *h = NULL;
         Step s = STEP_FAIL;
@@ -487,7 +494,8 @@ int metadata_fetch_user_data(Platform p, const char *base_url, const FetchPolicy
                 return -EOPNOTSUPP;
         if (asprintf(&url, "%s%s", base_url, services[p].path) < 0)
                 return -ENOMEM;
-        return fetch_run(p, base_url, url, policy, log, userdata, services[p].name, ret_text, ret_size, ret_source);
+        return fetch_run(p, base_url, services[p].path, url, policy, log, userdata, services[p].name, ret_text,
+                         ret_size, ret_source);
 }
 
 int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_text,
@@ -495,6 +503,147 @@ int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, v
         *ret_source = NULL;
         if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
                 return -EPROTONOSUPPORT;
-        return fetch_run(PLATFORM_METAL, NULL, url, policy, log, userdata, "hull.config.url=", ret_text, ret_size,
-                         ret_source);
+        return fetch_run(PLATFORM_METAL, NULL, NULL, url, policy, log, userdata, "hull.config.url=", ret_text,
+                         ret_size, ret_source);
+}
+
+/* The key types OpenSSH's sshd accepts in authorized_keys. */
+static const char *const ssh_key_types[] = {
+        "ssh-ed25519",         "ssh-rsa",
+        "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+};
+
+int ssh_key_check(const char *line, size_t len) {
+        _cleanup_free_ uint8_t *blob = NULL;
+        const char *type = NULL, *b64, *end;
+        size_t tl = 0, bl, n = 0;
+        uint32_t wl;
+
+        if (len == 0 || len > SSH_KEY_LINE_MAX)
+                return -EBADMSG;
+        for (size_t i = 0; i < len; i++)
+                if ((unsigned char) line[i] < ' ' || line[i] == 127)
+                        return -EBADMSG;
+        /* "<type> <base64>[ <comment>]": no options (command=, from=) in front. */
+        for (size_t i = 0; i < ELEMENTSOF(ssh_key_types); i++) {
+                size_t l = strlen(ssh_key_types[i]);
+                if (len > l && memcmp(line, ssh_key_types[i], l) == 0 && line[l] == ' ') {
+                        type = ssh_key_types[i];
+                        tl = l;
+                        break;
+                }
+        }
+        if (!type)
+                return -EBADMSG;
+        b64 = line + tl + 1;
+        end = memchr(b64, ' ', len - tl - 1);
+        bl = end ? (size_t) (end - b64) : len - tl - 1;
+        /* The blob is the key in SSH wire format, which starts with its own type. */
+        if (bl == 0 || base64_decode(b64, bl, &blob, &n) < 0 || n < 4 + tl)
+                return -EBADMSG;
+        wl = (uint32_t) blob[0] << 24 | (uint32_t) blob[1] << 16 | (uint32_t) blob[2] << 8 | blob[3];
+        if (wl != tl || memcmp(blob + 4, type, tl) != 0)
+                return -EBADMSG;
+        return 0;
+}
+
+int ssh_keys_parse(Platform p, const char *text, size_t size, char ***ret, size_t *ret_n) {
+        char **keys = NULL;
+        size_t n = 0;
+        const char *line = text, *e = text + size;
+        int r = 0;
+
+        if (memchr(text, 0, size))
+                return -EBADMSG;
+        while (line < e) {
+                const char *nl = memchr(line, '\n', (size_t) (e - line));
+                const char *le = nl ?: e, *k = line;
+                size_t kl;
+                char *dup, **nk;
+
+                if (le > line && le[-1] == '\r')
+                        le--;
+                kl = (size_t) (le - line);
+                line = nl ? nl + 1 : e;
+                if (kl == 0)
+                        continue;
+                if (p == PLATFORM_GCP) {
+                        /* "user:key". The user name is GCE's, not ours: the keys go to the
+                         * default user. Keys the console and gcloud add for a while
+                         * ("google-ssh {...expireOn...}") are left out: they are meant to
+                         * expire, and an authorized_keys line does not. */
+                        const char *colon = memchr(k, ':', kl);
+                        if (!colon) {
+                                r = -EBADMSG;
+                                break;
+                        }
+                        kl -= (size_t) (colon + 1 - k);
+                        k = colon + 1;
+                        if (memmem(k, kl, " google-ssh {", 13))
+                                continue;
+                }
+                if (ssh_key_check(k, kl) < 0) {
+                        r = -EBADMSG;
+                        break;
+                }
+                if (n >= SSH_KEYS_MAX) {
+                        r = -E2BIG;
+                        break;
+                }
+                dup = strndup(k, kl);
+                nk = dup ? realloc(keys, (n + 2) * sizeof(char *)) : NULL;
+                if (!nk) {
+                        free(dup);
+                        r = -ENOMEM;
+                        break;
+                }
+                keys = nk;
+                keys[n++] = dup;
+                keys[n] = NULL;
+        }
+        if (r < 0) {
+                strv_free_n(keys, n);
+                return r;
+        }
+        *ret = keys;
+        *ret_n = n;
+        return 0;
+}
+
+bool platform_has_ssh_keys(Platform p) {
+        return p == PLATFORM_AWS || p == PLATFORM_GCP;
+}
+
+int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy *policy, FetchLog log,
+                            void *userdata, char ***ret_keys, size_t *ret_n, char **ret_source) {
+        _cleanup_free_ char *url = NULL, *text = NULL;
+        const char *path;
+        size_t size = 0;
+        int r;
+
+        *ret_source = NULL;
+        if (!platform_has_ssh_keys(p))
+                return -EOPNOTSUPP;
+        path = p == PLATFORM_AWS ? IMDS_SSH_KEY_PATH : GCE_SSH_KEYS_PATH;
+        if (asprintf(&url, "%s%s", base_url, path) < 0)
+                return -ENOMEM;
+        r = fetch_run(p, base_url, path, url, policy, log, userdata, services[p].name, &text, &size, ret_source);
+        if (r <= 0) {
+                if (r == 0) {
+                        *ret_keys = NULL;
+                        *ret_n = 0;
+                }
+                return r;
+        }
+        r = ssh_keys_parse(p, text, size, ret_keys, ret_n);
+        if (r < 0) {
+                free(*ret_source);
+                if (asprintf(ret_source, "%s (%s: %s)", services[p].name, url,
+                             r == -E2BIG ? "more than 64 SSH keys" : "not a list of OpenSSH public keys") < 0)
+                        *ret_source = NULL;
+                return r;
+        }
+        return *ret_n > 0;
 }

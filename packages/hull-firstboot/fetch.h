@@ -58,7 +58,25 @@ int metadata_fetch_user_data(Platform p, const char *base_url, const FetchPolicy
 int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_text,
                      size_t *ret_size, char **ret_source);
 
+/* The SSH public keys the instance was launched with, where Hull reads them: EC2's
+ * public-keys/0/openssh-key (the key pair given at launch), GCE's instance attribute ssh-keys
+ * ("user:key" lines; keys that expire, "google-ssh {...}", are left out). Same protocol,
+ * retries and logging as the user data. 1 and the keys (a NULL-terminated array), 0 if there
+ * are none, a negative errno (-EBADMSG: a line that is not an OpenSSH public key). */
+bool platform_has_ssh_keys(Platform p);
+int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy *policy, FetchLog log,
+                            void *userdata, char ***ret_keys, size_t *ret_n, char **ret_source);
+
 /* Parts, exposed for tests and the fuzzer. */
+
+/* One authorized_keys line as Hull writes it: "<type> <base64>[ <comment>]", a type sshd
+ * knows, the blob valid base64 of a key of that type, no options, no control characters,
+ * at most 16 KiB. 0 or -EBADMSG. */
+int ssh_key_check(const char *line, size_t len);
+
+/* The keys of an EC2 (one key a line) or GCE ("user:key" lines) answer. -EBADMSG for a line
+ * that is not a key, -E2BIG above 64 keys. */
+int ssh_keys_parse(Platform p, const char *text, size_t size, char ***ret, size_t *ret_n);
 
 /* Whether a platform has a metadata service Hull reads, and its name for messages. */
 bool platform_has_metadata_service(Platform p);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The parsers of what the platform and the network hand over before any config is parsed:
- * DMI strings, the kernel command line, IMDSv2 tokens, response header lines, and user data
- * (gzip or not). The first byte picks the parser; the rest is its input. */
+ * DMI strings, the kernel command line, IMDSv2 tokens, response header lines, user data
+ * (gzip or not) and SSH keys. The first byte picks the parser; the rest is its input. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size < 1)
                 return 0;
-        switch (data[0] % 5) {
+        switch (data[0] % 6) {
         case 0: { /* five DMI files, separated by NUL bytes */
                 DmiInfo d = {};
                 char **f[] = { &d.sys_vendor, &d.product_name, &d.chassis_asset_tag, &d.board_vendor, &d.bios_vendor };
@@ -59,6 +59,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 3:
                 (void) header_is_metadata_flavor_google(in, n);
                 break;
+        case 5: { /* SSH keys as EC2 or GCE give them (the next bit of the first byte); each one passes the check */
+                char **keys = NULL;
+                size_t nk = 0;
+                if (ssh_keys_parse((data[0] / 6) & 1 ? PLATFORM_GCP : PLATFORM_AWS, in, n, &keys, &nk) == 0) {
+                        for (size_t i = 0; i < nk; i++)
+                                if (ssh_key_check(keys[i], strlen(keys[i])) != 0)
+                                        __builtin_trap();
+                        for (size_t i = 0; i < nk; i++)
+                                free(keys[i]);
+                        free(keys);
+                }
+                break;
+        }
         case 4: /* user data */
                 if (user_data_decode(data + 1, n, 1024 * 1024, &v, &vn) == 0) {
                         if (vn > 1024 * 1024 || v[vn] != 0)

@@ -26,6 +26,11 @@
 #define FETCH_UNIT "hull-firstboot-fetch.service"
 #define FETCH_DIR "/run/hull-firstboot-fetch"
 #define FETCH_FILE FETCH_DIR "/user-data"
+#define FETCH_KEYS FETCH_DIR "/ssh-keys"
+
+/* The user a cloud's SSH keys go to when the config names no user: an administrator. */
+#define DEFAULT_USER "core"
+#define DEFAULT_USER_GROUP "sudo"
 
 #define PLATFORM_FILE_DIR "/run/hull"
 #define PLATFORM_FILE PLATFORM_FILE_DIR "/platform"
@@ -175,7 +180,7 @@ static int detect_platform(bool live, Platform *ret) {
  * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. */
 static int run_fetch(void) {
         _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL;
-        Platform platform;
+        Platform platform = PLATFORM_METAL;
         size_t size = 0;
         int r;
 
@@ -188,6 +193,8 @@ static int run_fetch(void) {
         if (r > 0 && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0))
                 r = url_fetch_config(url, &fetch_policy_boot, log_attempt, NULL, &text, &size, &source);
         else {
+                free(url);
+                url = NULL;
                 r = platform_detect("/", cmdline, &platform, &how);
                 if (r < 0)
                         return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
@@ -202,26 +209,67 @@ static int run_fetch(void) {
                 return log_oom();
         if (r < 0)
                 return log_error_errno(r, "Failed to fetch the config from %s: %m", source ?: "the network");
-        if (r == 0) {
+        if (r == 0)
                 log_info("No user data at %s.", source);
-                return 0;
+        else {
+                if (asprintf(&path, "%s/user-data", arg_fetch) < 0)
+                        return log_oom();
+                r = write_file_atomic(path, text, size, 0600);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write %s: %m", path);
+                log_info("Fetched %zu bytes of user data from %s.", size, source);
         }
-        if (asprintf(&path, "%s/user-data", arg_fetch) < 0)
-                return log_oom();
-        r = write_file_atomic(path, text, size, 0600);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write %s: %m", path);
-        log_info("Fetched %zu bytes of user data from %s.", size, source);
+        if (url || !platform_has_ssh_keys(platform))
+                return 0;
+
+        /* The SSH keys the instance was launched with, for a default user. */
+        {
+                _cleanup_free_ char *ksource = NULL, *kpath = NULL, *joined = NULL;
+                char **keys = NULL;
+                size_t n = 0, len = 0;
+
+                r = metadata_fetch_ssh_keys(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &keys,
+                                            &n, &ksource);
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (r < 0)
+                        return log_error_errno(r, "Failed to fetch the SSH keys from %s: %m", ksource ?: "the network");
+                for (size_t i = 0; i < n; i++)
+                        len += strlen(keys[i]) + 1;
+                joined = n > 0 ? malloc(len + 1) : NULL;
+                if (n > 0 && !joined) {
+                        strv_free_n(keys, n);
+                        return log_oom();
+                }
+                len = 0;
+                for (size_t i = 0; i < n; i++)
+                        len += (size_t) sprintf(joined + len, "%s\n", keys[i]);
+                strv_free_n(keys, n);
+                if (n == 0) {
+                        log_info("No SSH keys at %s.", ksource);
+                        return 0;
+                }
+                if (asprintf(&kpath, "%s/ssh-keys", arg_fetch) < 0)
+                        return log_oom();
+                r = write_file_atomic(kpath, joined, len, 0600);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write %s: %m", kpath);
+                log_info("Fetched %zu SSH key%s from %s.", n, n == 1 ? "" : "s", ksource);
+        }
         return 0;
 }
 
-/* The network step of the sources: starts the fetch unit, waits for it, takes its result and
- * stops it again (which removes the user data from /run). 1 and the text, 0 if there was
- * none, -EREMOTEIO if the unit failed (it logged why), another negative errno. */
-static int fetch_via_unit(char **ret_text, size_t *ret_size) {
+/* The network step of the sources: starts the fetch unit, waits for it, takes its results
+ * (the user data, the SSH keys) and stops it again, which removes them from /run. 1 and the
+ * text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) either way.
+ * -EREMOTEIO if the unit failed (it logged why), another negative errno. */
+static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
         char *start[] = { "/usr/bin/systemctl", "start", FETCH_UNIT, NULL };
         char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
-        int r, k;
+        _cleanup_free_ char *keys = NULL;
+        char **v = NULL;
+        size_t n = 0;
+        int r, k, kk;
 
         r = spawn_wait(start, NULL);
         if (r < 0)
@@ -229,16 +277,48 @@ static int fetch_via_unit(char **ret_text, size_t *ret_size) {
         if (r > 0)
                 return -EREMOTEIO;
         k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, ret_text, ret_size);
-        r = spawn_wait(stop, NULL);
-        if (k == -ENOENT)
-                return r < 0 ? r : 0;
-        if (k < 0)
+        kk = read_full_file(FETCH_KEYS, 1024 * 1024, &keys, NULL);
+        /* If this fails, the files stay in /run (0600, in a 0700 directory) until a reboot. */
+        (void) spawn_wait(stop, NULL);
+        if (k < 0 && k != -ENOENT)
                 return k;
-        return 1;
+        if (kk < 0 && kk != -ENOENT) {
+                free(*ret_text);
+                *ret_text = NULL;
+                return kk;
+        }
+        /* One key a line. The fetch checked them; they come from an unprivileged process, so
+         * they are checked again here, where they are used. */
+        for (char *p = keys, *e; p && *p; p = e + 1) {
+                char **nv;
+                e = strchrnul(p, '\n');
+                if (e == p)
+                        break;
+                if (ssh_key_check(p, (size_t) (e - p)) < 0) {
+                        strv_free_n(v, n);
+                        free(*ret_text);
+                        *ret_text = NULL;
+                        return -EBADMSG;
+                }
+                nv = realloc(v, (n + 2) * sizeof(char *));
+                if (!nv || !(nv[n] = strndup(p, (size_t) (e - p)))) {
+                        strv_free_n(nv ?: v, n);
+                        free(*ret_text);
+                        *ret_text = NULL;
+                        return -ENOMEM;
+                }
+                v = nv;
+                v[++n] = NULL;
+                if (!*e)
+                        break;
+        }
+        *ret_keys = v;
+        return k == -ENOENT ? 0 : 1;
 }
 
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
+        _cleanup_strv_free_ char **keys = NULL;
         _cleanup_config_ Config *c = NULL;
         ApplyOptions o = { .root = arg_root };
         size_t size = 0;
@@ -267,7 +347,7 @@ static int run(void) {
                 r = sources_find_config(platform, &text, &size, &source);
                 if (r == SOURCES_NETWORK) {
                         log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
-                        r = fetch_via_unit(&text, &size);
+                        r = fetch_via_unit(&text, &size, &keys);
                         if (r == -EREMOTEIO)
                                 log_error("Failed to fetch the config from %s: %s failed (its attempts are above "
                                           "and in journalctl -u %s).", source, FETCH_UNIT, FETCH_UNIT);
@@ -299,7 +379,37 @@ static int run(void) {
         o.selinux = o.live && is_selinux_enabled() > 0;
         o.source = source;
 
-        if (!text) {
+        if (text)
+                log_info("Using the config from %s.", source);
+        if (keys) {
+                size_t n = 0;
+
+                while (keys[n])
+                        n++;
+                if (text) {
+                        r = parse_and_report(text, size, source, &c);
+                        if (r < 0) {
+                                log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
+                                return r;
+                        }
+                } else {
+                        c = calloc(1, sizeof(Config));
+                        if (!c)
+                                return log_oom();
+                }
+                if (c->n_users > 0)
+                        log_notice("The config names its users: the instance's %zu SSH key%s from %s are not used.", n,
+                                   n == 1 ? "" : "s", source);
+                else {
+                        r = config_add_default_user(c, DEFAULT_USER, DEFAULT_USER_GROUP, keys, n);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to add the default user: %m");
+                        log_info("No user in the config: the instance's %zu SSH key%s from %s go to user '%s' "
+                                 "(group %s).", n, n == 1 ? "" : "s", source, DEFAULT_USER, DEFAULT_USER_GROUP);
+                }
+        }
+
+        if (!text && !c) {
                 log_info("No config found: nothing to provision. To provide one, use the kernel command line "
                          "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
                          "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
@@ -310,8 +420,7 @@ static int run(void) {
                 return 0;
         }
 
-        log_info("Using the config from %s.", source);
-        r = parse_and_report(text, size, source, &c);
+        r = c ? 0 : parse_and_report(text, size, source, &c);
         if (r < 0) {
                 log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
                 return r;

@@ -23,10 +23,15 @@
 #include "fetch.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
+#include "hull/parse.h"
 #include "hull/tests.h"
 
 #define CONFIG "{\"ignition\":{\"version\":\"3.4.0\"}}"
 #define TOKEN "AQAEAFnD6hV4V1-test_token.Zz9Qw=="
+#define KEY_ED "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEMNnx1D2ZWpXe+mMmmbEdajEEG9lxgx8DNZ6UTVjH/a you@laptop"
+#define KEY_EC                                                                                               \
+        "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBAM6hy3GuLHk6m3O1aHERCmfNu0rTOI" \
+        "Zw9+x+E4NHJ+WDR0SXzjJI92VD407leL0ujxmWbt/ZYSqxVAhLVnrNXg= e@x"
 
 static uint8_t gz[512], *bomb;
 static size_t gz_len, bomb_len;
@@ -103,6 +108,15 @@ static void imds(int fd, const Req *q, const char *mode) {
                         return text(fd, 200, NULL, "");
                 return text(fd, 200, NULL, TOKEN);
         }
+        if (strcmp(q->path, "/latest/meta-data/public-keys/0/openssh-key") == 0) {
+                if (!v1only && (!header(q, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
+                        return text(fd, 401, NULL, "");
+                if (strstr(mode, "nokeys"))
+                        return text(fd, 404, NULL, "");
+                if (strstr(mode, "badkey"))
+                        return text(fd, 200, NULL, "ssh-ed25519 AAAA\ncommand=\"sh\" " KEY_ED "\n");
+                return text(fd, 200, NULL, KEY_ED "\n");
+        }
         if (strcmp(q->path, "/latest/user-data") == 0) {
                 if (strcmp(q->method, "GET") != 0)
                         return text(fd, 405, NULL, "");
@@ -130,6 +144,12 @@ static void gce(int fd, const Req *q, const char *mode) {
         if (!header(q, "Metadata-Flavor", v, sizeof v) || strcmp(v, "Google") != 0 ||
             header(q, "X-Forwarded-For", v, sizeof v))
                 return text(fd, 403, flavor, "");
+        if (strcmp(q->path, "/computeMetadata/v1/instance/attributes/ssh-keys") == 0 && !strstr(mode, "nokeys"))
+                return text(fd, 200, flavor,
+                            "alice:" KEY_ED "\n"
+                            "bob:" KEY_EC " google-ssh {\"userName\":\"bob\",\"expireOn\":\"2026-12-04T09:00:00+0000\"}\n"
+                            "\n"
+                            "carol:" KEY_EC "\r\n");
         if (strcmp(q->path, "/computeMetadata/v1/instance/attributes/user-data") != 0 || strstr(mode, "none"))
                 return text(fd, 404, flavor, "");
         if (strstr(mode, "gzip"))
@@ -299,6 +319,37 @@ static void check_fetch(Platform p, const char *scenario, int want, unsigned wan
         }
 }
 
+/* The instance's SSH keys: want_n keys (the first want_first), or the error. */
+static void check_keys(Platform p, const char *scenario, int want, size_t want_n, const char *want_first) {
+        _cleanup_free_ char *url = NULL, *src = NULL;
+        char **keys = NULL;
+        size_t n = 0;
+        int r;
+
+        CHECK(asprintf(&url, "%s/%s", base, scenario) > 0);
+        r = metadata_fetch_ssh_keys(p, url, &policy, record, NULL, &keys, &n, &src);
+        if (r != want)
+                fprintf(stderr, "keys %s: r=%d source=%s\n", scenario, r, src ?: "(null)");
+        CHECK_EQ_INT(r, want);
+        if (r >= 0) {
+                CHECK_EQ_INT(n, want_n);
+                if (want_first)
+                        CHECK(keys && streq_ptr(keys[0], want_first) && keys[n] == NULL);
+                strv_free_n(keys, n);
+        }
+}
+
+static void check_parse_keys(Platform p, const char *text, int want, size_t want_n) {
+        char **keys = NULL;
+        size_t n = 0;
+        CHECK_EQ_INT(ssh_keys_parse(p, text, strlen(text), &keys, &n), want);
+        if (want == 0)
+                CHECK_EQ_INT(n, want_n);
+        else
+                CHECK(keys == NULL);
+        strv_free_n(keys, n);
+}
+
 static void check_url(const char *path, int want, const char *want_in_source) {
         _cleanup_free_ char *url = NULL, *t = NULL, *src = NULL;
         size_t n = 0;
@@ -376,6 +427,45 @@ int main(void) {
         CHECK_EQ_INT(header_is_metadata_flavor_google("Metadata-Flavor: Google\0", 24), 0);
         CHECK_EQ_INT(header_is_metadata_flavor_google("", 0), 0);
 
+        /* SSH public keys: only sshd's key types, a blob of that type, no options. */
+        CHECK_EQ_INT(ssh_key_check(KEY_ED, strlen(KEY_ED)), 0);
+        CHECK_EQ_INT(ssh_key_check(KEY_EC, strlen(KEY_EC)), 0);
+        CHECK_EQ_INT(ssh_key_check(KEY_ED, strlen(KEY_ED) - 11), 0);         /* no comment */
+        CHECK_EQ_INT(ssh_key_check("", 0), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("ssh-ed25519", 11), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("ssh-ed25519 ", 12), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("ssh-ed25519 AAAA", 16), -EBADMSG);       /* too short a blob */
+        CHECK_EQ_INT(ssh_key_check("ssh-dss AAAAB3NzaC1kc3MAAACBAP", 29), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("command=\"sh\" " KEY_ED, strlen(KEY_ED) + 13), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("ssh-rsa" KEY_ED + 11, strlen(KEY_ED) - 4), -EBADMSG); /* blob of another type */
+        CHECK_EQ_INT(ssh_key_check(KEY_ED "\n", strlen(KEY_ED) + 1), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check(KEY_ED "\rx", strlen(KEY_ED) + 2), -EBADMSG);
+        CHECK_EQ_INT(ssh_key_check("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEMNnx1D2ZWpXe+mMmmbEdajEEG9lxgx8DNZ6UTVjH/a=", 81),
+                     -EBADMSG);                                              /* not canonical base64 */
+        CHECK_EQ_INT(ssh_key_check("ssh-ed25519  AAAAC3NzaC1lZDI1NTE5AAAAIEMNnx1D2ZWpXe+mMmmbEdajEEG9lxgx8DNZ6UTVjH/a", 81),
+                     -EBADMSG);                                              /* two spaces */
+        check_parse_keys(PLATFORM_AWS, KEY_ED "\n", 0, 1);
+        check_parse_keys(PLATFORM_AWS, KEY_ED "\r\n" KEY_EC, 0, 2);
+        check_parse_keys(PLATFORM_AWS, "", 0, 0);
+        check_parse_keys(PLATFORM_AWS, "\n\n", 0, 0);
+        check_parse_keys(PLATFORM_AWS, "alice:" KEY_ED, -EBADMSG, 0);
+        check_parse_keys(PLATFORM_GCP, "alice:" KEY_ED "\nbob:" KEY_EC "\n", 0, 2);
+        check_parse_keys(PLATFORM_GCP, "alice:" KEY_ED "\nbob:" KEY_EC " google-ssh {\"expireOn\":\"x\"}", 0, 1);
+        check_parse_keys(PLATFORM_GCP, KEY_ED, -EBADMSG, 0);                 /* no user */
+        check_parse_keys(PLATFORM_GCP, "alice:" KEY_ED "\nbob:junk", -EBADMSG, 0);
+        {
+                char *many = NULL, **keys = NULL;
+                size_t len = 0, n = 0;
+                FILE *f = open_memstream(&many, &len);
+                CHECK(f != NULL);
+                for (int i = 0; i < 65; i++)
+                        fprintf(f, "%s\n", KEY_ED);
+                CHECK(fclose(f) == 0);
+                CHECK_EQ_INT(ssh_keys_parse(PLATFORM_AWS, many, len, &keys, &n), -E2BIG);
+                CHECK_EQ_INT(ssh_keys_parse(PLATFORM_AWS, "a\0b", 3, &keys, &n), -EBADMSG);
+                free(many);
+        }
+
         /* User data: plain, gzip, broken gzip, the size limit before and after decompression. */
         gz_len = gzip(CONFIG, strlen(CONFIG), gz, sizeof gz);
         check_decode(CONFIG, strlen(CONFIG), 0, CONFIG);
@@ -450,6 +540,17 @@ int main(void) {
         check_fetch(PLATFORM_GCP, "gcp-noflavor", -EBADMSG, 1, 0, "Metadata-Flavor");
         check_fetch(PLATFORM_GCP, "aws", -EBADMSG, 1, 0, "Metadata-Flavor"); /* a 404, but not from GCE */
         check_fetch(PLATFORM_GCP, "gcp-none-noflavor", -EBADMSG, 1, 0, "Metadata-Flavor");
+
+        /* SSH keys: EC2's key pair, GCE's ssh-keys attribute (the expiring key left out). */
+        check_keys(PLATFORM_AWS, "aws", 1, 1, KEY_ED);
+        check_keys(PLATFORM_AWS, "aws-v1", 1, 1, KEY_ED);
+        check_keys(PLATFORM_AWS, "aws-nokeys", 0, 0, NULL);
+        check_keys(PLATFORM_AWS, "aws-badkey", -EBADMSG, 0, NULL);
+        check_keys(PLATFORM_AWS, "aws-off", -EACCES, 0, NULL);
+        check_keys(PLATFORM_GCP, "gcp", 1, 2, KEY_ED);
+        check_keys(PLATFORM_GCP, "gcp-nokeys", 0, 0, NULL);
+        check_keys(PLATFORM_GCP, "gcp-noflavor", -EBADMSG, 0, NULL);
+        check_keys(PLATFORM_DIGITALOCEAN, "do", -EOPNOTSUPP, 0, NULL);
 
         /* DigitalOcean, Hetzner, OpenStack. */
         check_fetch(PLATFORM_DIGITALOCEAN, "do", 1, 1, 0, "DigitalOcean");
