@@ -13,9 +13,9 @@
 
 #include "config.h"
 #include "dataurl.h"
-#include "hull/parse.h"
 #include "fetch.h"
 #include "hull/macro.h"
+#include "hull/parse.h"
 
 const FetchPolicy fetch_policy_boot = {
         .attempts = 8,
