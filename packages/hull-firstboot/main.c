@@ -259,12 +259,14 @@ static int run_fetch(void) {
         return 0;
 }
 
-/* The network step of the sources: starts the fetch unit, waits for it, takes its results
+/* The network step of the sources: (re)starts the fetch unit, waits for it, takes its results
  * (the user data, the SSH keys) and stops it again, which removes them from /run. 1 and the
  * text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) either way.
  * -EREMOTEIO if the unit failed (it logged why), another negative errno. */
 static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
-        char *start[] = { "/usr/bin/systemctl", "start", FETCH_UNIT, NULL };
+        /* restart, not start: a unit left active by an interrupted earlier run (RemainAfterExit=)
+         * would otherwise not run again, and its old files would be read. */
+        char *start[] = { "/usr/bin/systemctl", "restart", FETCH_UNIT, NULL };
         char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
         _cleanup_free_ char *keys = NULL;
         char **v = NULL;
