@@ -727,6 +727,35 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
         return 0;
 }
 
+int config_add_default_user(Config *c, const char *name, const char *group, char *const *keys, size_t n_keys) {
+        ConfigUser *users, *u;
+
+        if (!user_name_is_valid(name) || !user_name_is_valid(group) || n_keys == 0)
+                return -EINVAL;
+        users = realloc(c->users, (c->n_users + 1) * sizeof(ConfigUser));
+        if (!users)
+                return -ENOMEM;
+        c->users = users;
+        u = &users[c->n_users];
+        *u = (ConfigUser) {};
+        u->name = strdup(name);
+        u->groups = calloc(2, sizeof(char *));
+        u->ssh_keys = calloc(n_keys + 1, sizeof(char *));
+        if (u->groups)
+                u->groups[0] = strdup(group);
+        for (size_t i = 0; u->ssh_keys && i < n_keys; i++) {
+                u->ssh_keys[i] = strdup(keys[i]);
+                if (!u->ssh_keys[i])
+                        break;
+                u->n_ssh_keys++;
+        }
+        u->n_groups = u->groups && u->groups[0] ? 1 : 0;
+        c->n_users++; /* from here config_free() frees what was allocated */
+        if (!u->name || u->n_groups != 1 || u->n_ssh_keys != n_keys)
+                return -ENOMEM;
+        return 0;
+}
+
 Config *config_free(Config *c) {
         if (!c)
                 return NULL;

@@ -80,6 +80,11 @@ typedef struct Config {
  * CONFIG_ERRORS_MAX when it is 0). -ENOMEM on allocation failure. */
 int config_parse(const char *text, size_t size, Config **ret, Diag *errors);
 
+/* Adds user name, in group, with keys (copied): the default user a cloud's SSH keys go to
+ * when the config names no user (a Config from config_parse(), or a zeroed one from calloc()
+ * when there is no config at all). */
+int config_add_default_user(Config *c, const char *name, const char *group, char *const *keys, size_t n_keys);
+
 Config *config_free(Config *c);
 
 static inline void config_freep(Config **c) {

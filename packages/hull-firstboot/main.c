@@ -7,20 +7,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <selinux/selinux.h>
 
 #include "apply.h"
 #include "config.h"
+#include "fetch.h"
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
+#include "hull/process.h"
+#include "platform.h"
 #include "sources.h"
+
+/* The network fetch runs unprivileged, in a unit of its own, and leaves the user data here. */
+#define FETCH_UNIT "hull-firstboot-fetch.service"
+#define FETCH_DIR "/run/hull-firstboot-fetch"
+#define FETCH_FILE FETCH_DIR "/user-data"
+#define FETCH_KEYS FETCH_DIR "/ssh-keys"
+
+/* The user a cloud's SSH keys go to when the config names no user: an administrator. */
+#define DEFAULT_USER "core"
+#define DEFAULT_USER_GROUP "sudo"
+
+#define PLATFORM_FILE_DIR "/run/hull"
+#define PLATFORM_FILE PLATFORM_FILE_DIR "/platform"
 
 static const char *arg_root = "/";
 static const char *arg_config = NULL;
 static bool arg_validate = false;
+static const char *arg_fetch = NULL;
 
 static void help(void) {
         printf("Usage: %s [OPTIONS]\n"
@@ -31,20 +49,25 @@ static void help(void) {
                "     --validate FILE   check a config and print \"configuration OK\" or its errors\n"
                "     --config FILE     use FILE (\"-\" for stdin) instead of the boot sources\n"
                "     --root DIR        apply to the tree DIR instead of / (no SELinux labels,\n"
-               "                       no systemd reload)\n\n"
+               "                       no systemd reload)\n"
+               "     --fetch DIR       only fetch the config over the network (hull.config.url=\n"
+               "                       http(s)://, else the cloud's metadata service) into\n"
+               "                       DIR/user-data; " FETCH_UNIT " runs this\n\n"
                "Sources, first found wins: kernel command line hull.config.url=, a filesystem\n"
-               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config.\n",
+               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config, the\n"
+               "user data of the cloud's metadata service (platform from DMI or hull.platform=).\n",
                program_invocation_short_name, program_invocation_short_name);
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT };
+        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT, ARG_FETCH };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "validate", required_argument, NULL, ARG_VALIDATE },
                 { "config", required_argument, NULL, ARG_CONFIG },
                 { "root", required_argument, NULL, ARG_ROOT },
+                { "fetch", required_argument, NULL, ARG_FETCH },
                 {}
         };
         int c;
@@ -69,6 +92,11 @@ static int parse_argv(int argc, char *argv[]) {
                                 return log_error_errno(-EINVAL, "--root needs an absolute path, not '%s'.", optarg);
                         arg_root = optarg;
                         break;
+                case ARG_FETCH:
+                        if (optarg[0] != '/')
+                                return log_error_errno(-EINVAL, "--fetch needs an absolute path, not '%s'.", optarg);
+                        arg_fetch = optarg;
+                        break;
                 case '?':
                         return -EINVAL;
                 default:
@@ -78,6 +106,8 @@ static int parse_argv(int argc, char *argv[]) {
                 return log_error_errno(-EINVAL, "Unexpected argument '%s'; see --help.", argv[optind]);
         if (arg_validate && strcmp(arg_root, "/") != 0)
                 return log_error_errno(-EINVAL, "--validate and --root cannot be combined.");
+        if (arg_fetch && (arg_config || strcmp(arg_root, "/") != 0))
+                return log_error_errno(-EINVAL, "--fetch cannot be combined with --config, --validate or --root.");
         return 1;
 }
 
@@ -98,12 +128,206 @@ static int parse_and_report(const char *text, size_t size, const char *source, C
         return r;
 }
 
+/* Each network request of the fetch, as it happens: the console shows a boot waiting for its
+ * metadata service, and why. */
+static void log_attempt(const FetchAttempt *a, void *userdata) {
+        char wait[64] = "";
+
+        if (a->retry_ms > 0)
+                snprintf(wait, sizeof wait, "; trying again in %u.%u s", a->retry_ms / 1000, a->retry_ms % 1000 / 100);
+        if (a->error < 0 && a->status == 0)
+                log_warning("%s %s (attempt %u/%u): %s%s.", a->method, a->url, a->n, a->attempts, a->detail, wait);
+        else if (a->error < 0)
+                log_warning("%s %s (attempt %u/%u): HTTP %ld, %s%s.", a->method, a->url, a->n, a->attempts, a->status,
+                            a->detail, wait);
+        else
+                log_info("%s %s (attempt %u/%u): HTTP %ld, %zu bytes%s%s.", a->method, a->url, a->n, a->attempts,
+                         a->status, a->size, a->detail[0] ? ", " : "", a->detail);
+}
+
+/* Decides the platform (kernel command line hull.platform=, else DMI), logs it and, on the
+ * machine itself, writes it to /run/hull/platform for the services after us. */
+static int detect_platform(bool live, Platform *ret) {
+        _cleanup_free_ char *cmdline = NULL, *how = NULL, *line = NULL;
+        const char *name;
+        int r;
+
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = platform_detect("/", cmdline, ret, &how);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
+        name = platform_to_string(*ret);
+        log_info("Platform: %s (%s).", name, how);
+        if (!live)
+                return 0;
+        if (mkdir(PLATFORM_FILE_DIR, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "Failed to create %s: %m", PLATFORM_FILE_DIR);
+        if (asprintf(&line, "%s\n", name) < 0)
+                return log_oom();
+        r = write_file_atomic(PLATFORM_FILE, line, strlen(line), 0644);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", PLATFORM_FILE);
+        return 0;
+}
+
+/* hull-firstboot --fetch DIR, as hull-firstboot-fetch.service runs it: no capabilities, a
+ * user of its own, the network. The same decision as sources_find_config()'s: an http(s)
+ * hull.config.url=, else the platform's metadata service. The user data (decompressed, not
+ * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. */
+static int run_fetch(void) {
+        _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL;
+        Platform platform = PLATFORM_METAL;
+        size_t size = 0;
+        int r;
+
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = cmdline_get_config_url(cmdline, &url);
+        if (r < 0)
+                return log_oom();
+        if (r > 0 && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0))
+                r = url_fetch_config(url, &fetch_policy_boot, log_attempt, NULL, &text, &size, &source);
+        else {
+                free(url);
+                url = NULL;
+                r = platform_detect("/", cmdline, &platform, &how);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
+                if (!platform_has_metadata_service(platform)) {
+                        log_info("Platform %s has no metadata service: nothing to fetch.", platform_to_string(platform));
+                        return 0;
+                }
+                r = metadata_fetch_user_data(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &text,
+                                             &size, &source);
+        }
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to fetch the config from %s: %m", source ?: "the network");
+        if (r == 0)
+                log_info("No user data at %s.", source);
+        else {
+                if (asprintf(&path, "%s/user-data", arg_fetch) < 0)
+                        return log_oom();
+                r = write_file_atomic(path, text, size, 0600);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write %s: %m", path);
+                log_info("Fetched %zu bytes of user data from %s.", size, source);
+        }
+        if (url || !platform_has_ssh_keys(platform))
+                return 0;
+
+        /* The SSH keys the instance was launched with, for a default user. */
+        {
+                _cleanup_free_ char *ksource = NULL, *kpath = NULL, *joined = NULL;
+                char **keys = NULL;
+                size_t n = 0, len = 0;
+
+                r = metadata_fetch_ssh_keys(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &keys,
+                                            &n, &ksource);
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (r < 0)
+                        return log_error_errno(r, "Failed to fetch the SSH keys from %s: %m", ksource ?: "the network");
+                for (size_t i = 0; i < n; i++)
+                        len += strlen(keys[i]) + 1;
+                joined = n > 0 ? malloc(len + 1) : NULL;
+                if (n > 0 && !joined) {
+                        strv_free_n(keys, n);
+                        return log_oom();
+                }
+                len = 0;
+                for (size_t i = 0; i < n; i++)
+                        len += (size_t) sprintf(joined + len, "%s\n", keys[i]);
+                strv_free_n(keys, n);
+                if (n == 0) {
+                        log_info("No SSH keys at %s.", ksource);
+                        return 0;
+                }
+                if (asprintf(&kpath, "%s/ssh-keys", arg_fetch) < 0)
+                        return log_oom();
+                r = write_file_atomic(kpath, joined, len, 0600);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write %s: %m", kpath);
+                log_info("Fetched %zu SSH key%s from %s.", n, n == 1 ? "" : "s", ksource);
+        }
+        return 0;
+}
+
+/* The network step of the sources: (re)starts the fetch unit, waits for it, takes its results
+ * (the user data, the SSH keys) and stops it again, which removes them from /run. 1 and the
+ * text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) either way.
+ * -EREMOTEIO if the unit failed (it logged why), another negative errno. */
+static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
+        /* restart, not start: a unit left active by an interrupted earlier run (RemainAfterExit=)
+         * would otherwise not run again, and its old files would be read. */
+        char *start[] = { "/usr/bin/systemctl", "restart", FETCH_UNIT, NULL };
+        char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
+        _cleanup_free_ char *keys = NULL;
+        char **v = NULL;
+        size_t n = 0;
+        int r, k, kk;
+
+        r = spawn_wait(start, NULL);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EREMOTEIO;
+        k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, ret_text, ret_size);
+        kk = read_full_file(FETCH_KEYS, 1024 * 1024, &keys, NULL);
+        /* If this fails, the files stay in /run (0600, in a 0700 directory) until a reboot. */
+        (void) spawn_wait(stop, NULL);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        if (kk < 0 && kk != -ENOENT) {
+                free(*ret_text);
+                *ret_text = NULL;
+                return kk;
+        }
+        /* One key a line. The fetch checked them; they come from an unprivileged process, so
+         * they are checked again here, where they are used. */
+        for (char *p = keys, *e; p && *p; p = e + 1) {
+                char **nv;
+                e = strchrnul(p, '\n');
+                if (e == p)
+                        break;
+                if (ssh_key_check(p, (size_t) (e - p)) < 0) {
+                        strv_free_n(v, n);
+                        free(*ret_text);
+                        *ret_text = NULL;
+                        return -EBADMSG;
+                }
+                nv = realloc(v, (n + 2) * sizeof(char *));
+                if (!nv || !(nv[n] = strndup(p, (size_t) (e - p)))) {
+                        strv_free_n(nv ?: v, n);
+                        free(*ret_text);
+                        *ret_text = NULL;
+                        return -ENOMEM;
+                }
+                v = nv;
+                v[++n] = NULL;
+                if (!*e)
+                        break;
+        }
+        *ret_keys = v;
+        return k == -ENOENT ? 0 : 1;
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
+        _cleanup_strv_free_ char **keys = NULL;
         _cleanup_config_ Config *c = NULL;
         ApplyOptions o = { .root = arg_root };
         size_t size = 0;
         int r;
+
+        if (arg_fetch)
+                return run_fetch();
 
         if (arg_config) {
                 r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
@@ -115,9 +339,34 @@ static int run(void) {
                 if (!source)
                         return log_oom();
         } else {
-                r = sources_find_config(&text, &size, &source);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
+                Platform platform;
+
+                r = detect_platform(strcmp(arg_root, "/") == 0, &platform);
+                if (r < 0) {
+                        log_error("Nothing was changed.");
+                        return r;
+                }
+                r = sources_find_config(platform, &text, &size, &source);
+                if (r == SOURCES_NETWORK) {
+                        log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
+                        r = fetch_via_unit(&text, &size, &keys);
+                        if (r == -EREMOTEIO)
+                                log_error("Failed to fetch the config from %s: %s failed (its attempts are above "
+                                          "and in journalctl -u %s).", source, FETCH_UNIT, FETCH_UNIT);
+                        else if (r < 0)
+                                log_error_errno(r, "Failed to fetch the config from %s with %s: %m", source, FETCH_UNIT);
+                        if (r < 0) {
+                                log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                                return r;
+                        }
+                }
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
+                        log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                        return r;
+                }
+                if (r == 0 && platform == PLATFORM_AZURE)
+                        log_notice("Azure custom data (ovf-env.xml) is not read yet: use one of the sources below.");
         }
 
         if (arg_validate) {
@@ -132,18 +381,48 @@ static int run(void) {
         o.selinux = o.live && is_selinux_enabled() > 0;
         o.source = source;
 
-        if (!text) {
+        if (text)
+                log_info("Using the config from %s.", source);
+        if (keys) {
+                size_t n = 0;
+
+                while (keys[n])
+                        n++;
+                if (text) {
+                        r = parse_and_report(text, size, source, &c);
+                        if (r < 0) {
+                                log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
+                                return r;
+                        }
+                } else {
+                        c = calloc(1, sizeof(Config));
+                        if (!c)
+                                return log_oom();
+                }
+                if (c->n_users > 0)
+                        log_notice("The config names its users: the instance's %zu SSH key%s from %s are not used.", n,
+                                   n == 1 ? "" : "s", source);
+                else {
+                        r = config_add_default_user(c, DEFAULT_USER, DEFAULT_USER_GROUP, keys, n);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to add the default user: %m");
+                        log_info("No user in the config: the instance's %zu SSH key%s from %s go to user '%s' "
+                                 "(group %s).", n, n == 1 ? "" : "s", source, DEFAULT_USER, DEFAULT_USER_GROUP);
+                }
+        }
+
+        if (!text && !c) {
                 log_info("No config found: nothing to provision. To provide one, use the kernel command line "
-                         "(hull.config.url=data:... or label://LABEL/path), a filesystem labelled HULL-CONFIG "
-                         "with config.ign, or QEMU -fw_cfg name=opt/org.hull/config,file=config.ign.");
+                         "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
+                         "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
+                         "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud.");
                 r = apply_write_marker(&o, &what);
                 if (r < 0)
                         return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");
                 return 0;
         }
 
-        log_info("Using the config from %s.", source);
-        r = parse_and_report(text, size, source, &c);
+        r = c ? 0 : parse_and_report(text, size, source, &c);
         if (r < 0) {
                 log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
                 return r;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "dataurl.h"
+#include "fetch.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "sources.h"
@@ -35,9 +36,9 @@ static const struct {
         { "cidata", "user-data" },
 };
 
-int cmdline_get_config_url(const char *cmdline, char **ret) {
-        static const char key[] = "hull.config.url=";
+int cmdline_get_value(const char *cmdline, const char *key, char **ret) {
         _cleanup_free_ char *word = NULL, *found = NULL;
+        size_t keylen = strlen(key);
         const char *p = cmdline;
 
         word = malloc(strlen(cmdline) + 1);
@@ -57,9 +58,9 @@ int cmdline_get_config_url(const char *cmdline, char **ret) {
                                 word[n++] = *p;
                 }
                 word[n] = 0;
-                if (strncmp(word, key, STRLEN(key)) == 0) {
+                if (strncmp(word, key, keylen) == 0 && word[keylen] == '=') {
                         free(found);
-                        found = strdup(word + STRLEN(key));
+                        found = strdup(word + keylen + 1);
                         if (!found)
                                 return -ENOMEM;
                 }
@@ -68,6 +69,10 @@ int cmdline_get_config_url(const char *cmdline, char **ret) {
                 return 0;
         *ret = TAKE_PTR(found);
         return 1;
+}
+
+int cmdline_get_config_url(const char *cmdline, char **ret) {
+        return cmdline_get_value(cmdline, "hull.config.url", ret);
 }
 
 int parse_label_url(const char *url, char **ret_label, char **ret_path) {
@@ -127,6 +132,12 @@ int read_config_from_dir(const char *dir, const char *label, char **ret_text, si
         return -EINVAL;
 }
 
+int config_fs_type_check(const char *type) {
+        if (type && (strcmp(type, "vfat") == 0 || strcmp(type, "iso9660") == 0))
+                return 0;
+        return -EMEDIUMTYPE;
+}
+
 /* One probe of every block device per run, shared by all the labels looked up: probing is the
  * slow part (seconds per pass under emulation), the lookups are cheap. */
 static blkid_cache probed_cache;
@@ -151,16 +162,13 @@ static int find_device(const char *label, char **ret_dev, char **ret_type) {
         if (!dev)
                 return 0;
         type = blkid_get_tag_value(probed_cache, "TYPE", dev);
-        if (!type) {
-                free(dev);
-                return -EMEDIUMTYPE;
-        }
         *ret_dev = dev;
-        *ret_type = type;
+        *ret_type = type; /* may be NULL: config_fs_type_check() refuses it */
         return 1;
 }
 
-/* Mounts the filesystem labelled label read-only and reads path, or the label's usual files
+/* Mounts the filesystem labelled label (vfat or iso9660 only) read-only, nodev, nosuid, noexec
+ * and reads path, or the label's usual files
  * when path is NULL. 1 if a config was read, 0 if there is no such filesystem or file. */
 static int read_from_label(const char *label, const char *path, char **ret_text, size_t *ret_size, char **ret_source) {
         _cleanup_free_ char *dev = NULL, *type = NULL;
@@ -170,6 +178,13 @@ static int read_from_label(const char *label, const char *path, char **ret_text,
         r = find_device(label, &dev, &type);
         if (r <= 0)
                 return r;
+        r = config_fs_type_check(type);
+        if (r < 0) {
+                if (asprintf(ret_source, "%s (LABEL=%s): its file system is %s, and only vfat and iso9660 "
+                             "config media are mounted", dev, label, type ?: "of no known type") < 0)
+                        *ret_source = NULL;
+                return r;
+        }
         if (asprintf(ret_source, "%s (LABEL=%s)", dev, label) < 0)
                 return -ENOMEM;
         if (mkdir(MOUNT_DIR, 0700) < 0 && errno != EEXIST)
@@ -205,7 +220,7 @@ static void describe(char **ret, const char *format, const char *url) {
 #pragma GCC diagnostic pop
 }
 
-int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
+int sources_find_config(Platform platform, char **ret_text, size_t *ret_size, char **ret_source) {
         _cleanup_free_ char *cmdline = NULL, *url = NULL;
         int r;
 
@@ -246,7 +261,12 @@ int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
                         }
                         return r;
                 }
-                describe(ret_source, "hull.config.url=%s (only data: and label:// are supported)", url);
+                if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0) {
+                        describe(ret_source, "hull.config.url=%s", url);
+                        return *ret_source ? SOURCES_NETWORK : -ENOMEM;
+                }
+                describe(ret_source, "hull.config.url=%s (only data:, label://, http:// and https:// are supported)",
+                         url);
                 return -EPROTONOSUPPORT;
         }
 
@@ -261,8 +281,15 @@ int sources_find_config(char **ret_text, size_t *ret_size, char **ret_source) {
 
         /* 3. QEMU fw_cfg. */
         r = read_full_file(FW_CFG_PATH, CONFIG_SIZE_MAX, ret_text, ret_size);
-        if (r == -ENOENT)
+        if (r != -ENOENT) {
+                *ret_source = strdup("QEMU fw_cfg opt/org.hull/config");
+                return r < 0 ? r : 1;
+        }
+
+        /* 4. The cloud's metadata service, only on a cloud that has one: the network is
+         * asked last, so a boot with a local source never waits for it. */
+        if (!platform_has_metadata_service(platform))
                 return 0;
-        *ret_source = strdup("QEMU fw_cfg opt/org.hull/config");
-        return r < 0 ? r : 1;
+        *ret_source = strdup(metadata_service_name(platform));
+        return *ret_source ? SOURCES_NETWORK : -ENOMEM;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -350,7 +351,43 @@ static void test_path_policy(void) {
         CHECK(!user_name_is_valid("abcdefghijabcdefghijabcdefghijabc"));
 }
 
+/* The default user a cloud's SSH keys go to. */
+static void test_default_user(void) {
+        char *keys[] = { "ssh-ed25519 AAAA one", "ssh-ed25519 AAAA two", NULL };
+        _cleanup_config_ Config *c = calloc(1, sizeof(Config));
+        Config *p = NULL;
+        Diag e = {};
+
+        CHECK(c != NULL);
+        CHECK_EQ_INT(config_add_default_user(c, "core", "sudo", keys, 2), 0);
+        CHECK_EQ_INT(c->n_users, 1);
+        CHECK_STREQ(c->users[0].name, "core");
+        CHECK_EQ_INT(c->users[0].n_groups, 1);
+        CHECK_STREQ(c->users[0].groups[0], "sudo");
+        CHECK_EQ_INT(c->users[0].n_ssh_keys, 2);
+        CHECK_STREQ(c->users[0].ssh_keys[1], "ssh-ed25519 AAAA two");
+        CHECK(c->users[0].password_hash == NULL && c->users[0].shell == NULL);
+        CHECK_EQ_INT(config_add_default_user(c, "Core", "sudo", keys, 2), -EINVAL);
+        CHECK_EQ_INT(config_add_default_user(c, "core", "a b", keys, 2), -EINVAL);
+        CHECK_EQ_INT(config_add_default_user(c, "core", "sudo", keys, 0), -EINVAL);
+        CHECK_EQ_INT(c->n_users, 1);
+
+        /* Added to a parsed config with files but no users. */
+        CHECK_EQ_INT(config_parse("{\"ignition\":{\"version\":\"3.4.0\"},\"storage\":{\"directories\":[{\"path\":\"/var/x\"}]}}", 78,
+                                  &p, &e), 0);
+        CHECK(p != NULL);
+        if (p) {
+                CHECK_EQ_INT(p->n_users, 0);
+                CHECK_EQ_INT(config_add_default_user(p, "core", "sudo", keys, 1), 0);
+                CHECK_EQ_INT(p->n_users, 1);
+                CHECK_EQ_INT(p->n_directories, 1);
+        }
+        config_free(p);
+        diag_clear(&e);
+}
+
 int main(void) {
+        test_default_user();
         test_full();
         test_minimal();
         test_errors();

@@ -38,6 +38,24 @@ int main(void) {
         check_cmdline("hull.config.url=label://CFG/a.ign", "label://CFG/a.ign");
         check_cmdline("a \"hull.config.url=data:,a b\" c", "data:,a b");
         check_cmdline("hull.config.url=\"data:,x y\"\n", "data:,x y");
+        check_cmdline("hull.config.url=https://192.0.2.1/node.ign", "https://192.0.2.1/node.ign");
+        check_cmdline("hull.config.urlx=data:, hull.config.url", NULL);
+        check_cmdline("xhull.config.url=data:,", NULL);
+        {
+                _cleanup_free_ char *v = NULL;
+                CHECK_EQ_INT(cmdline_get_value("a=1 hull.platform=aws b", "hull.platform", &v), 1);
+                CHECK_STREQ(v, "aws");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(cmdline_get_value("hull.platform hull.platformx=aws", "hull.platform", &v), 0);
+                CHECK_EQ_INT(cmdline_get_value("hull.platform=", "hull.platform", &v), 1);
+                CHECK_STREQ(v, "");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(cmdline_get_value("\"hull.platform=a\"\"b\" \"unterminated", "hull.platform", &v), 1);
+                CHECK_STREQ(v, "ab");
+                free(TAKE_PTR(v));
+                CHECK_EQ_INT(cmdline_get_value("", "hull.platform", &v), 0);
+                CHECK_EQ_INT(cmdline_get_value("   \t\n", "hull.platform", &v), 0);
+        }
         check_cmdline("hull.config.url=first hull.config.url=last", "last");
         check_cmdline("xhull.config.url=no", NULL);
         check_cmdline("", NULL);
@@ -49,6 +67,19 @@ int main(void) {
         CHECK_EQ_INT(parse_label_url("label://X", &label, &path), -EINVAL);
         CHECK_EQ_INT(parse_label_url("label://X/", &label, &path), -EINVAL);
         CHECK_EQ_INT(parse_label_url("file:///c.ign", &label, &path), -EINVAL);
+
+        /* Config media are data: only FAT and ISO 9660 are mounted. */
+        CHECK_EQ_INT(config_fs_type_check("vfat"), 0);
+        CHECK_EQ_INT(config_fs_type_check("iso9660"), 0);
+        CHECK_EQ_INT(config_fs_type_check("ext4"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("btrfs"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("squashfs"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("udf"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("VFAT"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("vfat "), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check("iso9660\n"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check(""), -EMEDIUMTYPE);
+        CHECK_EQ_INT(config_fs_type_check(NULL), -EMEDIUMTYPE);
 
         CHECK(mkdtemp(dir) != NULL);
         CHECK_EQ_INT(read_config_from_dir(dir, "HULL-CONFIG", &text, &size, &file), 0);
