@@ -11,7 +11,7 @@ T_PASS=0 T_FAIL=0 T_SKIP=0
 T_FAILED=()
 FILTER=""
 LOGS=$HULL_BUILD/test-logs
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 
 selected() {
         [ -z "$FILTER" ] || [[ $1 == *"$FILTER"* ]]

@@ -1,6 +1,6 @@
 # The operator fixes the config: power cycle with a good one on fw_cfg (the harness's: its
 # administrator only). That boot provisions, so the refused boots left no marker; and nothing
-# of the refused config is on the machine: no user core, no file, unit, link or SSH key of it.
+# of the refused configs is on the machine: no user core, no file, unit, link or SSH key of it.
 # The power is cut 35 s after the last refusal, once the guest's writeback has put on the disk
 # whatever that boot wrote.
 set -u

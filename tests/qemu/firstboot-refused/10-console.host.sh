@@ -2,16 +2,10 @@
 # problem: what was wrong with the config and how to go on. Nothing else gets in: sshd and the
 # getty are held back with the rest of the boot.
 set -u
-suite=$(basename "$(dirname "$0")")
-case $suite in
-firstboot-malformed) want='malformed JSON' ;;
-firstboot-unsupported) want='storage\.filesystems: unsupported field "filesystems"' ;;
-*) echo "10-console: no expectation for suite $suite"; exit 1 ;;
-esac
 log=$HULL_VM_DIR/serial.log
 grep -a 'hull-firstboot\|Invalid config' "$log" | head -20
 grep -aq 'Invalid config from QEMU fw_cfg opt/org.hull/config' "$log" || { echo "FAIL: no 'Invalid config' line on the console"; exit 1; }
-grep -aqE "$want" "$log" || { echo "FAIL: the console does not show /$want/"; exit 1; }
+grep -aq 'malformed JSON' "$log" || { echo "FAIL: the console does not say 'malformed JSON'"; exit 1; }
 if grep -aqE 'Started .*(OpenBSD Secure Shell|ssh\.service)|login: *$' "$log"; then
         echo "FAIL: sshd or a login prompt started although provisioning failed"; exit 1
 fi

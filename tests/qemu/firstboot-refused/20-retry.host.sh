@@ -1,0 +1,25 @@
+# The next boot tries again (the refused one wrote no marker), now with a config that parses
+# but uses a field Hull does not support: refused too, the console naming the field. The power
+# is cut 35 s after the first refusal, once the guest kernel's writeback (30 s) has put on the
+# disk whatever that boot wrote.
+set -u
+log=$HULL_VM_DIR/serial.log
+want='storage\.filesystems: unsupported field "filesystems"'
+sleep 35
+guest-powercycle --config "$HULL_BUILD/firstboot-unsupported.ign" --no-wait 120 || exit 1
+end=$(($(date +%s) + 400))
+while [ "$(date +%s)" -lt "$end" ]; do
+        n=$(grep -ac 'Invalid config from QEMU fw_cfg opt/org.hull/config' "$log")
+        if [ "$n" -ge 2 ]; then
+                sleep 2
+                grep -aqE "$want" "$log" || { echo "FAIL: the second refusal does not show /$want/"; exit 1; }
+                if grep -aqE 'Started .*(OpenBSD Secure Shell|ssh\.service)|login: *$' "$log"; then
+                        echo "FAIL: sshd or a login prompt started on the second boot"; exit 1
+                fi
+                echo "the second boot tried again and refused the unsupported field"
+                exit 0
+        fi
+        sleep 3
+done
+echo "FAIL: no second 'Invalid config' on the console within 400 s of the power cycle"
+exit 1

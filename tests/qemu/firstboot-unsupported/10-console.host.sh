@@ -1,1 +1,0 @@
-../firstboot-malformed/10-console.host.sh

@@ -1,1 +1,0 @@
-../firstboot-malformed/30-good-config.host.sh
