@@ -20,3 +20,6 @@ int emit_filter(const Resolved *r, scmp_filter_ctx *ret);
 /* The BPF program: ret_size is in bytes, a multiple of sizeof(struct sock_filter). */
 int emit_bpf(const Resolved *r, struct sock_filter **ret, size_t *ret_size);
 int emit_pfc(const Resolved *r, char **ret);
+/* The resolved profile as an OCI runtime spec linux.seccomp object (JSON text, caller frees):
+ * one syscalls entry per rule, so runc builds the same filter from it. */
+int emit_oci(const Resolved *r, char **ret);

@@ -33,6 +33,7 @@ static const char *arg_arch = NULL;
 static const char *arg_kernel = NULL;
 static const char *arg_output = NULL;
 static bool arg_pfc = false;
+static bool arg_oci = false;
 static bool arg_subset = false;
 static char **arg_args = NULL; /* verb and its operands */
 static int arg_n_args = 0;
@@ -64,7 +65,8 @@ static void help(void) {
                "Commands:\n"
                "  validate   report every problem with the profile (JSON path and reason); exit 1 if any\n"
                "  compile    build the filter with libseccomp and write its BPF (with --pfc: the\n"
-               "             pseudo filter code dump instead)\n"
+               "             pseudo filter code dump instead; with --oci: the profile resolved for\n"
+               "             --caps, --arch and --kernel as an OCI config's linux.seccomp object)\n"
                "  diff       what A allows that B does not (\"-\") and the reverse (\"+\"), per\n"
                "             architecture, syscall and argument rule\n"
                "  run        set no_new_privs, load the filter, execute CMD\n"
@@ -81,6 +83,7 @@ static void help(void) {
                "  -k, --kernel X.Y    kernel version for minKernel rules [running kernel]\n"
                "  -o, --output FILE   output file\n"
                "      --pfc           compile: write the readable PFC dump instead of BPF\n"
+               "      --oci           compile: write the resolved profile as OCI JSON instead of BPF\n"
                "      --subset        diff: exit 1 unless B allows nothing that A does not\n"
                "      --make-logging-profile  record: write the logging profile\n"
                "      --base PROFILE  record: the profile to stay within [" HULL_DEFAULT_PROFILE "]\n"
@@ -106,6 +109,7 @@ static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_VERSION = 0x100,
                 ARG_PFC,
+                ARG_OCI,
                 ARG_SUBSET,
                 ARG_MAKE_LOGGING,
                 ARG_BASE,
@@ -126,6 +130,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "kernel", required_argument, NULL, 'k' },
                 { "output", required_argument, NULL, 'o' },
                 { "pfc", no_argument, NULL, ARG_PFC },
+                { "oci", no_argument, NULL, ARG_OCI },
                 { "subset", no_argument, NULL, ARG_SUBSET },
                 { "make-logging-profile", no_argument, NULL, ARG_MAKE_LOGGING },
                 { "base", required_argument, NULL, ARG_BASE },
@@ -165,6 +170,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_PFC:
                         arg_pfc = true;
+                        break;
+                case ARG_OCI:
+                        arg_oci = true;
                         break;
                 case ARG_SUBSET:
                         arg_subset = true;
@@ -290,25 +298,30 @@ static int verb_validate(void) {
 
 static int verb_compile(void) {
         _cleanup_resolved_ Resolved *res = NULL;
-        _cleanup_free_ char *pfc = NULL;
+        _cleanup_free_ char *text = NULL;
         _cleanup_free_ struct sock_filter *bpf = NULL;
+        const void *out;
         size_t n = 0;
         int r;
 
         if (arg_n_args != 2 || !arg_output)
                 return log_error_errno(-EINVAL, "compile takes one PROFILE and -o FILE."), -EINVAL;
+        if (arg_pfc && arg_oci)
+                return log_error_errno(-EINVAL, "compile takes --pfc or --oci, not both."), -EINVAL;
         r = load_resolved(arg_args[1], &res);
         if (r < 0)
                 return -EIO;
-        if (arg_pfc) {
-                r = emit_pfc(res, &pfc);
-                n = pfc ? strlen(pfc) : 0;
-        } else
+        if (arg_pfc || arg_oci) {
+                r = arg_pfc ? emit_pfc(res, &text) : emit_oci(res, &text);
+                n = text ? strlen(text) : 0;
+                out = text;
+        } else {
                 r = emit_bpf(res, &bpf, &n);
+                out = bpf;
+        }
         if (r < 0)
-                return log_error_errno(r, "%s: libseccomp could not build the filter: %m", arg_args[1]), -EIO;
-        r = strcmp(arg_output, "-") == 0 ? loop_write(STDOUT_FILENO, arg_pfc ? (void *) pfc : (void *) bpf, n)
-                                         : write_file_atomic(arg_output, arg_pfc ? (void *) pfc : (void *) bpf, n, 0644);
+                return log_error_errno(r, "%s: cannot build the filter: %m", arg_args[1]), -EIO;
+        r = strcmp(arg_output, "-") == 0 ? loop_write(STDOUT_FILENO, out, n) : write_file_atomic(arg_output, out, n, 0644);
         if (r < 0)
                 return log_error_errno(r, "Failed to write '%s': %m", arg_output), -EIO;
         return 0;
