@@ -162,7 +162,7 @@ static int read_config(const char *bundle, char **ret_path, char **ret_text, siz
 }
 
 static int drop_set_of(const char *bundle, const char *config_path, const char *text, size_t size, const char *id,
-                       Diag *d, uint32_t *ret_drop) {
+                       Diag *d, uint32_t *ret_drop, bool *ret_step) {
         _cleanup_(spec_facts_done) SpecFacts f = {};
         int r;
 
@@ -176,10 +176,14 @@ static int drop_set_of(const char *bundle, const char *config_path, const char *
         if (r < 0)
                 return fail(d, r, config_path, "is not a valid OCI configuration (JSON object with a mounts list, string cgroupsPath, string lists as capability sets)");
 
+        *ret_step = false;
         if (f.containers_dir && docker_id_valid(id))
                 return docker_drop_set(f.containers_dir, id, d, ret_drop);
         if (buildkit_bundle(bundle, id)) {
+                /* RUN --security=insecure (CAP_SYS_ADMIN, an entitlement the daemon grants
+                 * explicitly) is left as BuildKit made it, like --privileged. */
                 *ret_drop = f.sys_admin ? 0 : DROP_ALL;
+                *ret_step = !f.sys_admin;
                 return 0;
         }
         if (f.docker_cgroup && docker_id_valid(id))
@@ -189,7 +193,7 @@ static int drop_set_of(const char *bundle, const char *config_path, const char *
         return 0;
 }
 
-int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop) {
+int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop, bool *ret_step) {
         _cleanup_free_ char *path = NULL, *text = NULL;
         size_t size;
         int r;
@@ -197,14 +201,39 @@ int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *re
         r = read_config(bundle, &path, &text, &size, NULL, d);
         if (r < 0)
                 return r;
-        return drop_set_of(bundle, path, text, size, id, d, ret_drop);
+        return drop_set_of(bundle, path, text, size, id, d, ret_drop, ret_step);
 }
 
-int runtime_prepare(const RuncCall *call, Diag *d) {
+/* A build step's confinement on top of the capabilities: text is the document as it stands
+ * (edited or not), replaced by the confined one. */
+static int confine_step(const char *step_seccomp, const char *config_path, OciTarget kind, char **text, Diag *d) {
+        _cleanup_free_ char *filter = NULL, *confined = NULL;
+        size_t filter_size;
+        int r;
+
+        r = read_regular(AT_FDCWD, step_seccomp, OCI_CONFIG_SIZE_MAX, &filter, &filter_size, NULL);
+        if (r < 0)
+                return fail_read(d, r, step_seccomp);
+        r = oci_confine_step(*text, strlen(*text), kind, filter, filter_size, &confined);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -EPROTO)
+                return fail(d, -EINVAL, step_seccomp, "is not a JSON object (an OCI linux.seccomp filter)");
+        if (r == -EFBIG)
+                return fail(d, r, config_path, "is too large");
+        if (r < 0)
+                return fail(d, r, config_path, "is not a valid OCI configuration (\"process\" and \"linux\" objects)");
+        free(*text);
+        *text = TAKE_PTR(confined);
+        return 0;
+}
+
+int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
         _cleanup_free_ char *bundle = NULL, *config_path = NULL, *config = NULL, *target = NULL, *edited = NULL;
         size_t config_size, target_size;
         OciTarget kind;
         uint32_t drop;
+        bool step;
         mode_t mode;
         int r;
 
@@ -216,7 +245,7 @@ int runtime_prepare(const RuncCall *call, Diag *d) {
                 r = read_config(call->bundle, &config_path, &config, &config_size, &mode, d);
                 if (r < 0)
                         return r;
-                r = drop_set_of(call->bundle, config_path, config, config_size, call->id, d, &drop);
+                r = drop_set_of(call->bundle, config_path, config, config_size, call->id, d, &drop, &step);
                 if (r < 0)
                         return r;
                 kind = OCI_TARGET_BUNDLE;
@@ -231,7 +260,7 @@ int runtime_prepare(const RuncCall *call, Diag *d) {
                         return 0; /* runc has no such container: its exec fails by itself */
                 if (r < 0)
                         return r;
-                r = container_drop_set(bundle, call->id, d, &drop);
+                r = container_drop_set(bundle, call->id, d, &drop, &step);
                 if (r < 0)
                         return r;
                 kind = OCI_TARGET_PROCESS;
@@ -245,17 +274,28 @@ int runtime_prepare(const RuncCall *call, Diag *d) {
         default:
                 return 0;
         }
-        if (drop == 0)
+        if (drop == 0 && !step)
                 return 0;
 
-        r = oci_drop_caps(target, target_size, kind, drop, &edited);
-        if (r == -EFBIG)
-                return fail(d, r, config_path, "is too large");
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return fail(d, r, config_path, "is not a valid OCI configuration (JSON object with string lists as capability sets)");
-        if (r == 0)
+        if (drop != 0) {
+                r = oci_drop_caps(target, target_size, kind, drop, &edited);
+                if (r == -EFBIG)
+                        return fail(d, r, config_path, "is too large");
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail(d, r, config_path,
+                                    "is not a valid OCI configuration (JSON object with string lists as capability sets)");
+        }
+        if (step) {
+                if (!edited) {
+                        edited = TAKE_PTR(target);
+                }
+                r = confine_step(step_seccomp, config_path, kind, &edited, d);
+                if (r < 0)
+                        return r;
+        }
+        if (!edited)
                 return 0;
 
         r = write_file_atomic(config_path, edited, strlen(edited), mode);

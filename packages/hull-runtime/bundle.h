@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "args.h"
@@ -22,17 +23,24 @@ int runc_state_bundle(const char *state_root, const char *id, char **ret_bundle,
  *   - a Docker container (mounts from <containers>/<id'>/, see spec.h): DROP_ALL minus what
  *     <containers>/<id>/hostconfig.json asks for (hostconfig_drop_set());
  *   - a BuildKit executor bundle (.../buildkit/executor/<id>): 0 with CAP_SYS_ADMIN in the
- *     bounding set (RUN --security=insecure), DROP_ALL otherwise;
+ *     bounding set (RUN --security=insecure), DROP_ALL otherwise, and then *ret_step is true:
+ *     a build step, confined further by runtime_prepare();
  *   - anything else (plain containerd, ctr, a bundle of one's own): 0.
  * A negative errno, with the problem in d as "<file>: <what is wrong>", when config.json cannot
  * be read or parsed, or a Docker container's hostconfig.json cannot be read (missing
  * included) or parsed, or the spec has Docker's cgroup for a Docker id but names no container
  * directory. */
-int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop);
+int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop, bool *ret_step);
+
+/* The OCI seccomp filter of a BuildKit build step: Hull's default profile resolved for a
+ * step's capabilities at image build time (packages/hull-seccomp/Makefile). */
+#define STEP_SECCOMP_PATH "/usr/share/hull/seccomp/build-step.oci.json"
 
 /* Edits the file a create/run (BUNDLE/config.json) or exec (--process FILE) call hands to
  * runc, removing the capabilities container_drop_set() gives; for exec the bundle is found
- * in runc's state (call->root, or RUNC_STATE_ROOT_DEFAULT). Returns 1 if the file was
- * rewritten (atomically, mode kept), 0 if it was left alone, or a negative errno with the
- * problem added to d (may be NULL) as "<file>: <what is wrong>". */
-int runtime_prepare(const RuncCall *call, Diag *d);
+ * in runc's state (call->root, or RUNC_STATE_ROOT_DEFAULT). A build step also gets
+ * no_new_privs and, for create/run, the seccomp filter in the file step_seccomp
+ * (oci_confine_step()); a step whose filter cannot be read does not start. Returns 1 if the
+ * file was rewritten (atomically, mode kept), 0 if it was left alone, or a negative errno with
+ * the problem added to d (may be NULL) as "<file>: <what is wrong>". */
+int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d);

@@ -220,3 +220,56 @@ int edit_config(const char *config, size_t config_size, const char *hostconfig, 
                 return -EPROTO;
         return oci_drop_caps(config, config_size, target, drop, ret_text);
 }
+
+/* obj[key], created as an empty object when missing; NULL when it is there but not an object
+ * (or on ENOMEM, told apart by *ret_r). */
+static json_object *member_object(json_object *obj, const char *key, int *ret_r) {
+        json_object *v;
+
+        if (json_object_object_get_ex(obj, key, &v) && v) {
+                *ret_r = json_object_is_type(v, json_type_object) ? 0 : -EINVAL;
+                return *ret_r == 0 ? v : NULL;
+        }
+        v = json_object_new_object();
+        if (!v || json_object_object_add(obj, key, v) < 0) {
+                json_object_put(v);
+                *ret_r = -ENOMEM;
+                return NULL;
+        }
+        *ret_r = 0;
+        return v;
+}
+
+int oci_confine_step(const char *text, size_t size, OciTarget target, const char *seccomp, size_t seccomp_size,
+                     char **ret_text) {
+        _cleanup_json_ json_object *root = NULL, *filter = NULL;
+        json_object *process = NULL, *linux_;
+        const char *out;
+        int r;
+
+        r = parse_json_object(seccomp, seccomp_size, OCI_CONFIG_SIZE_MAX, &filter);
+        if (r < 0)
+                return r == -ENOMEM ? r : -EPROTO;
+        r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
+        if (r < 0)
+                return r;
+        process = target == OCI_TARGET_BUNDLE ? member_object(root, "process", &r) : root;
+        if (!process)
+                return r;
+        if (json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(1)) < 0)
+                return -ENOMEM;
+        if (target == OCI_TARGET_BUNDLE) {
+                linux_ = member_object(root, "linux", &r);
+                if (!linux_)
+                        return r;
+                if (json_object_object_add(linux_, "seccomp", json_object_get(filter)) < 0) {
+                        json_object_put(filter);
+                        return -ENOMEM;
+                }
+        }
+        out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!out)
+                return -ENOMEM;
+        *ret_text = strdup(out);
+        return *ret_text ? 1 : -ENOMEM;
+}

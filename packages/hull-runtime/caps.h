@@ -49,6 +49,15 @@ int hostconfig_drop_set(const char *text, size_t size, uint32_t *ret_drop);
  * -ENOMEM. */
 int oci_drop_caps(const char *text, size_t size, OciTarget target, uint32_t drop, char **ret_text);
 
+/* What a BuildKit build step gets that BuildKit (moby 20.10) does not give it: no_new_privs,
+ * and for a bundle's config.json the seccomp filter seccomp (an OCI linux.seccomp object,
+ * Hull's default profile resolved for a step's capabilities) in place of containerd's default.
+ * Returns 1 with the new document in *ret_text (caller frees). -EINVAL for a malformed config
+ * (or "process"/"linux" not objects), -EPROTO for a malformed seccomp document, -EFBIG,
+ * -ENOMEM. */
+int oci_confine_step(const char *text, size_t size, OciTarget target, const char *seccomp, size_t seccomp_size,
+                     char **ret_text);
+
 /* The pure edit: config text + hostconfig text → new config text. 0 unchanged (*ret_text
  * NULL), 1 changed. Errors as above; a malformed hostconfig is -EPROTO, so the caller can
  * tell which input was wrong (the config's errors are -EINVAL/-EFBIG). */

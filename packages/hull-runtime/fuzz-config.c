@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON edit and what a config.json shows (spec_facts). The input is a hostconfig.json and
  * a config.json separated by the first NUL byte; without a NUL the input is the config and the
- * hostconfig is "{}". Both targets (a bundle's config.json and exec's process.json) are tried. */
+ * hostconfig is "{}". Both targets (a bundle's config.json and exec's process.json) are tried,
+ * and a build step's confinement with the hostconfig part as its seccomp filter. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 } else if (r == 0 && out)
                         __builtin_trap();
                 free(out);
+        }
+        for (int t = 0; t < 2; t++) {
+                char *out = NULL, *again = NULL;
+                OciTarget target = t ? OCI_TARGET_PROCESS : OCI_TARGET_BUNDLE;
+                int r = oci_confine_step(config, config_size, target, hostconfig, hostconfig_size, &out);
+                if (r == 1) {
+                        /* Confining a confined step gives the same document. */
+                        if (!out || oci_confine_step(out, strlen(out), target, hostconfig, hostconfig_size, &again) != 1 ||
+                            !again || strcmp(out, again) != 0)
+                                __builtin_trap();
+                } else if (out)
+                        __builtin_trap();
+                free(out);
+                free(again);
         }
         return 0;
 }

@@ -99,7 +99,7 @@ static int run(char *argv[], const RuncCall *call) {
         _cleanup_diag_ Diag d = {};
         int r;
 
-        r = runtime_prepare(call, &d);
+        r = runtime_prepare(call, STEP_SECCOMP_PATH, &d);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) {
@@ -113,7 +113,7 @@ static int run(char *argv[], const RuncCall *call) {
                 return r;
         }
         if (r > 0)
-                log_debug("Removed capabilities from the configuration of %s.", call->id);
+                log_debug("Confined the configuration of %s.", call->id);
 
         argv[0] = (char *) RUNC_PATH;
         execv(RUNC_PATH, argv);

@@ -30,6 +30,12 @@
 
 static char tmp[] = "/tmp/test-hull-runtime.XXXXXX";
 
+/* A build step's seccomp filter, as the image's STEP_SECCOMP_PATH holds one (written by main). */
+static char STEP[sizeof(tmp) + 32];
+#define STEP_FILTER                                                                                   \
+        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\"]," \
+        "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"
+
 /* P("x/y"): tmp/x/y in a static buffer (one of 8, round robin). */
 static const char *P(const char *rel) {
         static char bufs[8][PATH_MAX];
@@ -142,7 +148,28 @@ typedef struct Case {
         const char *id;         /* NULL: ID */
         int want_r;             /* runtime_prepare() for create, and for exec --process */
         uint32_t want_kept;     /* which of the four stay */
+        bool step;              /* confined as a build step: no_new_privs, STEP's filter */
 } Case;
+
+/* Whether a file's process (bundle: process.) has noNewPrivileges true, and for a bundle
+ * whether linux.seccomp is STEP's filter. */
+static bool confined(const char *path, bool bundle) {
+        char *s = get(path);
+        json_object *o = s ? json_tokener_parse(s) : NULL, *p = o, *v, *want = json_tokener_parse(STEP_FILTER);
+        bool nnp, filter = true;
+
+        CHECK(o != NULL && want != NULL);
+        if (bundle && !json_object_object_get_ex(o, "process", &p))
+                p = NULL;
+        nnp = p && json_object_object_get_ex(p, "noNewPrivileges", &v) && json_object_get_boolean(v);
+        if (bundle)
+                filter = json_object_object_get_ex(o, "linux", &v) && json_object_object_get_ex(v, "seccomp", &v) &&
+                         json_object_equal(v, want);
+        json_object_put(o);
+        json_object_put(want);
+        free(s);
+        return nnp && filter;
+}
 
 static void run_case(const Case *c) {
         _cleanup_diag_ Diag e = {};
@@ -166,7 +193,7 @@ static void run_case(const Case *c) {
 
         /* create: config.json */
         call.bundle = bundle;
-        r = runtime_prepare(&call, &e);
+        r = runtime_prepare(&call, STEP, &e);
         CHECK_EQ_INT(r, c->want_r);
         if (r < 0) {
                 CHECK_EQ_INT((int) e.n, 1);
@@ -182,7 +209,8 @@ static void run_case(const Case *c) {
         } else {
                 uint32_t k = kept(config, true);
                 CHECK_EQ_INT(k, c->want_kept);
-                CHECK_EQ_INT(r, k == DROP_ALL ? 0 : 1);
+                CHECK_EQ_INT(r, k == DROP_ALL && !c->step ? 0 : 1);
+                CHECK_EQ_INT(confined(config, true), c->step);
         }
 
         /* exec --process: the bundle is found through runc's state (the shim's --root). */
@@ -192,7 +220,7 @@ static void run_case(const Case *c) {
         snprintf(process, sizeof(process), "%s", P("process.json"));
         put(process, PROCESS_JSON, 0600);
         call = (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
-        r = runtime_prepare(&call, &e);
+        r = runtime_prepare(&call, STEP, &e);
         CHECK_EQ_INT(r, c->want_r);
         if (r < 0) {
                 CHECK_EQ_INT((int) e.n, 1);
@@ -202,8 +230,10 @@ static void run_case(const Case *c) {
                         CHECK_STREQ(s, PROCESS_JSON);
                         free(s);
                 }
-        } else
+        } else {
                 CHECK_EQ_INT(kept(process, false), c->want_kept);
+                CHECK_EQ_INT(confined(process, false), c->step);
+        }
         free(text);
         CHECK_EQ_INT(unlink(process), 0);
         {
@@ -244,9 +274,9 @@ static const Case cases[] = {
           .want_r = -ENOENT },
         /* BuildKit's RUN: <data-root>/buildkit/executor/<id>, no Docker id, no hostconfig. */
         { "BuildKit RUN", NULL, NULL, .cgroups = "system.slice:docker:" BKID,
-          .bundle = "var/lib/docker/buildkit/executor/" BKID, .id = BKID, .want_r = 1 },
+          .bundle = "var/lib/docker/buildkit/executor/" BKID, .id = BKID, .want_r = 1, .step = true },
         { "BuildKit RUN, userns-remap", NULL, NULL, .bundle = "var/lib/docker/100000.100000/buildkit/executor/" BKID,
-          .id = BKID, .want_r = 1 },
+          .id = BKID, .want_r = 1, .step = true },
         { "BuildKit RUN --security=insecure", NULL, NULL, .sys_admin = true,
           .bundle = "srv/docker-data/buildkit/executor/" BKID, .id = BKID, .want_kept = DROP_ALL },
         { "bundle of another id below buildkit/executor", NULL, NULL, .bundle = "var/lib/docker/buildkit/executor/x",
@@ -281,7 +311,7 @@ static void test_hostname_elsewhere(void) {
         /* mounts[1] is /etc/hostname */
         json_object_object_add(json_object_array_get_idx(mounts, 1), "source", json_object_new_string("/srv/h"));
         put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), 1);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 1);
         CHECK_EQ_INT(kept(config, true), 0);
 
         /* All three from elsewhere, or from somewhere that is not a container directory: not
@@ -290,14 +320,14 @@ static void test_hostname_elsewhere(void) {
                 json_object_object_add(json_object_array_get_idx(mounts, i + 1), "source",
                                        json_object_new_string(i == 0 ? "/srv/h" : i == 1 ? P("x/" ID "/hosts") : P("containers/" ID "/resolv.conf/x")));
         put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 0);
         {
                 json_object *l;
                 CHECK(json_object_object_get_ex(o, "linux", &l));
                 json_object_object_add(l, "cgroupsPath", json_object_new_string("system.slice:docker:" ID));
         }
         put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -ENOENT);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -ENOENT);
         CHECK(e.n == 1 && strncmp(e.msgs[0], config, strlen(config)) == 0);
         diag_clear(&e);
 
@@ -307,7 +337,7 @@ static void test_hostname_elsewhere(void) {
         json_object_object_add(json_object_array_get_idx(mounts, 2), "source",
                                json_object_new_string(P("b/containers/" ID "/hosts")));
         put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EINVAL);
         diag_clear(&e);
         json_object_put(o);
 }
@@ -325,17 +355,17 @@ static void test_unsafe_files(void) {
         mkdirs(P(DOCKER "/" ID));
         (void) unlink(P(DOCKER "/" ID "/hostconfig.json"));
         CHECK_EQ_INT(symlink(P("elsewhere/hostconfig.json"), P(DOCKER "/" ID "/hostconfig.json")), 0);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EINVAL);
         CHECK(e.n == 1 && strstr(e.msgs[0], "not a regular file"));
         diag_clear(&e);
         CHECK_EQ_INT(unlink(P(DOCKER "/" ID "/hostconfig.json")), 0);
         CHECK_EQ_INT(mkdir(P(DOCKER "/" ID "/hostconfig.json"), 0700), 0);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EINVAL);
         diag_clear(&e);
         CHECK_EQ_INT(rmdir(P(DOCKER "/" ID "/hostconfig.json")), 0);
         CHECK_EQ_INT(rmdir(P(DOCKER "/" ID)), 0);
         CHECK_EQ_INT(symlink(P("elsewhere"), P(DOCKER "/" ID)), 0);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EINVAL);
         diag_clear(&e);
         CHECK_EQ_INT(unlink(P(DOCKER "/" ID)), 0);
 
@@ -348,16 +378,16 @@ static void test_unsafe_files(void) {
                 big[0] = '{', big[n - 1] = '}', big[n] = 0;
                 put(P(DOCKER "/" ID "/hostconfig.json"), big, 0600);
                 free(big);
-                CHECK_EQ_INT(runtime_prepare(&call, &e), -EFBIG);
+                CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EFBIG);
                 CHECK(e.n == 1 && strstr(e.msgs[0], "too large"));
                 diag_clear(&e);
         }
         /* config.json itself: malformed, missing. */
         put(P("bundle/config.json"), "{\"process\":", 0600);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -EINVAL);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -EINVAL);
         diag_clear(&e);
         CHECK_EQ_INT(unlink(P("bundle/config.json")), 0);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), -ENOENT);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), -ENOENT);
         CHECK(e.n == 1 && strstr(e.msgs[0], "config.json: does not exist"));
         diag_clear(&e);
         free(text);
@@ -378,10 +408,10 @@ static void test_replace(void) {
         put(P(DOCKER "/" ID "/hostconfig.json"), HOSTCONFIG("null", "false"), 0600);
         put(P("rbundle/config.json"), text, 0640);
         free(text);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), 1);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 1);
         CHECK_EQ_INT(stat(P("rbundle/config.json"), &st), 0);
         CHECK_EQ_INT(st.st_mode & 07777, 0640);
-        CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 0);
         d = opendir(bundle);
         CHECK(d != NULL);
         while (d && (de = readdir(d)))
@@ -422,12 +452,12 @@ static void test_exec_state(void) {
         /* exec without a state: left to runc; without --process: nothing to edit. */
         {
                 RuncCall call = { .command = RUNC_EXEC, .id = "gone", .root = root, .process = P("nope.json") };
-                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+                CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 0);
                 call.process = NULL;
                 call.id = ID;
-                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+                CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 0);
                 call.command = RUNC_OTHER;
-                CHECK_EQ_INT(runtime_prepare(&call, &e), 0);
+                CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), 0);
         }
 }
 
@@ -479,12 +509,43 @@ static void test_program(void) {
         free(text);
 }
 
+/* A build step whose filter cannot be read or is not JSON does not start: the step's config
+ * as it was, the error naming the filter's file. */
+static void test_step_filter_broken(void) {
+        static const char *const bad[] = { NULL, "{\"defaultAction\":", "[1,2]" };
+        char bundle[PATH_MAX], config[PATH_MAX + 16];
+        RuncCall call = { .command = RUNC_CREATE, .id = BKID, .bundle = bundle };
+        char *text = spec(NULL, BKID, NULL, false), *s;
+
+        snprintf(bundle, sizeof(bundle), "%s", P("var/lib/docker/buildkit/executor/" BKID));
+        snprintf(config, sizeof(config), "%s/config.json", bundle);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_diag_ Diag e = {};
+                char filter[PATH_MAX];
+                snprintf(filter, sizeof(filter), "%s", P("broken-filter.json"));
+                (void) unlink(filter);
+                if (bad[i])
+                        put(filter, bad[i], 0644);
+                put(config, text, 0600);
+                CHECK_EQ_INT(runtime_prepare(&call, filter, &e), bad[i] ? -EINVAL : -ENOENT);
+                CHECK_EQ_INT((int) e.n, 1);
+                CHECK(e.n > 0 && strstr(e.msgs[0], "broken-filter.json") != NULL);
+                s = get(config);
+                CHECK_STREQ(s, text);
+                free(s);
+        }
+        free(text);
+}
+
 int main(void) {
         if (!mkdtemp(tmp)) {
                 perror("mkdtemp");
                 return 1;
         }
+        snprintf(STEP, sizeof(STEP), "%s/step-seccomp.json", tmp);
+        put(STEP, STEP_FILTER, 0644);
         test_cases();
+        test_step_filter_broken();
         test_hostname_elsewhere();
         test_unsafe_files();
         test_replace();
