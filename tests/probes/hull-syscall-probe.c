@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* hull-syscall-probe: inside a container, calls each system call on the block list of the
- * talk "Security options for container implementations" with harmless arguments (a missing
- * path, a bad descriptor, an invalid flag: if the call were allowed, it would fail with
- * ENOENT, EBADF, EINVAL or EFAULT and change nothing), and prints "name ERRNO" per call.
+ * talk "Security options for container implementations" and a few more on Hull's own list,
+ * one of them (ptrace) allowed by Docker's and containerd's defaults, with harmless arguments
+ * (a missing path, a bad descriptor, an invalid flag or process: if the call were allowed, it
+ * would fail with ENOENT, EBADF, EINVAL, ESRCH or EFAULT and change nothing), and prints
+ * "name ERRNO" per call.
  * Exit 0 only if every call failed with EPERM (what seccomp, or failing that a capability
  * check, answers) or does not exist on this architecture; 1 otherwise; 2 for usage. */
 #include <errno.h>
@@ -21,7 +23,7 @@
 typedef struct Probe {
         const char *name;
         long nr;             /* -1: no such system call on this architecture */
-        long a[5];
+        long a[6];
         bool gone_ok;        /* removed from the kernel: ENOSYS also counts as absent */
 } Probe;
 
@@ -71,6 +73,15 @@ static const Probe probes[] = {
         { "pciconfig_read", SYS_pciconfig_read, { 0 } },
         { "pciconfig_write", SYS_pciconfig_write, { 0 } },
         { "personality", SYS_personality, { UNUSUAL_PERSONA } },
+        /* Hull's own list (assert-denied in packages/hull-seccomp/policy/hull-default.policy).
+         * Docker's and containerd's default profiles allow ptrace (kernels 4.8 and later), so a
+         * container or build step where it fails with EPERM runs under Hull's filter. No
+         * process has PID 2^22 + 1 (above pid_max's limit): ESRCH. */
+        { "ptrace", SYS_ptrace, { 16 /* PTRACE_ATTACH */, 4194305 } },
+        { "process_vm_readv", SYS_process_vm_readv, { 4194305, (long) BAD_PTR, 1, (long) BAD_PTR, 1, 0 } },
+        /* KEYCTL_DESCRIBE of no key: ENOKEY; add_key of an unknown type: ENODEV */
+        { "keyctl", SYS_keyctl, { 6, 0x7ffffff0 } },
+        { "add_key", SYS_add_key, { (long) "hull-probe-no-such-type", (long) "x", 0, 0, -2 } },
 };
 
 int main(int argc, char *argv[]) {
@@ -94,7 +105,7 @@ int main(int argc, char *argv[]) {
                         continue;
                 }
                 errno = 0;
-                r = syscall(p->nr, p->a[0], p->a[1], p->a[2], p->a[3], p->a[4]);
+                r = syscall(p->nr, p->a[0], p->a[1], p->a[2], p->a[3], p->a[4], p->a[5]);
                 e = errno;
                 if (r >= 0) {
                         printf("%s ALLOWED (returned %ld)\n", p->name, r);
