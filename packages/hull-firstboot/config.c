@@ -756,6 +756,36 @@ int config_add_default_user(Config *c, const char *name, const char *group, char
         return 0;
 }
 
+int config_add_hostname(Config *c, const char *hostname) {
+        ConfigFile *files, *f;
+        char *data = NULL;
+        int n;
+
+        for (size_t i = 0; i < c->n_files; i++)
+                if (strcmp(c->files[i].path, HOSTNAME_FILE) == 0)
+                        return 0;
+        for (size_t i = 0; i < c->n_links; i++)
+                if (strcmp(c->links[i].path, HOSTNAME_FILE) == 0)
+                        return 0;
+        for (size_t i = 0; i < c->n_directories; i++)
+                if (strcmp(c->directories[i].path, HOSTNAME_FILE) == 0)
+                        return 0;
+        n = asprintf(&data, "%s\n", hostname);
+        if (n < 0)
+                return -ENOMEM;
+        files = realloc(c->files, (c->n_files + 1) * sizeof(ConfigFile));
+        if (!files) {
+                free(data);
+                return -ENOMEM;
+        }
+        c->files = files;
+        f = &files[c->n_files];
+        *f = (ConfigFile) { .path = strdup(HOSTNAME_FILE), .mode = 0644, .overwrite = true, .has_contents = true,
+                            .data = (uint8_t *) data, .size = (size_t) n };
+        c->n_files++; /* from here config_free() frees it */
+        return f->path ? 1 : -ENOMEM;
+}
+
 Config *config_free(Config *c) {
         if (!c)
                 return NULL;

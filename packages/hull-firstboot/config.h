@@ -85,6 +85,11 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors);
  * when there is no config at all). */
 int config_add_default_user(Config *c, const char *name, const char *group, char *const *keys, size_t n_keys);
 
+/* Adds /etc/hostname (overwritten, 0644) with hostname, a name the caller checked, unless the
+ * config itself places something at that path: then 0 and the config decides; else 1. */
+#define HOSTNAME_FILE "/etc/hostname"
+int config_add_hostname(Config *c, const char *hostname);
+
 Config *config_free(Config *c);
 
 static inline void config_freep(Config **c) {

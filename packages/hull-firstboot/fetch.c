@@ -211,8 +211,8 @@ static int curl_error_to_errno(CURLcode cc, long os_errno, bool *ret_retry) {
         }
 }
 
-static int http_request(const char *method, const char *url, struct curl_slist *headers, const FetchPolicy *policy,
-                        Response *ret) {
+static int http_request_body(const char *method, const char *url, struct curl_slist *headers, const char *body,
+                             size_t body_size, const FetchPolicy *policy, Response *ret) {
         CURL *c;
         CURLcode cc;
         long os_errno = 0;
@@ -239,7 +239,11 @@ static int http_request(const char *method, const char *url, struct curl_slist *
         (void) curl_easy_setopt(c, CURLOPT_WRITEDATA, ret);
         (void) curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
         (void) curl_easy_setopt(c, CURLOPT_HEADERDATA, ret);
-        if (strcmp(method, "GET") != 0)
+        if (body) {
+                (void) curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) body_size);
+                (void) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        }
+        if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
                 (void) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method); /* PUT without a body, like curl -X PUT */
         ret->detail[0] = 0;
         cc = curl_easy_perform(c);
@@ -260,6 +264,11 @@ static int http_request(const char *method, const char *url, struct curl_slist *
         }
         curl_easy_cleanup(c);
         return 0;
+}
+
+static int http_request(const char *method, const char *url, struct curl_slist *headers, const FetchPolicy *policy,
+                        Response *ret) {
+        return http_request_body(method, url, headers, NULL, 0, policy, ret);
 }
 
 /* What one step of an attempt came to. */
@@ -646,4 +655,66 @@ int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy 
                 return r;
         }
         return *ret_n > 0;
+}
+
+/* One attempt of http_fetch(): a 2xx is the answer, 429 and 5xx and a transport error that
+ * may pass are tried again, anything else is an error. */
+static Step exchange_attempt(Fetch *f, const char *method, const char *url, struct curl_slist *h, const char *body,
+                             size_t body_size, Response *r) {
+        int k = http_request_body(method, url, h, body, body_size, f->policy, r);
+        if (k < 0)
+                return report(f, method, url, r, STEP_FAIL, k, "out of memory");
+        if (r->error < 0)
+                return judge_transport(f, method, url, r);
+        if (r->status >= 200 && r->status <= 299)
+                return report(f, method, url, r, STEP_OK, 0, NULL);
+        if (status_is_transient(r->status))
+                return report(f, method, url, r, STEP_RETRY, -EAGAIN, "the service is busy");
+        if (r->status >= 300 && r->status <= 399)
+                return report(f, method, url, r, STEP_FAIL, -EPROTO, "a redirect, which is not followed");
+        return report(f, method, url, r, STEP_FAIL, -EPROTO, "unexpected answer");
+}
+
+int http_fetch(const char *method, const char *url, const char *const *headers, const char *body, size_t body_size,
+               size_t max, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body, size_t *ret_size,
+               char **ret_why) {
+        Fetch f = { .policy = policy, .log = log, .userdata = userdata, .error = -EIO };
+        Response r = { .max = max };
+        struct curl_slist *h = NULL;
+        Step s = STEP_FAIL;
+
+        *ret_why = NULL;
+        if (policy->attempts == 0)
+                return -EINVAL;
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+                return -ENOMEM;
+        for (size_t i = 0; headers && headers[i]; i++)
+                if (headers_add(&h, headers[i]) < 0) {
+                        curl_slist_free_all(h);
+                        curl_global_cleanup();
+                        return -ENOMEM;
+                }
+        for (f.n = 1; f.n <= policy->attempts; f.n++) {
+                s = exchange_attempt(&f, method, url, h, body, body_size, &r);
+                if (s != STEP_RETRY || f.n == policy->attempts)
+                        break;
+                sleep_ms(fetch_backoff_ms(policy, f.n));
+        }
+        curl_slist_free_all(h);
+        curl_global_cleanup();
+        if (s == STEP_OK) {
+                if (!r.body && !(r.body = strdup("")))
+                        return -ENOMEM;
+                *ret_body = TAKE_PTR(r.body);
+                if (ret_size)
+                        *ret_size = r.size;
+                return 0;
+        }
+        response_clear(&r);
+        if (s == STEP_RETRY) {
+                if (asprintf(ret_why, "after %u attempts; the last: %s", policy->attempts, f.why) < 0)
+                        *ret_why = NULL;
+        } else if (!(*ret_why = strdup(f.why)))
+                return -ENOMEM;
+        return f.error;
 }

@@ -31,7 +31,7 @@ extern const FetchPolicy fetch_policy_boot;
 /* One attempt, as reported to the caller's logger: what was asked, what came back, and
  * whether (and when) it is tried again. */
 typedef struct FetchAttempt {
-        const char *method;   /* "GET", "PUT" */
+        const char *method;   /* "GET", "PUT", "POST" */
         const char *url;
         unsigned n, attempts; /* this is attempt n of at most attempts */
         long status;          /* HTTP status, 0 if there was no answer */
@@ -66,6 +66,16 @@ int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, v
 bool platform_has_ssh_keys(Platform p);
 int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy *policy, FetchLog log,
                             void *userdata, char ***ret_keys, size_t *ret_n, char **ret_source);
+
+/* One request with the retries, timeouts and limits above, for a protocol of its own (Azure's
+ * wireserver): method "GET" or "POST" (body, body_size; NULL for none), headers a
+ * NULL-terminated list of "Name: value" lines, at most max bytes of answer. Tried again: no
+ * answer, a timeout, a cut-off body, 429 and 5xx. 0 and the answer of a 2xx (NUL-terminated,
+ * *ret_size if not NULL), or a negative errno (-EPROTO for another status) and *ret_why, the
+ * last attempt's failure in words (allocated, may be NULL). Each attempt goes to log. */
+int http_fetch(const char *method, const char *url, const char *const *headers, const char *body, size_t body_size,
+               size_t max, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body, size_t *ret_size,
+               char **ret_why);
 
 /* Parts, exposed for tests and the fuzzer. */
 

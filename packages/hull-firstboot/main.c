@@ -13,6 +13,7 @@
 #include <selinux/selinux.h>
 
 #include "apply.h"
+#include "azure.h"
 #include "config.h"
 #include "fetch.h"
 #include "hull/fileio.h"
@@ -28,6 +29,10 @@
 #define FETCH_FILE FETCH_DIR "/user-data"
 #define FETCH_KEYS FETCH_DIR "/ssh-keys"
 
+/* On Azure, the check-in with the wireserver, once provisioning is done: unprivileged and with
+ * the network, like the fetch. */
+#define AZURE_READY_UNIT "hull-firstboot-azure-ready.service"
+
 /* The user a cloud's SSH keys go to when the config names no user: an administrator. */
 #define DEFAULT_USER "core"
 #define DEFAULT_USER_GROUP "sudo"
@@ -39,6 +44,7 @@ static const char *arg_root = "/";
 static const char *arg_config = NULL;
 static bool arg_validate = false;
 static const char *arg_fetch = NULL;
+static bool arg_azure_ready = false;
 
 static void help(void) {
         printf("Usage: %s [OPTIONS]\n"
@@ -52,15 +58,19 @@ static void help(void) {
                "                       no systemd reload)\n"
                "     --fetch DIR       only fetch the config over the network (hull.config.url=\n"
                "                       http(s)://, else the cloud's metadata service) into\n"
-               "                       DIR/user-data; " FETCH_UNIT " runs this\n\n"
+               "                       DIR/user-data; " FETCH_UNIT " runs this\n"
+               "     --azure-report-ready\n"
+               "                       only report the machine ready to the Azure wireserver;\n"
+               "                       " AZURE_READY_UNIT " runs this\n\n"
                "Sources, first found wins: kernel command line hull.config.url=, a filesystem\n"
-               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config, the\n"
-               "user data of the cloud's metadata service (platform from DMI or hull.platform=).\n",
+               "labelled HULL-CONFIG, config-2 or CIDATA, QEMU fw_cfg opt/org.hull/config, on\n"
+               "Azure the custom data of ovf-env.xml, the user data of the cloud's metadata\n"
+               "service (platform from DMI or hull.platform=).\n",
                program_invocation_short_name, program_invocation_short_name);
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT, ARG_FETCH };
+        enum { ARG_VERSION = 0x100, ARG_VALIDATE, ARG_CONFIG, ARG_ROOT, ARG_FETCH, ARG_AZURE_READY };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -68,6 +78,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "config", required_argument, NULL, ARG_CONFIG },
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "fetch", required_argument, NULL, ARG_FETCH },
+                { "azure-report-ready", no_argument, NULL, ARG_AZURE_READY },
                 {}
         };
         int c;
@@ -97,6 +108,9 @@ static int parse_argv(int argc, char *argv[]) {
                                 return log_error_errno(-EINVAL, "--fetch needs an absolute path, not '%s'.", optarg);
                         arg_fetch = optarg;
                         break;
+                case ARG_AZURE_READY:
+                        arg_azure_ready = true;
+                        break;
                 case '?':
                         return -EINVAL;
                 default:
@@ -108,6 +122,8 @@ static int parse_argv(int argc, char *argv[]) {
                 return log_error_errno(-EINVAL, "--validate and --root cannot be combined.");
         if (arg_fetch && (arg_config || strcmp(arg_root, "/") != 0))
                 return log_error_errno(-EINVAL, "--fetch cannot be combined with --config, --validate or --root.");
+        if (arg_azure_ready && (arg_fetch || arg_config || strcmp(arg_root, "/") != 0))
+                return log_error_errno(-EINVAL, "--azure-report-ready cannot be combined with other options.");
         return 1;
 }
 
@@ -318,16 +334,183 @@ static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
         return k == -ENOENT ? 0 : 1;
 }
 
+/* hull-firstboot --azure-report-ready, as hull-firstboot-azure-ready.service runs it (no
+ * capabilities, a user of its own, the network): tells the wireserver the machine is up, so
+ * Azure does not time its provisioning out. Only on Azure. */
+static int run_azure_ready(void) {
+        _cleanup_free_ char *cmdline = NULL, *how = NULL, *why = NULL;
+        Platform platform;
+        int r;
+
+        r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = platform_detect("/", cmdline, &platform, &how);
+        if (r < 0)
+                return log_error_errno(r, "Failed to decide the platform from %s: %m", how ?: "DMI");
+        if (platform != PLATFORM_AZURE) {
+                log_info("Platform %s is not Azure: no wireserver to report to.", platform_to_string(platform));
+                return 0;
+        }
+        r = azure_report_ready(AZURE_WIRESERVER_URL, &fetch_policy_boot, log_attempt, NULL, &why);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to report ready to the Azure wireserver (%s): %s.", AZURE_WIRESERVER_URL,
+                                       why ?: strerror(-r));
+        log_info("Reported ready to the Azure wireserver (%s).", AZURE_WIRESERVER_URL);
+        return 0;
+}
+
+/* Starts the check-in without waiting for it: it does not hold the boot, and its failure
+ * (logged by that unit at error priority) does not fail the provisioning. */
+static void azure_start_report_ready(void) {
+        char *start[] = { "/usr/bin/systemctl", "start", "--no-block", AZURE_READY_UNIT, NULL };
+        int r;
+
+        r = spawn_wait(start, NULL);
+        if (r < 0)
+                log_error_errno(r, "Failed to start %s, Azure's report ready: %m", AZURE_READY_UNIT);
+        else if (r > 0)
+                log_error("Failed to start %s, Azure's report ready: systemctl exited with %d.", AZURE_READY_UNIT, r);
+        else
+                log_info("Reporting ready to the Azure wireserver (%s).", AZURE_READY_UNIT);
+}
+
+/* What ovf-env.xml gives besides the config. */
+typedef struct AzureExtras {
+        char **keys; /* NULL-terminated, or NULL */
+        char *user_name;
+        char *hostname;
+} AzureExtras;
+
+static void azure_extras_clear(AzureExtras *x) {
+        strv_free(x->keys);
+        free(x->user_name);
+        free(x->hostname);
+}
+
+/* On Azure: ovf-env.xml from the provisioning media. 1 and its custom data as the config text
+ * (gzip decompressed, like EC2's user data), 0 if there is none; either way the SSH keys and
+ * names it gives in *x. Logs its errors: a negative errno means nothing may be applied. */
+static int read_azure(char **source, char **ret_text, size_t *ret_size, AzureExtras *x) {
+        _cleanup_free_ char *xml = NULL, *error = NULL;
+        _cleanup_ovf_env_ OvfEnv e = {};
+        size_t size = 0;
+        int r;
+
+        free(*source);
+        *source = NULL;
+        r = azure_read_ovf_env(&xml, &size, source);
+        if (r == -EFBIG)
+                return log_error_errno(r, "Failed to read the config from %s: ovf-env.xml is larger than %u bytes.",
+                                       *source ?: "the Azure provisioning media", OVF_ENV_SIZE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the config from %s: %m", *source ?: "the Azure provisioning media");
+        if (r == 0) {
+                log_notice("No Azure provisioning media (a udf or iso9660 file system with ovf-env.xml) found.");
+                return 0;
+        }
+        r = ovf_env_parse(xml, size, &e, &error);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the config from %s: %s.", *source, error);
+        if (e.has_password)
+                log_notice("%s gives a password for the user: not used (log in with an SSH key).", *source);
+        if (e.n_keys_without_value > 0)
+                log_notice("%s names %zu SSH key%s by certificate fingerprint only: not read (keys need a Value).",
+                           *source, e.n_keys_without_value, e.n_keys_without_value == 1 ? "" : "s");
+        x->keys = TAKE_PTR(e.ssh_keys);
+        e.n_ssh_keys = 0;
+        x->user_name = TAKE_PTR(e.user_name);
+        x->hostname = TAKE_PTR(e.hostname);
+        if (e.custom_data_size == 0) {
+                log_info("No custom data in %s.", *source);
+                return 0;
+        }
+        r = user_data_decode(e.custom_data, e.custom_data_size, CONFIG_SIZE_MAX, ret_text, ret_size);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the config from %s: the custom data %s.", *source,
+                                       r == -EFBIG ? "is larger than the limit"
+                                                   : "starts like gzip but does not decompress");
+        return 1;
+}
+
+/* The config to add the cloud's user or host name to: the parsed one, or an empty one when
+ * there is no config. */
+static int config_get(Config **c, const char *text, size_t size, const char *source) {
+        if (*c)
+                return 0;
+        if (text)
+                return parse_and_report(text, size, source, c);
+        *c = calloc(1, sizeof(Config));
+        return *c ? 0 : log_oom();
+}
+
+/* What the cloud gives besides the config: its SSH keys go to the default user user when the
+ * config names no user, its host name to /etc/hostname unless the config writes that. *c is
+ * the parsed config, or NULL (parsed here, or an empty one when there is no text). Logs. */
+static int add_cloud_extras(Config **c, const char *text, size_t size, const char *source, char **keys,
+                            const char *user, const char *hostname) {
+        int r;
+
+        if (keys) {
+                size_t n = 0;
+
+                while (keys[n])
+                        n++;
+                r = config_get(c, text, size, source);
+                if (r < 0) {
+                        log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
+                        return r;
+                }
+                if ((*c)->n_users > 0)
+                        log_notice("The config names its users: the instance's %zu SSH key%s from %s are not used.", n,
+                                   n == 1 ? "" : "s", source);
+                else {
+                        r = config_add_default_user(*c, user, DEFAULT_USER_GROUP, keys, n);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to add the default user: %m");
+                        log_info("No user in the config: the instance's %zu SSH key%s from %s go to user '%s' "
+                                 "(group %s).", n, n == 1 ? "" : "s", source, user, DEFAULT_USER_GROUP);
+                }
+        }
+        if (hostname) {
+                r = config_get(c, text, size, source);
+                if (r < 0) {
+                        log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
+                        return r;
+                }
+                r = config_add_hostname(*c, hostname);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to add the host name: %m");
+                if (r == 0)
+                        log_notice("The config writes %s: the host name '%s' from %s is not used.", HOSTNAME_FILE,
+                                   hostname, source);
+                else
+                        log_info("Host name '%s' from %s goes to %s.", hostname, source, HOSTNAME_FILE);
+        }
+        return 0;
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
+        _cleanup_(azure_extras_clear) AzureExtras az = {};
         _cleanup_strv_free_ char **keys = NULL;
         _cleanup_config_ Config *c = NULL;
         ApplyOptions o = { .root = arg_root };
+        Platform platform = PLATFORM_METAL;
+        const char *user = DEFAULT_USER;
         size_t size = 0;
         int r;
 
         if (arg_fetch)
                 return run_fetch();
+        if (arg_azure_ready)
+                return run_azure_ready();
 
         if (arg_config) {
                 r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
@@ -339,15 +522,22 @@ static int run(void) {
                 if (!source)
                         return log_oom();
         } else {
-                Platform platform;
-
                 r = detect_platform(strcmp(arg_root, "/") == 0, &platform);
                 if (r < 0) {
                         log_error("Nothing was changed.");
                         return r;
                 }
                 r = sources_find_config(platform, &text, &size, &source);
-                if (r == SOURCES_NETWORK) {
+                if (r == SOURCES_AZURE) {
+                        r = read_azure(&source, &text, &size, &az);
+                        if (r < 0) {
+                                log_error("Nothing was changed. Fix the custom data and reboot (or run hull-firstboot again).");
+                                return r;
+                        }
+                        keys = TAKE_PTR(az.keys);
+                        if (az.user_name)
+                                user = az.user_name;
+                } else if (r == SOURCES_NETWORK) {
                         log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
                         r = fetch_via_unit(&text, &size, &keys);
                         if (r == -EREMOTEIO)
@@ -365,8 +555,6 @@ static int run(void) {
                         log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
                         return r;
                 }
-                if (r == 0 && platform == PLATFORM_AZURE)
-                        log_notice("Azure custom data (ovf-env.xml) is not read yet: use one of the sources below.");
         }
 
         if (arg_validate) {
@@ -383,42 +571,21 @@ static int run(void) {
 
         if (text)
                 log_info("Using the config from %s.", source);
-        if (keys) {
-                size_t n = 0;
-
-                while (keys[n])
-                        n++;
-                if (text) {
-                        r = parse_and_report(text, size, source, &c);
-                        if (r < 0) {
-                                log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
-                                return r;
-                        }
-                } else {
-                        c = calloc(1, sizeof(Config));
-                        if (!c)
-                                return log_oom();
-                }
-                if (c->n_users > 0)
-                        log_notice("The config names its users: the instance's %zu SSH key%s from %s are not used.", n,
-                                   n == 1 ? "" : "s", source);
-                else {
-                        r = config_add_default_user(c, DEFAULT_USER, DEFAULT_USER_GROUP, keys, n);
-                        if (r < 0)
-                                return log_error_errno(r, "Failed to add the default user: %m");
-                        log_info("No user in the config: the instance's %zu SSH key%s from %s go to user '%s' "
-                                 "(group %s).", n, n == 1 ? "" : "s", source, DEFAULT_USER, DEFAULT_USER_GROUP);
-                }
-        }
+        r = add_cloud_extras(&c, text, size, source, keys, user, az.hostname);
+        if (r < 0)
+                return r;
 
         if (!text && !c) {
                 log_info("No config found: nothing to provision. To provide one, use the kernel command line "
                          "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
                          "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
-                         "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud.");
+                         "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud, or "
+                         "the custom data on Azure.");
                 r = apply_write_marker(&o, &what);
                 if (r < 0)
                         return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");
+                if (platform == PLATFORM_AZURE && o.live)
+                        azure_start_report_ready();
                 return 0;
         }
 
@@ -436,6 +603,8 @@ static int run(void) {
         }
         log_info("Provisioning done (users %zu, files %zu, directories %zu, links %zu, units %zu).",
                  c->n_users, c->n_files, c->n_directories, c->n_links, c->n_units);
+        if (platform == PLATFORM_AZURE && o.live)
+                azure_start_report_ready();
         return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <blkid/blkid.h>
 
+#include "azure.h"
 #include "config.h"
 #include "dataurl.h"
 #include "fetch.h"
@@ -98,6 +99,10 @@ int parse_label_url(const char *url, char **ret_label, char **ret_path) {
 }
 
 int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t *ret_size) {
+        return read_file_in_root_max(dir, path, CONFIG_SIZE_MAX, ret_text, ret_size);
+}
+
+int read_file_in_root_max(const char *dir, const char *path, size_t max, char **ret_text, size_t *ret_size) {
         _cleanup_close_ int dfd = -1, fd = -1;
         struct stat st;
 
@@ -111,7 +116,7 @@ int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t
                 return negative_errno();
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        return read_full_fd(fd, CONFIG_SIZE_MAX, ret_text, ret_size);
+        return read_full_fd(fd, max, ret_text, ret_size);
 }
 
 int read_config_from_dir(const char *dir, const char *label, char **ret_text, size_t *ret_size, const char **ret_file) {
@@ -138,6 +143,12 @@ int config_fs_type_check(const char *type) {
         return -EMEDIUMTYPE;
 }
 
+int azure_media_fs_type_check(const char *type) {
+        if (type && (strcmp(type, "udf") == 0 || strcmp(type, "iso9660") == 0))
+                return 0;
+        return -EMEDIUMTYPE;
+}
+
 /* One probe of every block device per run, shared by all the labels looked up: probing is the
  * slow part (seconds per pass under emulation), the lookups are cheap. */
 static blkid_cache probed_cache;
@@ -148,9 +159,7 @@ static void probed_cache_free(void) {
         probed_cache = NULL;
 }
 
-static int find_device(const char *label, char **ret_dev, char **ret_type) {
-        char *dev, *type;
-
+static int probe_devices(void) {
         if (!probed_cache) {
                 /* No cache file: probe what /proc/partitions lists now. */
                 if (blkid_get_cache(&probed_cache, "/dev/null") < 0)
@@ -158,6 +167,14 @@ static int find_device(const char *label, char **ret_dev, char **ret_type) {
                 (void) blkid_probe_all(probed_cache);
                 (void) atexit(probed_cache_free);
         }
+        return 0;
+}
+
+static int find_device(const char *label, char **ret_dev, char **ret_type) {
+        char *dev, *type;
+
+        if (probe_devices() < 0)
+                return -ENOMEM;
         dev = blkid_get_devname(probed_cache, "LABEL", label);
         if (!dev)
                 return 0;
@@ -165,6 +182,82 @@ static int find_device(const char *label, char **ret_dev, char **ret_type) {
         *ret_dev = dev;
         *ret_type = type; /* may be NULL: config_fs_type_check() refuses it */
         return 1;
+}
+
+/* Mounts dev (of type, already checked) read-only, nodev, nosuid, noexec on MOUNT_POINT. */
+static int mount_medium(const char *dev, const char *type) {
+        int r;
+
+        if (mkdir(MOUNT_DIR, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mkdir(MOUNT_POINT, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mount(dev, MOUNT_POINT, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+                r = negative_errno();
+                (void) rmdir(MOUNT_POINT);
+                return r;
+        }
+        return 0;
+}
+
+static void unmount_medium(void) {
+        (void) umount2(MOUNT_POINT, MNT_DETACH);
+        (void) rmdir(MOUNT_POINT);
+}
+
+/* One candidate for the Azure provisioning media: 1 and the file if dev holds ovf-env.xml. */
+static int read_ovf_env_from(const char *dev, const char *type, char **ret_text, size_t *ret_size) {
+        int r;
+
+        r = mount_medium(dev, type);
+        if (r < 0)
+                return r;
+        r = read_file_in_root_max(MOUNT_POINT, OVF_ENV_FILE, OVF_ENV_SIZE_MAX, ret_text, ret_size);
+        unmount_medium();
+        if (r == -ENOENT)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
+int azure_read_ovf_env(char **ret_text, size_t *ret_size, char **ret_source) {
+        blkid_dev_iterate it;
+        blkid_dev d;
+        int r, first_error = 0;
+
+        *ret_source = NULL;
+        if (probe_devices() < 0)
+                return -ENOMEM;
+        it = blkid_dev_iterate_begin(probed_cache);
+        if (!it)
+                return -ENOMEM;
+        while (blkid_dev_next(it, &d) == 0) {
+                const char *dev = blkid_dev_devname(d);
+                _cleanup_free_ char *type = blkid_get_tag_value(probed_cache, "TYPE", dev);
+
+                /* The media is a UDF or ISO 9660 DVD (/dev/sr0): no other type is mounted. */
+                if (azure_media_fs_type_check(type) < 0)
+                        continue;
+                r = read_ovf_env_from(dev, type, ret_text, ret_size);
+                if (r < 0 && first_error == 0) {
+                        first_error = r;
+                        if (asprintf(ret_source, "%s (%s, a candidate for the Azure provisioning media)", dev, type) < 0)
+                                *ret_source = NULL;
+                }
+                if (r > 0) {
+                        free(*ret_source);
+                        if (asprintf(ret_source, "%s (Azure provisioning media, %s) file " OVF_ENV_FILE, dev, type) < 0)
+                                *ret_source = NULL;
+                        blkid_dev_iterate_end(it);
+                        if (!*ret_source) {
+                                free(*ret_text);
+                                *ret_text = NULL;
+                                return -ENOMEM;
+                        }
+                        return 1;
+                }
+        }
+        blkid_dev_iterate_end(it);
+        return first_error;
 }
 
 /* Mounts the filesystem labelled label (vfat or iso9660 only) read-only, nodev, nosuid, noexec
@@ -187,22 +280,15 @@ static int read_from_label(const char *label, const char *path, char **ret_text,
         }
         if (asprintf(ret_source, "%s (LABEL=%s)", dev, label) < 0)
                 return -ENOMEM;
-        if (mkdir(MOUNT_DIR, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (mkdir(MOUNT_POINT, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (mount(dev, MOUNT_POINT, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-                r = negative_errno();
-                (void) rmdir(MOUNT_POINT);
+        r = mount_medium(dev, type);
+        if (r < 0)
                 return r;
-        }
         if (path) {
                 r = read_file_in_root(MOUNT_POINT, path, ret_text, ret_size);
                 r = r < 0 ? r : 1;
         } else
                 r = read_config_from_dir(MOUNT_POINT, label, ret_text, ret_size, &file);
-        (void) umount2(MOUNT_POINT, MNT_DETACH);
-        (void) rmdir(MOUNT_POINT);
+        unmount_medium();
         if (r > 0) {
                 free(*ret_source);
                 if (asprintf(ret_source, "%s (LABEL=%s) file %s", dev, label, file) < 0)
@@ -286,7 +372,14 @@ int sources_find_config(Platform platform, char **ret_text, size_t *ret_size, ch
                 return r < 0 ? r : 1;
         }
 
-        /* 4. The cloud's metadata service, only on a cloud that has one: the network is
+        /* 4. On Azure, the provisioning media (ovf-env.xml): the caller reads it, because its
+         * SSH keys and names come with the custom data. */
+        if (platform == PLATFORM_AZURE) {
+                *ret_source = strdup("the Azure provisioning media (" OVF_ENV_FILE ")");
+                return *ret_source ? SOURCES_AZURE : -ENOMEM;
+        }
+
+        /* 5. The cloud's metadata service, only on a cloud that has one: the network is
          * asked last, so a boot with a local source never waits for it. */
         if (!platform_has_metadata_service(platform))
                 return 0;

@@ -9,12 +9,15 @@
  *   1. kernel command line hull.config.url=data:..., label://<LABEL>/<path>, http(s)://...
  *   2. a filesystem labelled HULL-CONFIG, config-2 or CIDATA (see README for the file names)
  *   3. QEMU fw_cfg opt/org.hull/config
- *   4. the user data of platform's metadata service, if it has one (fetch.h)
+ *   4. on Azure, the provisioning media's ovf-env.xml (azure_read_ovf_env())
+ *   5. the user data of platform's metadata service, if it has one (fetch.h)
  * Returns 1 with the config text and a description of its source, 0 if there is none,
  * SOURCES_NETWORK if the config is to be fetched over the network (1 with an http(s) URL, or
- * 4; *ret_source names it; the fetch is hull-firstboot --fetch's, in a unit of its own),
- * negative errno if a source exists but cannot be read (*ret_source then names it). */
+ * 5; *ret_source names it; the fetch is hull-firstboot --fetch's, in a unit of its own),
+ * SOURCES_AZURE for 4 (the caller reads and parses ovf-env.xml, which carries more than a
+ * config), negative errno if a source exists but cannot be read (*ret_source then names it). */
 #define SOURCES_NETWORK 2
+#define SOURCES_AZURE 3
 int sources_find_config(Platform platform, char **ret_text, size_t *ret_size, char **ret_source);
 
 /* Parts, exposed for tests. */
@@ -36,6 +39,16 @@ int parse_label_url(const char *url, char **ret_label, char **ret_path);
  * machine does not trust. 0 if allowed, -EMEDIUMTYPE if not (NULL: no type found). */
 int config_fs_type_check(const char *type);
 
+/* Whether a file system blkid reports as type may be mounted as the Azure provisioning media:
+ * udf (what Azure attaches) and iso9660, nothing else. 0 or -EMEDIUMTYPE. */
+int azure_media_fs_type_check(const char *type);
+
+/* Finds the Azure provisioning media: the first udf or iso9660 file system (/dev/sr0 on Azure)
+ * with an ovf-env.xml at its top, mounted read-only, nodev, nosuid, noexec in turn. 1 and the
+ * file (at most OVF_ENV_SIZE_MAX) and *ret_source naming it, 0 if there is none, a negative
+ * errno if a candidate could not be read and none had the file (*ret_source names it). */
+int azure_read_ovf_env(char **ret_text, size_t *ret_size, char **ret_source);
+
 /* Reads the config from a mounted config filesystem at dir, for a filesystem with the given
  * label (case-insensitive). Returns 1 and the text and the relative file name, 0 if no known
  * file is there, negative errno. */
@@ -44,3 +57,4 @@ int read_config_from_dir(const char *dir, const char *label, char **ret_text, si
 /* Reads one file below a directory fd without following symlinks out of it (RESOLVE_IN_ROOT),
  * at most CONFIG_SIZE_MAX bytes. */
 int read_file_in_root(const char *dir, const char *path, char **ret_text, size_t *ret_size);
+int read_file_in_root_max(const char *dir, const char *path, size_t max, char **ret_text, size_t *ret_size);

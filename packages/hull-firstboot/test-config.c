@@ -386,8 +386,47 @@ static void test_default_user(void) {
         diag_clear(&e);
 }
 
+/* The host name a cloud gives: /etc/hostname, unless the config places that path itself. */
+static void test_hostname(void) {
+        static const char with[] = "{\"ignition\":{\"version\":\"3.4.0\"},\"storage\":{\"files\":[{\"path\":"
+                                   "\"/etc/hostname\",\"overwrite\":true,\"contents\":{\"source\":\"data:,mine\"}}]}}";
+        static const char link[] = "{\"ignition\":{\"version\":\"3.4.0\"},\"storage\":{\"links\":[{\"path\":"
+                                   "\"/etc/hostname\",\"target\":\"/var/hostname\"}]}}";
+        _cleanup_config_ Config *c = calloc(1, sizeof(Config));
+        Config *p = NULL;
+        Diag e = {};
+
+        CHECK(c != NULL);
+        CHECK_EQ_INT(config_add_hostname(c, "node-1"), 1);
+        CHECK_EQ_INT(c->n_files, 1);
+        CHECK_STREQ(c->files[0].path, "/etc/hostname");
+        CHECK_EQ_INT(c->files[0].mode, 0644);
+        CHECK(c->files[0].overwrite && c->files[0].has_contents);
+        CHECK_EQ_INT(c->files[0].size, 7);
+        CHECK(memcmp(c->files[0].data, "node-1\n", 7) == 0);
+        CHECK_EQ_INT(config_add_hostname(c, "other"), 0); /* already there */
+        CHECK_EQ_INT(c->n_files, 1);
+
+        CHECK_EQ_INT(config_parse(with, strlen(with), &p, &e), 0);
+        if (p) {
+                CHECK_EQ_INT(config_add_hostname(p, "node-1"), 0);
+                CHECK_EQ_INT(p->n_files, 1);
+                CHECK(memcmp(p->files[0].data, "mine", 4) == 0);
+        }
+        config_free(p);
+        p = NULL;
+        CHECK_EQ_INT(config_parse(link, strlen(link), &p, &e), 0);
+        if (p) {
+                CHECK_EQ_INT(config_add_hostname(p, "node-1"), 0);
+                CHECK_EQ_INT(p->n_files, 0);
+        }
+        config_free(p);
+        diag_clear(&e);
+}
+
 int main(void) {
         test_default_user();
+        test_hostname();
         test_full();
         test_minimal();
         test_errors();

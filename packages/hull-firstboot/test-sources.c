@@ -74,6 +74,12 @@ int main(void) {
         CHECK_EQ_INT(config_fs_type_check("ext4"), -EMEDIUMTYPE);
         CHECK_EQ_INT(config_fs_type_check("btrfs"), -EMEDIUMTYPE);
         CHECK_EQ_INT(config_fs_type_check("squashfs"), -EMEDIUMTYPE);
+        /* udf only for the Azure provisioning media, which takes nothing but udf and iso9660. */
+        CHECK_EQ_INT(azure_media_fs_type_check("udf"), 0);
+        CHECK_EQ_INT(azure_media_fs_type_check("iso9660"), 0);
+        CHECK_EQ_INT(azure_media_fs_type_check("vfat"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(azure_media_fs_type_check("ext4"), -EMEDIUMTYPE);
+        CHECK_EQ_INT(azure_media_fs_type_check(NULL), -EMEDIUMTYPE);
         CHECK_EQ_INT(config_fs_type_check("udf"), -EMEDIUMTYPE);
         CHECK_EQ_INT(config_fs_type_check("VFAT"), -EMEDIUMTYPE);
         CHECK_EQ_INT(config_fs_type_check("vfat "), -EMEDIUMTYPE);
