@@ -5,7 +5,8 @@
 # CapBnd are Docker's defaults minus the four hull-runtime removes, Seccomp 2, NoNewPrivs 1,
 # container_t with two categories, and hull-syscall-probe finds every call on Hull's list
 # refused (ptrace among them, which Docker's and containerd's default filters allow: the
-# filter is Hull's). --cap-add NET_RAW still brings ping back through exec and --runtime=runc.
+# filter is Hull's). --cap-add NET_RAW still brings ping back through run, exec and
+# --runtime=runc.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 want=00000000800404fb
@@ -37,6 +38,15 @@ paths() {
         cid=$(docker run -d hull-test sleep 600) || fail "docker run -d failed$tag"
         check "docker exec$tag" "$(docker exec "$cid" sh -c "$SELF" 2>&1)"
         docker rm -f "$cid" >/dev/null
+        # --cap-add NET_RAW brings the raw-socket ping back through each of them.
+        docker run --rm --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 >/dev/null ||
+                fail "ping with --cap-add NET_RAW failed$tag"
+        docker run --rm --runtime=runc --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 >/dev/null ||
+                fail "ping with --runtime=runc --cap-add NET_RAW failed$tag"
+        cid=$(docker run -d --cap-add NET_RAW hull-test sleep 600) || fail "docker run -d --cap-add NET_RAW failed$tag"
+        docker exec "$cid" ping -c1 -W2 127.0.0.1 >/dev/null ||
+                fail "ping in docker exec of a --cap-add NET_RAW container failed$tag"
+        docker rm -f "$cid" >/dev/null
         # A build context in /tmp, as an administrator's: BuildKit copies its files' labels
         # along with them (dockerd may not take those; the build must not fail on them).
         ctx=$(mktemp -d)
@@ -59,13 +69,6 @@ built" ] || fail "the BuildKit image lacks what its RUN step wrote$tag"
 docker image inspect hull-test:latest >/dev/null 2>&1 || fail "the test image hull-test:latest is not loaded"
 [ "$(getenforce)" = Enforcing ] || fail "SELinux is not enforcing"
 paths "" ""
-
-# --cap-add NET_RAW through exec and --runtime=runc (docker run: 50-capabilities).
-docker run --rm --runtime=runc --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 ||
-        fail "ping with --runtime=runc --cap-add NET_RAW failed"
-cid=$(docker run -d --cap-add NET_RAW hull-test sleep 600) || fail "docker run -d --cap-add NET_RAW failed"
-docker exec "$cid" ping -c1 -W2 127.0.0.1 || fail "ping in docker exec of a --cap-add NET_RAW container failed"
-docker rm -f "$cid" >/dev/null
 
 # userns-remap and a moved data-root: the administrator makes the remap user and its ranges
 # (dockerd may not run useradd), edits daemon.json and restarts Docker. Put back afterwards.
