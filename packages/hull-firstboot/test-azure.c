@@ -24,6 +24,7 @@
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/tests.h"
+#include "testhttp.h"
 
 #define CONFIG "{\"ignition\":{\"version\":\"3.4.0\"}}"
 #define CONFIG_B64 "eyJpZ25pdGlvbiI6eyJ2ZXJzaW9uIjoiMy40LjAifX0="
@@ -353,39 +354,6 @@ static void serve(int fd) {
         answer(fd, 404, "");
 }
 
-static pid_t server_start(unsigned *ret_port) {
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-        socklen_t al = sizeof a;
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        pid_t pid;
-
-        if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof a) < 0 || listen(fd, 64) < 0 ||
-            getsockname(fd, (struct sockaddr *) &a, &al) < 0)
-                abort();
-        *ret_port = ntohs(a.sin_port);
-        pid = fork();
-        if (pid < 0)
-                abort();
-        if (pid > 0) {
-                close(fd);
-                return pid;
-        }
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-        (void) signal(SIGPIPE, SIG_IGN);
-        (void) signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-                int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-                if (c < 0)
-                        continue;
-                if (fork() == 0) {
-                        serve(c);
-                        shutdown(c, SHUT_WR);
-                        _exit(0);
-                }
-                close(c);
-        }
-}
-
 /* The health report as the server received it, read with a plain expat parser (no namespaces):
  * the text of each element by its path from the root. */
 typedef struct Seen {
@@ -498,7 +466,7 @@ static void test_report_ready(void) {
 
         shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         CHECK(shared != MAP_FAILED);
-        server = server_start(&port);
+        server = test_http_server_start(serve, &port);
 
         check_ready(port, "ok", 0, 1, 1, 2, 0, NULL);
         /* A 503 to each request, then success: one retry each. */

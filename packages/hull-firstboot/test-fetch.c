@@ -25,6 +25,7 @@
 #include "hull/macro.h"
 #include "hull/parse.h"
 #include "hull/tests.h"
+#include "testhttp.h"
 
 #define CONFIG "{\"ignition\":{\"version\":\"3.4.0\"}}"
 #define TOKEN "AQAEAFnD6hV4V1-test_token.Zz9Qw=="
@@ -231,39 +232,6 @@ static void serve(int fd) {
         if (strcmp(s, "url") == 0)
                 return strcmp(q.path, "/config.ign") == 0 ? text(fd, 200, NULL, CONFIG) : text(fd, 404, NULL, "");
         text(fd, 404, NULL, "");
-}
-
-static pid_t server_start(unsigned *ret_port) {
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-        socklen_t al = sizeof a;
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        pid_t pid;
-
-        if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof a) < 0 || listen(fd, 64) < 0 ||
-            getsockname(fd, (struct sockaddr *) &a, &al) < 0)
-                abort();
-        *ret_port = ntohs(a.sin_port);
-        pid = fork();
-        if (pid < 0)
-                abort();
-        if (pid > 0) {
-                close(fd);
-                return pid;
-        }
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-        (void) signal(SIGPIPE, SIG_IGN);
-        (void) signal(SIGCHLD, SIG_IGN); /* no zombies */
-        for (;;) {
-                int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-                if (c < 0)
-                        continue;
-                if (fork() == 0) {
-                        serve(c);
-                        shutdown(c, SHUT_WR);
-                        _exit(0);
-                }
-                close(c);
-        }
 }
 
 /* ---- the client side ---- */
@@ -514,7 +482,7 @@ int main(void) {
         bomb_len = gzip(zeros, CONFIG_SIZE_MAX + 4096, bomb, CONFIG_SIZE_MAX);
         counters = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         CHECK(counters != MAP_FAILED);
-        server = server_start(&port);
+        server = test_http_server_start(serve, &port);
         snprintf(base, sizeof base, "http://127.0.0.1:%u", port);
 
         /* EC2: IMDSv2 (PUT token, GET with it), gzip, none, busy, the refusals. */
