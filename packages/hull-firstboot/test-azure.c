@@ -276,22 +276,6 @@ typedef struct Shared {
 
 static Shared *shared;
 
-/* The value of request header name, copied into out; NULL if absent. */
-static const char *header(const char *headers, const char *name, char *out, size_t n) {
-        size_t l = strlen(name);
-        for (const char *p = headers; p && p[2] != '\r'; p = strstr(p + 2, "\r\n")) {
-                const char *h = p + 2, *e = strstr(h, "\r\n");
-                if (!e || strncasecmp(h, name, l) != 0 || h[l] != ':')
-                        continue;
-                h += l + 1;
-                while (*h == ' ')
-                        h++;
-                snprintf(out, n, "%.*s", (int) (e - h), h);
-                return out;
-        }
-        return NULL;
-}
-
 static void answer(int fd, int status, const char *body) {
         char head[256];
         int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", status,
@@ -316,7 +300,7 @@ static void serve(int fd) {
         if (!end || sscanf(buf, "%15s /%63[^/ ]%255s", method, scenario, path) != 3)
                 return answer(fd, 400, "");
         headers = strstr(buf, "\r\n");
-        want = (size_t) (end + 4 - buf) + (header(headers, "Content-Length", v, sizeof v) ? (size_t) atoi(v) : 0);
+        want = (size_t) (end + 4 - buf) + (test_http_header(headers, "Content-Length", v, sizeof v) ? (size_t) atoi(v) : 0);
         while (n < want && n < sizeof buf - 1) {
                 ssize_t k = read(fd, buf + n, sizeof buf - 1 - n);
                 if (k <= 0)
@@ -325,7 +309,7 @@ static void serve(int fd) {
                 buf[n] = 0;
         }
         /* The wireserver refuses requests without a protocol version. */
-        if (!header(headers, "x-ms-version", v, sizeof v) || strcmp(v, "2012-11-30") != 0)
+        if (!test_http_header(headers, "x-ms-version", v, sizeof v) || strcmp(v, "2012-11-30") != 0)
                 return answer(fd, 400, "");
         if (strcmp(path, "/machine/?comp=goalstate") == 0 && strcmp(method, "GET") == 0) {
                 unsigned i = __atomic_fetch_add(&shared->goalstate_gets, 1, __ATOMIC_SEQ_CST);
@@ -341,9 +325,9 @@ static void serve(int fd) {
                 unsigned i = __atomic_fetch_add(&shared->health_posts, 1, __ATOMIC_SEQ_CST);
                 snprintf(shared->posted, sizeof shared->posted, "%s", end + 4);
                 shared->post_had_version = true;
-                if (!header(headers, "Content-Type", shared->content_type, sizeof shared->content_type))
+                if (!test_http_header(headers, "Content-Type", shared->content_type, sizeof shared->content_type))
                         shared->content_type[0] = 0;
-                if (!header(headers, "x-ms-agent-name", shared->agent, sizeof shared->agent))
+                if (!test_http_header(headers, "x-ms-agent-name", shared->agent, sizeof shared->agent))
                         shared->agent[0] = 0;
                 if (strcmp(scenario, "busy") == 0 && i < 1)
                         return answer(fd, 503, "");

@@ -48,22 +48,6 @@ typedef struct Req {
         char buf[16384];
 } Req;
 
-/* The value of request header name, copied into out; NULL if absent. */
-static const char *header(const Req *q, const char *name, char *out, size_t n) {
-        size_t l = strlen(name);
-        for (const char *p = q->headers; p && p[2] != '\r'; p = strstr(p + 2, "\r\n")) {
-                const char *h = p + 2, *e = strstr(h, "\r\n");
-                if (!e || strncasecmp(h, name, l) != 0 || h[l] != ':')
-                        continue;
-                h += l + 1;
-                while (*h == ' ')
-                        h++;
-                snprintf(out, n, "%.*s", (int) (e - h), h);
-                return out;
-        }
-        return NULL;
-}
-
 static void answer(int fd, int status, const char *extra, const void *body, size_t len) {
         char head[512];
         int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", status,
@@ -97,9 +81,9 @@ static void imds(int fd, const Req *q, const char *mode) {
                         return text(fd, 405, NULL, "");
                 if (v1only)
                         return text(fd, 404, NULL, "");
-                if (header(q, "X-Forwarded-For", v, sizeof v))
+                if (test_http_header(q->headers, "X-Forwarded-For", v, sizeof v))
                         return text(fd, 403, NULL, "");
-                if (!header(q, "X-aws-ec2-metadata-token-ttl-seconds", v, sizeof v) || atoi(v) < 1 || atoi(v) > 21600)
+                if (!test_http_header(q->headers, "X-aws-ec2-metadata-token-ttl-seconds", v, sizeof v) || atoi(v) < 1 || atoi(v) > 21600)
                         return text(fd, 400, NULL, "");
                 if (strstr(mode, "busy") && bump(0) < 2)
                         return text(fd, 503, NULL, "");
@@ -110,7 +94,7 @@ static void imds(int fd, const Req *q, const char *mode) {
                 return text(fd, 200, NULL, TOKEN);
         }
         if (strcmp(q->path, "/latest/meta-data/public-keys/0/openssh-key") == 0) {
-                if (!v1only && (!header(q, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
+                if (!v1only && (!test_http_header(q->headers, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
                         return text(fd, 401, NULL, "");
                 if (strstr(mode, "nokeys"))
                         return text(fd, 404, NULL, "");
@@ -121,7 +105,7 @@ static void imds(int fd, const Req *q, const char *mode) {
         if (strcmp(q->path, "/latest/user-data") == 0) {
                 if (strcmp(q->method, "GET") != 0)
                         return text(fd, 405, NULL, "");
-                if (!v1only && (!header(q, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
+                if (!v1only && (!test_http_header(q->headers, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
                         return text(fd, 401, NULL, "");
                 if (strstr(mode, "expired") && bump(1) < 1)
                         return text(fd, 401, NULL, "");
@@ -142,8 +126,8 @@ static void gce(int fd, const Req *q, const char *mode) {
         const char *flavor = strstr(mode, "noflavor") ? NULL : "Metadata-Flavor: Google\r\n";
         char v[256];
 
-        if (!header(q, "Metadata-Flavor", v, sizeof v) || strcmp(v, "Google") != 0 ||
-            header(q, "X-Forwarded-For", v, sizeof v))
+        if (!test_http_header(q->headers, "Metadata-Flavor", v, sizeof v) || strcmp(v, "Google") != 0 ||
+            test_http_header(q->headers, "X-Forwarded-For", v, sizeof v))
                 return text(fd, 403, flavor, "");
         if (strcmp(q->path, "/computeMetadata/v1/instance/attributes/ssh-keys") == 0 && !strstr(mode, "nokeys"))
                 return text(fd, 200, flavor,

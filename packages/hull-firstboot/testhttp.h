@@ -7,10 +7,30 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* The value of request header name in headers (the request's lines after the first, each
+ * starting with CRLF), copied into out; NULL if absent. */
+static inline const char *test_http_header(const char *headers, const char *name, char *out, size_t n) {
+        size_t l = strlen(name);
+        for (const char *p = headers; p && p[2] != '\r'; p = strstr(p + 2, "\r\n")) {
+                const char *h = p + 2, *e = strstr(h, "\r\n");
+                if (!e || strncasecmp(h, name, l) != 0 || h[l] != ':')
+                        continue;
+                h += l + 1;
+                while (*h == ' ')
+                        h++;
+                snprintf(out, n, "%.*s", (int) (e - h), h);
+                return out;
+        }
+        return NULL;
+}
 
 static inline pid_t test_http_server_start(void (*serve)(int fd), unsigned *ret_port) {
         struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
