@@ -266,6 +266,7 @@ qemu_suite() {
         fi
         vm_stop
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
+        cp "$VM_DIR/resets" "$VM_DIR/exits" "$LOGS/qemu-$suite/" 2>/dev/null || true
         if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
         echo "    qemu/$suite: $(($(date +%s) - suite_t0)) s"
         rm -f "$vm/disk.qcow2"

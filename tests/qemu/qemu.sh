@@ -60,8 +60,11 @@ vm_env() {
 # A guest reboot is a power cycle: QEMU runs with -no-reboot, so a reset ends the process, and
 # a supervisor starts a fresh one on the same disk and firmware variables. Resetting inside one
 # QEMU process under multi-threaded TCG now and then left a vCPU spinning in the firmware
-# forever; a new process always starts clean. The supervisor tells a reboot (the kernel's
-# "reboot: Restarting system" is the last line of the serial log) from a power-off (it stops).
+# forever; a new process always starts clean. The supervisor tells a power-off (the kernel's
+# "reboot: Power down" is the last line of the serial log: it stops) from a reset by the
+# kernel, the firmware or the watchdog (an i6300esb, as libvirt gives a VM: it powers on
+# again). Each QEMU exit goes into DIR/exits with the console's last line, each power-on
+# into DIR/resets.
 # tests/qemu/guest-powercycle cuts the power instead (kill -9 of QEMU after creating
 # DIR/powercycle): the supervisor powers the machine on again.
 #
@@ -102,14 +105,24 @@ vm_start() {
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
                 -netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
                 -device virtio-net-pci,netdev=net0,romfile=
-                -device virtio-rng-pci
+                -device virtio-rng-pci -device i6300esb
                 -pidfile "$VM_DIR/qemu.pid" "${fw[@]}" "$@")
         (
                 trap '' HUP
                 while :; do
                         st=0
                         if [ -n "${VM_TPM:-}" ]; then vm_swtpm || break; fi
-                        "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 || st=$?
+                        start=$(stat -c %s "$VM_DIR/serial.log" 2>/dev/null || echo 0)
+                        "${qemu[@]}" </dev/null >>"$VM_DIR/qemu.log" 2>&1 &
+                        qpid=$!
+                        vm_firmware_guard "$qpid" "$start" &
+                        gpid=$!
+                        wait "$qpid" || st=$?
+                        kill "$gpid" 2>/dev/null; wait "$gpid" 2>/dev/null
+                        # Every exit with the serial log's last line: a boot that ended in a
+                        # way the supervisor did not take for a reset shows why, and where.
+                        echo "$(date +%s.%N) exit $st: $(tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null |
+                                tr -d '\r' | grep -av '^$' | tail -1 | cut -c1-160)" >>"$VM_DIR/exits"
                         [ -e "$VM_DIR/stop" ] && break
                         if [ -e "$VM_DIR/powercycle" ]; then
                                 rm -f "$VM_DIR/powercycle"
@@ -117,12 +130,14 @@ vm_start() {
                                 continue
                         fi
                         [ "$st" = 0 ] || break
-                        # A reset: the kernel's last words, or systemd-boot's after it enrolled
-                        # Secure Boot keys (it resets the machine itself).
-                        tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -v '^$' | tail -3 |
-                                grep -q 'reboot: Restarting system' ||
-                                tail -c 600 "$VM_DIR/serial.log" 2>/dev/null | grep -qa 'Enrolling secure boot keys' ||
+                        # QEMU ends with status 0 at a reset (the kernel's reboot, systemd-boot's
+                        # after it enrolled Secure Boot keys, the watchdog's) and at a power-off,
+                        # which the kernel announces as its last words.
+                        if tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -av '^$' | tail -3 |
+                                grep -qE 'reboot: (Power down|System halted)'; then
+                                echo "$(date +%s.%N) power off" >>"$VM_DIR/resets"
                                 break
+                        fi
                         echo "$(date +%s.%N) reset" >>"$VM_DIR/resets"
                 done
                 rm -f "$VM_DIR/qemu.pid"
@@ -135,6 +150,31 @@ vm_start() {
                 sleep 0.1
         done
         VM_T0=$(date +%s.%N)
+}
+
+# vm_firmware_guard QEMU_PID START: the power button for a firmware that hangs. Now and then
+# under TCG a fresh QEMU process never gets out of OVMF: its console stays silent and the kernel
+# never starts. A machine whose console has said nothing for VM_FIRMWARE_HANG seconds (default
+# 300; a firmware prints and hands over in about 10) and whose serial log since byte START (its
+# power-on) holds no "Linux version" gets its power cut, as a BMC's watchdog would; the
+# supervisor powers it on again and "firmware hung" goes into DIR/resets with the console's
+# last line. Once the kernel has started the guard goes away: a hang from there on is the
+# image's, and the tests see it.
+vm_firmware_guard() {
+        local qpid=$1 start=$2 size last=-1 still=0
+        while sleep 10; do
+                kill -0 "$qpid" 2>/dev/null || return 0
+                tail -c +$((start + 1)) "$VM_DIR/serial.log" 2>/dev/null | grep -aq 'Linux version' && return 0
+                size=$(stat -c %s "$VM_DIR/serial.log" 2>/dev/null || echo 0)
+                if [ "$size" != "$last" ]; then last=$size still=0; continue; fi
+                still=$((still + 10))
+                [ "$still" -ge "${VM_FIRMWARE_HANG:-300}" ] || continue
+                echo "$(date +%s.%N) firmware hung: console silent for $still s after: $(tail -c 2000 \
+                        "$VM_DIR/serial.log" | tr -d '\r' | grep -av '^$' | tail -1 | cut -c1-120)" >>"$VM_DIR/resets"
+                touch "$VM_DIR/powercycle"
+                kill -9 "$qpid" 2>/dev/null
+                return 0
+        done
 }
 
 # vm_swtpm: a TPM 2.0 emulator for the VM in $VM_DIR, listening on DIR/swtpm.sock. swtpm ends

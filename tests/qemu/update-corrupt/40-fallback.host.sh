@@ -2,7 +2,7 @@
 # machine reboots; after 3 tries systemd-boot sorts 0.1.1 last and 0.1.0 boots again by itself,
 # and `hull-update status` reports the rollback.
 set -u
-guest-wait-fallback 0.1.0 0.1.1 2400 || exit 1
+guest-wait-fallback 0.1.0 0.1.1 1500 || exit 1
 s=$(guest -t 60 'hull-update status'); echo "$s"
 st=0
 echo "$s" | grep -q '^Rolled back: *version 0\.1\.1 used its 3 boot tries' ||
