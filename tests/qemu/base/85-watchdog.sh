@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # The hardware watchdog is armed: the kernel drives the machine's watchdog (QEMU's i6300esb in
 # these tests; a chipset TCO timer on servers), and systemd holds it open with the image's
-# RuntimeWatchdogSec=1min (/usr/lib/systemd/system.conf.d/10-hull-watchdog.conf). Checked from
-# the kernel's side (sysfs: the device is active with a 60 s timeout, which only an open
+# RuntimeWatchdogSec=2min (/usr/lib/systemd/system.conf.d/10-hull-watchdog.conf). Checked from
+# the kernel's side (sysfs: the device is active with a 120 s timeout, which only an open
 # /dev/watchdog0 with that timeout set makes it) and from systemd's (its setting and its log).
 set -u
 bad=0
@@ -12,10 +12,10 @@ w=/sys/class/watchdog/watchdog0
 for a in identity state timeout; do echo "$a: $(cat "$w/$a" 2>&1)"; done
 grep -q i6300ESB "$w/identity" || no "watchdog0 is not the i6300ESB the VM has"
 [ "$(cat "$w/state")" = active ] || no "the watchdog is not running"
-[ "$(cat "$w/timeout")" = 60 ] || no "the watchdog timeout is not 60 s"
+[ "$(cat "$w/timeout")" = 120 ] || no "the watchdog timeout is not 120 s"
 v=$(systemctl show -p RuntimeWatchdogUSec --value)
 echo "systemd RuntimeWatchdogUSec=$v"
-[ "$v" = 1min ] || no "systemd's runtime watchdog is '$v', not 1min"
+[ "$v" = 2min ] || no "systemd's runtime watchdog is '$v', not 2min"
 journalctl -b -o cat _PID=1 --no-pager | grep -i watchdog | head -3
 journalctl -b -o cat _PID=1 --no-pager | grep -q "Using hardware watchdog 'i6300ESB" ||
         no "systemd did not log that it uses the i6300ESB watchdog"
