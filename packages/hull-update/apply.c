@@ -626,7 +626,8 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         }
         /* 5. Last, the UKI that boots it, with boot counting. */
         if (!o->no_uki) {
-                snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version, UKI_TRIES);
+                snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version,
+                         o->tries > 0 ? o->tries : BOOT_TRIES_DEFAULT);
                 r = esp_install(&o->esp, rc.uki_fd, name);
                 if (r < 0) {
                         r = ERR("cannot install %s on the ESP: %s", name, strerror(-r));

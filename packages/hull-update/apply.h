@@ -20,6 +20,7 @@ typedef struct ApplyOptions {
         uint8_t booted_hash[32];   /* usrhash= of the running system */
         Esp esp;
         bool no_uki;               /* leave the UKI out (the caller installs it) */
+        int tries;                 /* boot tries of the new UKI (hull_V+tries.efi); 0: BOOT_TRIES_DEFAULT */
         const char *layout_path;
         const char *secureboot_cert; /* db certificate the UKI must be signed by; NULL: SECUREBOOT_CERT_PATH */
         const char *state_dir;     /* NULL: keep no record */

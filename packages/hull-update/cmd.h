@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "disk.h"
 #include "host.h"
 #include "state.h"
@@ -30,10 +31,11 @@ typedef struct ApplyArgs {
         const char *layout;
         const char *state_dir;
         const char *esp;
+        const char *tries_file;       /* the new slot's boot tries (BOOT_TRIES_PATH) */
 } ApplyArgs;
 #define APPLY_ARGS_DEFAULT                                                                          \
         { .payload = { .os_release = OS_RELEASE }, .layout = PARTITIONS_CONF, .state_dir = STATE_DIR, \
-          .esp = ESP_DIR }
+          .esp = ESP_DIR, .tries_file = BOOT_TRIES_PATH }
 
 enum {
         APPLY_ARG_KEY = 0x100, APPLY_ARG_SECUREBOOT_CERT, APPLY_ARG_ALLOW_DOWNGRADE, APPLY_ARG_OS_RELEASE,

@@ -149,3 +149,53 @@ bool window_contains(const UpdateConfig *c, int minute) {
 const char *reboot_policy_to_string(RebootPolicy p) {
         return p == REBOOT_NOW ? "now" : p == REBOOT_WINDOW ? "window" : "never";
 }
+
+int boot_tries_parse(const char *text, const char *path, int *ret, Diag *d) {
+        const char *p = text;
+        long n = 0;
+        size_t digits = 0;
+
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+                p++;
+        for (; *p >= '0' && *p <= '9' && digits < 4; p++, digits++)
+                n = n * 10 + (*p - '0');
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+                p++;
+        if (digits == 0 || *p != 0 || n < 1 || n > BOOT_TRIES_MAX) {
+                diag_error(d, path, "not a number of boot tries from 1 to %d", BOOT_TRIES_MAX);
+                return -EINVAL;
+        }
+        *ret = (int) n;
+        return 0;
+}
+
+int boot_tries_load(const char *path, int *ret, Diag *d) {
+        char buf[BOOT_TRIES_FILE_MAX + 1];
+        size_t n;
+        FILE *f;
+        int r;
+
+        f = fopen(path, "re");
+        if (!f) {
+                r = -errno;
+                if (r == -ENOENT) {
+                        *ret = BOOT_TRIES_DEFAULT;
+                        return 0;
+                }
+                diag_error(d, path, "cannot read: %s", strerror(-r));
+                return r;
+        }
+        n = fread(buf, 1, sizeof(buf), f);
+        r = ferror(f) ? -EIO : 0;
+        fclose(f);
+        if (r < 0) {
+                diag_error(d, path, "cannot read: %s", strerror(-r));
+                return r;
+        }
+        if (n > BOOT_TRIES_FILE_MAX || memchr(buf, 0, n)) {
+                diag_error(d, path, "not a number of boot tries from 1 to %d", BOOT_TRIES_MAX);
+                return -EINVAL;
+        }
+        buf[n] = 0;
+        return boot_tries_parse(buf, path, ret, d) < 0 ? -EINVAL : 0;
+}

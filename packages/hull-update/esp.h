@@ -9,8 +9,11 @@
 
 #define UKI_DIR "EFI/Linux"
 #define UKI_PREFIX "hull_"
-#define UKI_TRIES 3
 #define UKI_CMDLINE_MAX 65536
+/* Boot tries of a newly installed UKI (hull_<version>+N.efi): the default, and the most
+ * /etc/kernel/tries may ask for. */
+#define BOOT_TRIES_DEFAULT 3
+#define BOOT_TRIES_MAX 99
 
 /* The ESP, either a mounted directory (/efi on a running system) or a FAT file system at an
  * offset inside a disk image file, reached with mtools (no loop device, no mount). */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* hull-update apply URL|DIR: write a payload to the slot not booted and give its UKI three
- * tries. (A disk image file is the build's: hull-payload write-image.) */
+/* hull-update apply URL|DIR: write a payload to the slot not booted and give its UKI the boot
+ * tries of /etc/kernel/tries (default 3). (A disk image file is the build's: hull-payload
+ * write-image.) */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "host.h"
 #include "hull/log.h"
 #include "hull/macro.h"
@@ -15,6 +17,7 @@ static ApplyArgs arg_apply = APPLY_ARGS_DEFAULT;
 
 int apply_to_running_system(const char *what, const ApplyArgs *a, bool unattended, bool *ret_pending) {
         _cleanup_free_ char *disk = NULL;
+        _cleanup_diag_ Diag d = {};
         ApplyOptions o = { .layout_path = a->layout, .state_dir = a->state_dir, .unattended = unattended,
                            .ret_pending = ret_pending, .secureboot_cert = a->secureboot_cert };
         int r;
@@ -28,6 +31,10 @@ int apply_to_running_system(const char *what, const ApplyArgs *a, bool unattende
                 return log_error_errno(r, "/proc/cmdline: no usrhash=: not booted from a Hull UKI.");
         o.has_booted_hash = true;
         snprintf(o.esp.dir, sizeof(o.esp.dir), "%s", a->esp);
+        /* Before anything is written: a bad tries file refuses the update, it is not guessed. */
+        r = boot_tries_load(a->tries_file, &o.tries, &d);
+        if (r < 0)
+                return log_error_errno(r, "%s", d.n > 0 ? d.msgs[0] : a->tries_file);
         return payload_apply(what, &a->payload, &o);
 }
 

@@ -234,8 +234,9 @@ static int run(void) {
                         printf("Last check:    %s, %s%s%s\n", when, chk.result, chk.message[0] ? ": " : "", chk.message);
                 }
                 if (back) {
-                        printf("Rolled back:   version %s used its %d boot tries without passing the health checks; "
-                               "it does not boot again unless installed anew\n", back->version, back->tries_done);
+                        printf("Rolled back:   version %s used its %d boot %s without passing the health checks; "
+                               "it does not boot again unless installed anew\n", back->version, back->tries_done,
+                               back->tries_done == 1 ? "try" : "tries");
                         if (why)
                                 printf("Health check:  %s (journalctl -u hull-health -b -1 for the whole run)\n", why);
                 }
