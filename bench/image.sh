@@ -42,12 +42,15 @@ echo "build, warm (one-line C change): $(t ./build.sh image) s"
 mv "$f.bench" "$f"
 ./build.sh image >/dev/null
 
-echo "/usr image (erofs lz4hc): $(du -m --apparent-size out/usr.erofs | cut -f1) MiB"
-echo "/usr uncompressed: $(du -sm --apparent-size build/tree/usr | cut -f1) MiB"
+# The unpacked tree: the tree stage's output (build/stages/tree-<key>/root).
+tree=$(./build.sh stage tree 2>/dev/null | tail -1)/root
+[ -d "$tree/usr" ] || { echo "bench/image.sh: no unpacked tree at $tree" >&2; exit 1; }
+echo "/usr image (erofs): $(stat -c %s out/usr.erofs) bytes ($(du -m --apparent-size out/usr.erofs | cut -f1) MiB)"
+echo "/usr uncompressed: $(du -sm --apparent-size "$tree/usr" | cut -f1) MiB"
 echo "/usr files: $(grep -vc '^#' out/manifest.tsv)"
-echo "/usr ELF binaries: $(find build/tree/usr -type f -exec sh -c 'head -c4 "$1" | grep -q ELF && echo' _ {} \; | wc -l)"
-if [ -d build/tree/usr/lib/modules ]; then
-        echo "kernel modules: $(find build/tree/usr/lib/modules -name '*.ko*' | wc -l) ($(du -sm build/tree/usr/lib/modules | cut -f1) MiB)"
+echo "/usr ELF binaries: $(find "$tree/usr" -type f -exec sh -c 'head -c4 "$1" | grep -q ELF && echo' _ {} \; | wc -l)"
+if [ -d "$tree/usr"/lib/modules ]; then
+        echo "kernel modules: $(find "$tree/usr"/lib/modules -name '*.ko*' | wc -l) ($(du -sm "$tree/usr"/lib/modules | cut -f1) MiB)"
 else
         echo "kernel modules: none (no /usr/lib/modules)"
 fi
