@@ -15,7 +15,7 @@
 #   ./build.sh clean        remove build/ and out/ (the stage cache in HULL_CACHE stays)
 #
 # Environment: HULL_CACHE (stage cache, default /var/cache/hull), HULL_OUT (default out),
-# SOURCE_DATE_EPOCH (default: the last commit's time), HULL_VERSION (default: VERSION file),
+# SOURCE_DATE_EPOCH (default: the last commit's time outside tests/, bench/, .ci/), HULL_VERSION (default: VERSION file),
 # HULL_KERNEL (hull: Hull's own kernel; debian: Debian's linux-image-amd64; see README).
 set -euo pipefail
 

@@ -15,8 +15,12 @@ case $HULL_OUT in /*) ;; *) HULL_OUT=$TOP/$HULL_OUT ;; esac
 SERVICES_OUT=${HULL_SERVICES_OUT:-$HULL_BUILD/services}
 HULL_MIRROR=${HULL_MIRROR:-http://deb.debian.org/debian}
 HULL_SECURITY_MIRROR=${HULL_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The time of the last commit that changed what the image is made of: a commit of tests,
+# benches or CI alone leaves the image (and every stage keyed on this time) as it was.
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-        SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || echo 1700000000)
+        SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct -- . ':(exclude)tests' ':(exclude)bench' \
+                ':(exclude).ci' 2>/dev/null || true)
+        SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 fi
 export SOURCE_DATE_EPOCH
 export LC_ALL=C.UTF-8
