@@ -8,6 +8,8 @@
 #   ./build.sh services     compile Hull's C services and their unit tests only
 #   ./build.sh usr          build only the /usr image and its verity tree (build/stages/usr)
 #   ./build.sh payload      build only the signed update payload (out/payload)
+#   ./build.sh gce          build, then out/hull-gce.tar.gz (disk.raw as Google Compute Engine
+#                           imports it)
 #   ./build.sh stage [NAME] bring one stage (and the stages it reads) up to date and print
 #                           where its output is; without NAME, list the stages
 #   ./build.sh kernel-config  merge and check Hull's kernel configuration (image/kernel/)
@@ -48,6 +50,7 @@ main() {
                 ;;
         usr) build_usr ;;
         payload) build_payload ;;
+        gce) build_gce ;;
         kernel-config) mkdir -p "$HULL_BUILD"; host_tools; build_kernel_config ;;
         kernel) prepare; stage_run kernel; stage_out kernel ;;
         test)

@@ -101,6 +101,8 @@ declare_stages() {
         stage_declare disk stage_disk build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
                 code="make_esp partitions state_partuuid uuid_for uuid_from_hex hull_payload" \
                 deps="usr uki bootloader services" uses="payload"
+        # Not part of ./build.sh image: the archive Google Compute Engine imports (./build.sh gce).
+        stage_declare gce stage_gce build vars="SOURCE_DATE_EPOCH" deps="disk"
 }
 
 build_image() {
@@ -724,6 +726,34 @@ stage_disk() {
         # VMware and VirtualBox take stream-optimised VMDK.
         qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$OUT/hull.vhd"
         qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$OUT/hull.vmdk"
+}
+
+# --- gce: the disk as Google Compute Engine imports it -----------------------------------------
+# GCE takes a gzip-compressed tar holding one file, disk.raw, in GNU tar's oldgnu format (sparse
+# regions recorded, not stored), the disk a whole number of GiB. The raw disk is grown to the
+# next GiB with its backup GPT moved to the new end; partitions and their bytes are the disk
+# stage's. Output: hull-gce.tar.gz.
+stage_gce() {
+        local d size gib
+        d=$(stage_out disk)
+        cp --sparse=always "$d/hull.raw" "$OUT/disk.raw"
+        size=$(stat -c %s "$OUT/disk.raw")
+        gib=$(((size + 1073741823) / 1073741824 * 1073741824))
+        truncate -s "$gib" "$OUT/disk.raw"
+        sfdisk --quiet --relocate gpt-bak-std "$OUT/disk.raw" ||
+                die "sfdisk could not move the backup GPT to the end of the $gib-byte GCE disk"
+        tar --format=oldgnu --sparse --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
+                -C "$OUT" -cf - disk.raw | gzip -n -6 >"$OUT/hull-gce.tar.gz" ||
+                die "could not write $OUT/hull-gce.tar.gz"
+        rm -f "$OUT/disk.raw"
+}
+
+# build_gce: ./build.sh gce: the image, then its GCE archive beside it in out/.
+build_gce() {
+        build_image
+        stage_run gce
+        ln -f "$(stage_out gce)/hull-gce.tar.gz" "$HULL_OUT/hull-gce.tar.gz"
+        echo "    $HULL_OUT/hull-gce.tar.gz $(du -h --apparent-size "$HULL_OUT/hull-gce.tar.gz" | cut -f1)"
 }
 
 # --- publish: out/ is a link to a complete build, replaced in one rename ----------------------
