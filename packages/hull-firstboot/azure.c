@@ -508,7 +508,9 @@ int azure_health_report(const GoalState *g, char **ret) {
 #define WIRESERVER_VERSION "x-ms-version: 2012-11-30"
 #define WIRESERVER_AGENT "x-ms-agent-name: hull-firstboot"
 
-int azure_report_ready(const char *base_url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_why) {
+/* One round: the goal state, then the health report for its incarnation. */
+static int report_ready_once(const char *base_url, const FetchPolicy *policy, FetchLog log, void *userdata,
+                             char **ret_why) {
         static const char *const get_headers[] = { WIRESERVER_VERSION, WIRESERVER_AGENT, NULL };
         static const char *const post_headers[] = { WIRESERVER_VERSION, WIRESERVER_AGENT,
                                                      "Content-Type: text/xml;charset=utf-8", NULL };
@@ -540,4 +542,17 @@ int azure_report_ready(const char *base_url, const FetchPolicy *policy, FetchLog
         }
         return http_fetch("POST", url, post_headers, body, strlen(body), 64 * 1024, policy, log, userdata, &ignored,
                           NULL, ret_why);
+}
+
+int azure_report_ready(const char *base_url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_why) {
+        int r = -ESTALE;
+
+        *ret_why = NULL;
+        /* A 410 to the report: the goal state moved on while it was being made (a new
+         * incarnation); report again against the new one, a bounded number of times. */
+        for (unsigned round = 1; round <= AZURE_REPORT_ROUNDS && r == -ESTALE; round++) {
+                free(*ret_why);
+                r = report_ready_once(base_url, policy, log, userdata, ret_why);
+        }
+        return r;
 }

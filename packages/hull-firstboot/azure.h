@@ -63,6 +63,9 @@ int goal_state_parse(const char *xml, size_t size, GoalState *ret, char **ret_er
 int azure_health_report(const GoalState *g, char **ret);
 
 /* The check-in: GET the goal state, POST the health report for it, each with the retries of
- * policy and every attempt to log. 0, or a negative errno and *ret_why (allocated, may be
- * NULL), one line. base_url is AZURE_WIRESERVER_URL outside the tests. */
+ * policy and every attempt to log. A 410 Gone to the report (a new goal state came meanwhile)
+ * starts over from the GET, AZURE_REPORT_ROUNDS times at most. 0, or a negative errno
+ * (-ESTALE: still gone after the last round) and *ret_why (allocated, may be NULL), one
+ * line. base_url is AZURE_WIRESERVER_URL outside the tests. */
+#define AZURE_REPORT_ROUNDS 3
 int azure_report_ready(const char *base_url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_why);

@@ -672,6 +672,10 @@ static Step exchange_attempt(Fetch *f, const char *method, const char *url, stru
                 return report(f, method, url, r, STEP_RETRY, -EAGAIN, "the service is busy");
         if (r->status >= 300 && r->status <= 399)
                 return report(f, method, url, r, STEP_FAIL, -EPROTO, "a redirect, which is not followed");
+        /* Gone: what the request was about has changed (Azure: a new goal state); the caller
+         * may start over from the new state, the same request never succeeds. */
+        if (r->status == 410)
+                return report(f, method, url, r, STEP_FAIL, -ESTALE, "gone: the state it refers to has changed");
         return report(f, method, url, r, STEP_FAIL, -EPROTO, "unexpected answer");
 }
 

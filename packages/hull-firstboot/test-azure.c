@@ -333,6 +333,8 @@ static void serve(int fd) {
                         return answer(fd, 503, "");
                 if (strcmp(scenario, "refused") == 0)
                         return answer(fd, 400, "");
+                if ((strcmp(scenario, "gone") == 0 && i < 1) || strcmp(scenario, "gone-always") == 0)
+                        return answer(fd, 410, "");
                 return answer(fd, 200, "");
         }
         answer(fd, 404, "");
@@ -458,6 +460,10 @@ static void test_report_ready(void) {
         check_ready(port, "badgs", -EBADMSG, 1, 0, 1, 0, "the goal state is malformed: line 1");
         check_ready(port, "down", -EAGAIN, 3, 0, 3, 2, "after 3 attempts");
         check_ready(port, "refused", -EPROTO, 1, 1, 2, 0, "HTTP 400");
+        /* 410 Gone to the report: the goal state again, then the report again; no retry of
+         * the same request (it would never succeed). Gone every time: three rounds, then -ESTALE. */
+        check_ready(port, "gone", 0, 2, 2, 4, 0, NULL);
+        check_ready(port, "gone-always", -ESTALE, 3, 3, 6, 0, "HTTP 410");
 
         /* The body on its own. */
         {
