@@ -431,6 +431,37 @@ static void sleep_ms(unsigned ms) {
                 ;
 }
 
+/* One attempt of whatever a caller asks; ctx is the caller's. */
+typedef Step (*AttemptFn)(Fetch *f, void *ctx, Response *r);
+
+/* The attempts of f's policy with the backoff between them; the last attempt's step. */
+static Step attempts_run(Fetch *f, AttemptFn attempt, void *ctx, Response *r) {
+        Step s = STEP_FAIL;
+
+        for (f->n = 1; f->n <= f->policy->attempts; f->n++) {
+                s = attempt(f, ctx, r);
+                if (s != STEP_RETRY || f->n == f->policy->attempts)
+                        break;
+                sleep_ms(fetch_backoff_ms(f->policy, f->n));
+        }
+        return s;
+}
+
+/* A user-data attempt: EC2's token dance, or one GET of the platform's URL. */
+typedef struct UserDataCtx {
+        Platform p;
+        const char *base, *url;
+        struct curl_slist *headers;
+} UserDataCtx;
+
+static Step user_data_attempt(Fetch *f, void *ctx, Response *r) {
+        UserDataCtx *c = ctx;
+
+        if (c->p == PLATFORM_AWS)
+                return aws_attempt(f, c->base, r);
+        return get_user_data(f, c->url, c->headers, c->p == PLATFORM_GCP, !c->base, false, r);
+}
+
 /* The attempts, the backoff between them, and the result: 1 and the decoded text, 0 for none,
  * or the last failure. */
 static int fetch_run(Platform p, const char *base, const char *path, const char *url, const FetchPolicy *policy,
@@ -451,15 +482,7 @@ static int fetch_run(Platform p, const char *base, const char *path, const char 
                 curl_global_cleanup();
                 return -ENOMEM;
         }
-        for (f.n = 1; f.n <= policy->attempts; f.n++) {
-                if (p == PLATFORM_AWS)
-                        s = aws_attempt(&f, base, &r);
-                else
-                        s = get_user_data(&f, url, h, p == PLATFORM_GCP, !base, false, &r);
-                if (s != STEP_RETRY || f.n == policy->attempts)
-                        break;
-                sleep_ms(fetch_backoff_ms(policy, f.n));
-        }
+        s = attempts_run(&f, user_data_attempt, &(UserDataCtx) { .p = p, .base = base, .url = url, .headers = h }, &r);
         curl_slist_free_all(h);
         curl_global_cleanup();
 
@@ -657,11 +680,19 @@ int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy 
         return *ret_n > 0;
 }
 
+typedef struct ExchangeCtx {
+        const char *method, *url;
+        struct curl_slist *headers;
+        const char *body;
+        size_t body_size;
+} ExchangeCtx;
+
 /* One attempt of http_fetch(): a 2xx is the answer, 429 and 5xx and a transport error that
  * may pass are tried again, anything else is an error. */
-static Step exchange_attempt(Fetch *f, const char *method, const char *url, struct curl_slist *h, const char *body,
-                             size_t body_size, Response *r) {
-        int k = http_request_body(method, url, h, body, body_size, f->policy, r);
+static Step exchange_attempt(Fetch *f, void *ctx, Response *r) {
+        ExchangeCtx *c = ctx;
+        const char *method = c->method, *url = c->url;
+        int k = http_request_body(method, url, c->headers, c->body, c->body_size, f->policy, r);
         if (k < 0)
                 return report(f, method, url, r, STEP_FAIL, k, "out of memory");
         if (r->error < 0)
@@ -698,12 +729,9 @@ int http_fetch(const char *method, const char *url, const char *const *headers, 
                         curl_global_cleanup();
                         return -ENOMEM;
                 }
-        for (f.n = 1; f.n <= policy->attempts; f.n++) {
-                s = exchange_attempt(&f, method, url, h, body, body_size, &r);
-                if (s != STEP_RETRY || f.n == policy->attempts)
-                        break;
-                sleep_ms(fetch_backoff_ms(policy, f.n));
-        }
+        s = attempts_run(&f, exchange_attempt,
+                         &(ExchangeCtx) { .method = method, .url = url, .headers = h, .body = body, .body_size = body_size },
+                         &r);
         curl_slist_free_all(h);
         curl_global_cleanup();
         if (s == STEP_OK) {
