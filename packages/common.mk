@@ -57,8 +57,11 @@ LDHARD  := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
 MODE_HARD := -O2 -g $(WARN) $(HARDEN)
 MODE_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all $(WARN)
 MODE_FUZZ := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DHULL_FUZZING
-LIBHULL_BASE := -std=gnu11 -D_GNU_SOURCE -I$(LIBHULL) $(shell pkg-config --cflags $(LIBHULL_PKGS))
-BASE    := -std=gnu11 -D_GNU_SOURCE -DHULL_VERSION='"$(VERSION)"' -I$(LIBHULL) $(PKGCFLAGS) $(EXTRA_CFLAGS)
+# Paths inside the repository are written relative to it (file names in assertions and debug
+# information): the same sources give the same bytes whatever folder they are built in.
+REPRO   := -ffile-prefix-map=$(TOP)/=
+LIBHULL_BASE := -std=gnu11 -D_GNU_SOURCE $(REPRO) -I$(LIBHULL) $(shell pkg-config --cflags $(LIBHULL_PKGS))
+BASE    := -std=gnu11 -D_GNU_SOURCE $(REPRO) -DHULL_VERSION='"$(VERSION)"' -I$(LIBHULL) $(PKGCFLAGS) $(EXTRA_CFLAGS)
 CFLAGS_HARD := $(MODE_HARD) $(BASE)
 CFLAGS_SAN  := $(MODE_SAN) $(BASE)
 CFLAGS_FUZZ := $(MODE_FUZZ) $(BASE)
