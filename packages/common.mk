@@ -79,15 +79,18 @@ fuzz: $(addprefix $(O)/fuzz/,$(FUZZERS))
 test-hooks: $(if $(PROG),$(O)/test-hooks/$(PROG))
 
 HDRS := $(wildcard *.h) $(LIBHULL_HDRS)
+# The makefiles (the service's and this one) are inputs of every object: a change of flags
+# compiles again, as a change of source does.
+MKFILES := $(MAKEFILE_LIST)
 
 # libhull.a of each mode: hardened (programs, unit tests), asan, fuzz.
-$(LIBHULL_O)/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
+$(LIBHULL_O)/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
 	$(CC) $(MODE_HARD) $(LIBHULL_BASE) -c -o $@ $<
-$(LIBHULL_O)/asan/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
+$(LIBHULL_O)/asan/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
 	$(CC) $(MODE_SAN) $(LIBHULL_BASE) -c -o $@ $<
-$(LIBHULL_O)/fuzz/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS)
+$(LIBHULL_O)/fuzz/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
 	$(CLANG) $(MODE_FUZZ) $(LIBHULL_BASE) -c -o $@ $<
 $(LIBHULL_O)/libhull.a: $(addprefix $(LIBHULL_O)/obj/,$(LIBHULL_SRCS:.c=.o))
@@ -101,16 +104,16 @@ $(LIBHULL_O)/libhull.a $(LIBHULL_O)/asan/libhull.a $(LIBHULL_O)/fuzz/libhull.a:
 # test and fuzzer every module of every program, the mains left out.
 MAINS       := main.c $(addsuffix .c,$(BUILD_PROGS))
 SRCS_NOMAIN := $(filter-out $(MAINS),$(sort $(SRCS) $(foreach p,$(BUILD_PROGS),$($(p)_SRCS)) $(TEST_SRCS)))
-$(O)/obj/%.o: %.c $(HDRS)
+$(O)/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -c -o $@ $<
-$(O)/test-hooks/obj/%.o: %.c $(HDRS)
+$(O)/test-hooks/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -DHULL_TEST_HOOKS -c -o $@ $<
-$(O)/asan/obj/%.o: %.c $(HDRS)
+$(O)/asan/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c -o $@ $<
-$(O)/fuzz/obj/%.o: %.c $(HDRS)
+$(O)/fuzz/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_FUZZ) -c -o $@ $<
 
