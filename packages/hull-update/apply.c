@@ -513,6 +513,10 @@ static void record(const ApplyOptions *o, UpdateState *st, const char *result, c
         (void) state_write(o->state_dir, st);
 }
 
+int apply_tries(const ApplyOptions *o) {
+        return o->tries > 0 ? o->tries : BOOT_TRIES_DEFAULT;
+}
+
 int apply(const ApplyOptions *o, char *err, size_t err_size) {
         Reader rd = { .fd = -1 };
         Layout layout;
@@ -626,8 +630,7 @@ int apply(const ApplyOptions *o, char *err, size_t err_size) {
         }
         /* 5. Last, the UKI that boots it, with boot counting. */
         if (!o->no_uki) {
-                snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version,
-                         o->tries > 0 ? o->tries : BOOT_TRIES_DEFAULT);
+                snprintf(name, sizeof(name), UKI_PREFIX "%s+%d.efi", m.version, apply_tries(o));
                 r = esp_install(&o->esp, rc.uki_fd, name);
                 if (r < 0) {
                         r = ERR("cannot install %s on the ESP: %s", name, strerror(-r));

@@ -32,6 +32,9 @@ typedef struct ApplyOptions {
                                     * after this many bytes of the image were written */
 } ApplyOptions;
 
+/* The boot tries the new UKI gets: o->tries, or BOOT_TRIES_DEFAULT when it is 0. */
+int apply_tries(const ApplyOptions *o);
+
 /* Applies a payload; on failure err holds one line saying why (the caller prints it).
  * -EALREADY: nothing to do (the running image, or with unattended, installed already). */
 int apply(const ApplyOptions *o, char *err, size_t err_size);

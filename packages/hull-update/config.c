@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
 
@@ -170,32 +171,22 @@ int boot_tries_parse(const char *text, const char *path, int *ret, Diag *d) {
 }
 
 int boot_tries_load(const char *path, int *ret, Diag *d) {
-        char buf[BOOT_TRIES_FILE_MAX + 1];
-        size_t n;
-        FILE *f;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
         int r;
 
-        f = fopen(path, "re");
-        if (!f) {
-                r = -errno;
-                if (r == -ENOENT) {
-                        *ret = BOOT_TRIES_DEFAULT;
-                        return 0;
-                }
-                diag_error(d, path, "cannot read: %s", strerror(-r));
-                return r;
+        r = read_full_file(path, BOOT_TRIES_FILE_MAX, &text, &size);
+        if (r == -ENOENT) {
+                *ret = BOOT_TRIES_DEFAULT;
+                return 0;
         }
-        n = fread(buf, 1, sizeof(buf), f);
-        r = ferror(f) ? -EIO : 0;
-        fclose(f);
+        if (r == -EFBIG || (r >= 0 && memchr(text, 0, size))) {
+                diag_error(d, path, "not a number of boot tries from 1 to %d", BOOT_TRIES_MAX);
+                return -EINVAL;
+        }
         if (r < 0) {
                 diag_error(d, path, "cannot read: %s", strerror(-r));
                 return r;
         }
-        if (n > BOOT_TRIES_FILE_MAX || memchr(buf, 0, n)) {
-                diag_error(d, path, "not a number of boot tries from 1 to %d", BOOT_TRIES_MAX);
-                return -EINVAL;
-        }
-        buf[n] = 0;
-        return boot_tries_parse(buf, path, ret, d) < 0 ? -EINVAL : 0;
+        return boot_tries_parse(text, path, ret, d) < 0 ? -EINVAL : 0;
 }

@@ -228,7 +228,7 @@ int payload_apply(const char *what, const PayloadArgs *a, ApplyOptions *o) {
                 return log_error_errno(r, "%s: refused: %s", what, err);
         if (o->ret_pending)
                 *o->ret_pending = true;
-        log_info("Applied %s to slot %s of %s; it boots next (%d %s).", what, slot, o->target,
-                 o->tries > 0 ? o->tries : BOOT_TRIES_DEFAULT, (o->tries > 0 ? o->tries : BOOT_TRIES_DEFAULT) == 1 ? "try" : "tries");
+        log_info("Applied %s to slot %s of %s; it boots next (%d %s).", what, slot, o->target, apply_tries(o),
+                 apply_tries(o) == 1 ? "try" : "tries");
         return 0;
 }
