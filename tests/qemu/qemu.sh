@@ -121,8 +121,7 @@ vm_start() {
                         kill "$gpid" 2>/dev/null; wait "$gpid" 2>/dev/null
                         # Every exit with the serial log's last line: a boot that ended in a
                         # way the supervisor did not take for a reset shows why, and where.
-                        echo "$(date +%s.%N) exit $st: $(tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null |
-                                tr -d '\r' | grep -av '^$' | tail -1 | cut -c1-160)" >>"$VM_DIR/exits"
+                        echo "$(date +%s.%N) exit $st: $(vm_console_tail 1 | cut -c1-160)" >>"$VM_DIR/exits"
                         [ -e "$VM_DIR/stop" ] && break
                         if [ -e "$VM_DIR/powercycle" ]; then
                                 rm -f "$VM_DIR/powercycle"
@@ -133,8 +132,7 @@ vm_start() {
                         # QEMU ends with status 0 at a reset (the kernel's reboot, systemd-boot's
                         # after it enrolled Secure Boot keys, the watchdog's) and at a power-off,
                         # which the kernel announces as its last words.
-                        if tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -av '^$' | tail -3 |
-                                grep -qE 'reboot: (Power down|System halted)'; then
+                        if vm_console_tail 3 | grep -qE 'reboot: (Power down|System halted)'; then
                                 echo "$(date +%s.%N) power off" >>"$VM_DIR/resets"
                                 break
                         fi
@@ -150,6 +148,11 @@ vm_start() {
                 sleep 0.1
         done
         VM_T0=$(date +%s.%N)
+}
+
+# vm_console_tail N: the last N non-empty lines the console of $VM_DIR printed.
+vm_console_tail() {
+        tail -c 2000 "$VM_DIR/serial.log" 2>/dev/null | tr -d '\r' | grep -av '^$' | tail -n "$1"
 }
 
 # vm_firmware_guard QEMU_PID START: the power button for a firmware that hangs. Now and then
@@ -169,8 +172,8 @@ vm_firmware_guard() {
                 if [ "$size" != "$last" ]; then last=$size still=0; continue; fi
                 still=$((still + 10))
                 [ "$still" -ge "${VM_FIRMWARE_HANG:-300}" ] || continue
-                echo "$(date +%s.%N) firmware hung: console silent for $still s after: $(tail -c 2000 \
-                        "$VM_DIR/serial.log" | tr -d '\r' | grep -av '^$' | tail -1 | cut -c1-120)" >>"$VM_DIR/resets"
+                echo "$(date +%s.%N) firmware hung: console silent for $still s after: $(vm_console_tail 1 |
+                        cut -c1-120)" >>"$VM_DIR/resets"
                 touch "$VM_DIR/powercycle"
                 kill -9 "$qpid" 2>/dev/null
                 return 0
