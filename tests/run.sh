@@ -194,7 +194,7 @@ update_payload() {
 qemu_suite() {
         local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
         local secure_boot=${HULL_TEST_SECURE_BOOT:-off} VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
-        local config="" config_raw="" boot_serial="" expected_errors=""
+        local config="" config_raw="" boot_serial="" expected_errors="" VM_NET="" VM_ADMIN=$VM_ADMIN
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
                 selected "qemu/$suite/$(basename "$t")" && any=1

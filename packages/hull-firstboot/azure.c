@@ -536,7 +536,7 @@ static int report_ready_once(const char *base_url, const FetchPolicy *policy, Fe
         if (r < 0)
                 return r;
         free(url);
-        if (asprintf(&url, "%s/machine/?comp=health", base_url) < 0) {
+        if (asprintf(&url, "%s/machine?comp=health", base_url) < 0) {
                 url = NULL;
                 return -ENOMEM;
         }

@@ -59,7 +59,7 @@ void goal_state_clear(GoalState *g);
  * ovf_env_parse(); a missing or malformed id is an error. */
 int goal_state_parse(const char *xml, size_t size, GoalState *ret, char **ret_error);
 
-/* The body of POST /machine/?comp=health: the role is Ready. 0 or -ENOMEM. */
+/* The body of POST /machine?comp=health: the role is Ready. 0 or -ENOMEM. */
 int azure_health_report(const GoalState *g, char **ret);
 
 /* The check-in: GET the goal state, POST the health report for it, each with the retries of

@@ -468,14 +468,15 @@ static int add_cloud_extras(Config **c, const char *text, size_t size, const cha
                         return r;
                 }
                 if ((*c)->n_users > 0)
-                        log_notice("The config names its users: the instance's %zu SSH key%s from %s are not used.", n,
-                                   n == 1 ? "" : "s", source);
+                        log_notice("The config names its users: the instance's %zu SSH key%s from %s %s not used.", n,
+                                   n == 1 ? "" : "s", source, n == 1 ? "is" : "are");
                 else {
                         r = config_add_default_user(*c, user, DEFAULT_USER_GROUP, keys, n);
                         if (r < 0)
                                 return log_error_errno(r, "Failed to add the default user: %m");
-                        log_info("No user in the config: the instance's %zu SSH key%s from %s go to user '%s' "
-                                 "(group %s).", n, n == 1 ? "" : "s", source, user, DEFAULT_USER_GROUP);
+                        log_info("No user in the config: the instance's %zu SSH key%s from %s %s to user '%s' "
+                                 "(group %s).", n, n == 1 ? "" : "s", source, n == 1 ? "goes" : "go", user,
+                                 DEFAULT_USER_GROUP);
                 }
         }
         if (hostname) {

@@ -321,7 +321,7 @@ static void serve(int fd) {
                         return answer(fd, 500, "");
                 return answer(fd, 200, GOAL_STATE);
         }
-        if (strcmp(path, "/machine/?comp=health") == 0 && strcmp(method, "POST") == 0) {
+        if (strcmp(path, "/machine?comp=health") == 0 && strcmp(method, "POST") == 0) {
                 unsigned i = __atomic_fetch_add(&shared->health_posts, 1, __ATOMIC_SEQ_CST);
                 snprintf(shared->posted, sizeof shared->posted, "%s", end + 4);
                 shared->post_had_version = true;

@@ -72,6 +72,9 @@ vm_env() {
 # the variables of VM_VARS (default: OVMF's empty store) copied to DIR/vars.fd on the first
 # start. VM_TPM=1 attaches a TPM 2.0 (swtpm, state in DIR/tpm, kept across power cycles).
 #
+# VM_NET adds options to the user network (-netdev user,...): the cloud suites move it into
+# 169.254.0.0/16 and forward the metadata service's address to tests/qemu/metadata-server.
+#
 # The disk cache mode is VM_CACHE (default unsafe: guest flushes are ignored, which is fast
 # and fine while QEMU is never killed). A suite that kills QEMU sets VM_CACHE=writeback in its
 # boot.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
@@ -103,7 +106,7 @@ vm_start() {
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
                 -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
-                -netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:"$VM_SSH_PORT"-:22
+                -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$VM_SSH_PORT-:22${VM_NET:+,$VM_NET}"
                 -device virtio-net-pci,netdev=net0,romfile=
                 -device virtio-rng-pci -device i6300esb
                 -pidfile "$VM_DIR/qemu.pid" "${fw[@]}" "$@")
