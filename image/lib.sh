@@ -232,7 +232,7 @@ HOST_TOOLS=(
         /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
         /usr/src/linux-source-6.1.tar.xz:linux-source-6.1 flex:flex bison:bison
         /usr/include/libelf.h:libelf-dev /usr/include/libaudit.h:libaudit-dev
-        /usr/include/expat.h:libexpat1-dev
+        /usr/include/expat.h:libexpat1-dev genisoimage:genisoimage
 )
 
 host_tools() {
