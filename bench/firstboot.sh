@@ -1,37 +1,70 @@
 #!/usr/bin/env bash
-# Measures first boot with an Ignition config (tests/qemu/firstboot/config.ign on QEMU fw_cfg):
-# the time hull-firstboot spends provisioning, and the time from QEMU start (power-on) to the
-# first successful SSH login with the config's key. One QEMU at a time; median of N boots.
+# Measures the first boot per platform: the time from QEMU start (power-on) to the first
+# successful SSH login of the provisioned administrator, the time hull-firstboot spends
+# (provisioning, and for a cloud the fetch it waits for), and the fetch alone. One QEMU at a
+# time; median of N boots each.
+#   qemu   the Ignition config on QEMU fw_cfg (tests/qemu/firstboot/config.ign)
+#   aws, gcp, azure   the cloud suites' setups (tests/qemu/cloud-*/boot.conf: SMBIOS strings,
+#          tests/qemu/metadata-server behind QEMU's restricted network, Azure's media), without
+#          their scripted faults
 #
-#   bench/firstboot.sh [--boots N]      (after ./build.sh)
+#   bench/firstboot.sh [--boots N] [PLATFORM...]      (after ./build.sh; default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-bench_vm_init --boots 3 "$@"
-boots=$COUNT
-vm=$HULL_BUILD/vm/bench-firstboot
-key=$(mktemp)
-trap 'rm -f "$key"; vm_stop' EXIT
-install -m 0600 tests/qemu/firstboot/test-key-THROWAWAY "$key"
-: >"$vm.results" 2>/dev/null || { mkdir -p "$(dirname "$vm")"; : >"$vm.results"; }
-for _ in $(seq "$boots"); do
-        rm -rf "$vm"; mkdir -p "$vm"; vm_config "$vm/fw_cfg.ign" tests/qemu/firstboot/config.ign
-        vm_disk "$vm/disk.qcow2"
-        vm_start "$vm" "$vm/disk.qcow2"
-        until ssh -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
-                -o ConnectTimeout=5 -o IdentitiesOnly=yes -o IdentityAgent=none -i "$key" \
-                -p "$VM_SSH_PORT" core@127.0.0.1 true 2>/dev/null; do
-                vm_running || { echo "QEMU exited" >&2; exit 1; }
-                [ "$(echo "$(date +%s.%N) - $VM_T0 > 600" | bc)" = 1 ] && { echo "no SSH login within 600 s" >&2; exit 1; }
-                sleep 1
-        done
-        ssh_s=$(echo "$(date +%s.%N) - $VM_T0" | bc)
-        vm_wait_up 300 >/dev/null
-        prov=$(guest 'systemctl show -p ExecMainStartTimestampMonotonic -p ExecMainExitTimestampMonotonic --value hull-firstboot.service' |
-                tr '\n' ' ' | awk '{ printf "%.2f", ($2 - $1) / 1000000 }')
-        echo "$ssh_s $prov" >>"$vm.results"
-        vm_stop
+args=() platforms=()
+while [ $# -gt 0 ]; do
+        case $1 in
+        --boots) args+=("$1" "$2"); shift 2 ;;
+        qemu | aws | gcp | azure) platforms+=("$1"); shift ;;
+        *) echo "usage: $0 [--boots N] [qemu|aws|gcp|azure...]" >&2; exit 2 ;;
+        esac
 done
-echo "power-on to first SSH login (median of $boots): $(cut -d' ' -f1 "$vm.results" | median) s"
-echo "hull-firstboot provisioning (median of $boots): $(cut -d' ' -f2 "$vm.results" | median) s"
-rm -f "$vm.results"
+[ ${#platforms[@]} -gt 0 ] || platforms=(qemu aws gcp azure)
+bench_vm_init --boots 3 "${args[@]}"
+PATH=$TOP/tests/qemu:$PATH
+boots=$COUNT
+die() { echo "bench/firstboot.sh: $*" >&2; exit 1; }
+trap 'vm_stop' EXIT
+
+# unit_seconds UNIT: how long the unit's main process ran in the booted guest.
+unit_seconds() {
+        guest "systemctl show -p ExecMainStartTimestampMonotonic -p ExecMainExitTimestampMonotonic --value $1" |
+                tr '\n' ' ' | awk '{ if ($1 > 0 && $2 > $1) printf "%.2f", ($2 - $1) / 1000000; else print "-" }'
+}
+
+for p in "${platforms[@]}"; do
+        results=$HULL_BUILD/vm/bench-firstboot-$p.results
+        mkdir -p "$HULL_BUILD/vm"
+        : >"$results"
+        for _ in $(seq "$boots"); do
+                vm=$HULL_BUILD/vm/bench-firstboot-$p
+                rm -rf "$vm"
+                mkdir -p "$vm"
+                # What qemu_suite (tests/run.sh) sets before it sources a suite's boot.conf.
+                local_admin=$VM_ADMIN qemu_extra=() VM_NET="" config=""
+                if [ "$p" = qemu ]; then
+                        vm_config "$vm/fw_cfg.ign" tests/qemu/firstboot/config.ign
+                else
+                        here=$(cd "tests/qemu/cloud-$p" && pwd)
+                        # shellcheck disable=SC1090
+                        . "$here/boot.conf"
+                        rm -f "$vm/md/faults" "$vm/md/health-gone"
+                fi
+                vm_disk "$vm/disk.qcow2"
+                vm_start "$vm" "$vm/disk.qcow2" "${qemu_extra[@]}"
+                until guest -t 10 true >/dev/null 2>&1; do
+                        vm_running || die "$p: QEMU exited"
+                        [ "$(echo "$(date +%s.%N) - $VM_T0 > 600" | bc)" = 1 ] && die "$p: no SSH login within 600 s"
+                        sleep 1
+                done
+                ssh_s=$(echo "$(date +%s.%N) - $VM_T0" | bc)
+                vm_wait_up 300 >/dev/null
+                echo "$ssh_s $(unit_seconds hull-firstboot.service) $(unit_seconds hull-firstboot-fetch.service)" >>"$results"
+                vm_stop
+                VM_ADMIN=$local_admin
+        done
+        col() { cut -d' ' -f"$1" "$results" | grep -v '^-$' | median; }
+        echo "$p: power-on to first SSH login $(col 1) s, hull-firstboot $(col 2) s, of it the network fetch $(col 3) s (medians of $boots)"
+        rm -f "$results"
+done

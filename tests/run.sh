@@ -181,7 +181,12 @@ update_payload() {
 #   config_raw=FILE     handed over fw_cfg as it is, with no administrator: the first boot cannot
 #                       be entered; the harness waits for boot_serial (an extended regex) on the
 #                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
-#   config=none         nothing on fw_cfg (the suite brings its config on a disk; vm_config)
+#   config=none         nothing on fw_cfg (the suite brings its config on a disk or from a
+#                       metadata service; vm_config)
+#   boot_serial=REGEX   the first boot cannot be entered (a refused config): the harness waits
+#                       for REGEX on the serial console instead of an SSH login
+#   VM_NET, VM_ADMIN    options for the user network (qemu.sh) and the user the harness logs
+#                       in as (default hull-admin)
 # The firmware: OVMF without Secure Boot unless the suite says otherwise (HULL_TEST_SECURE_BOOT
 # sets the default: on runs every suite on Secure Boot firmware, as a production machine would;
 # each boot then costs more firmware time under TCG, which CI cannot spare for every suite).
@@ -229,7 +234,7 @@ qemu_suite() {
         export HULL_ADMIN_CONFIG=$vm/admin.ign
         log=$LOGS/qemu-$suite/boot.log
         st=0
-        if [ -n "$config_raw" ]; then
+        if [ -n "$boot_serial" ]; then
                 vm_wait_serial "$boot_serial" 1 400 >"$log" 2>&1 || st=$?
                 echo "boot to /$boot_serial/: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
                 result "qemu/$suite: first boot shows /$boot_serial/ on the console" "$st" "$VM_DIR/serial.log"

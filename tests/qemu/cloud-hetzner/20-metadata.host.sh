@@ -1,0 +1,4 @@
+# What the metadata service saw (tests/qemu/metadata-server's log): the user data, once.
+set -eu
+cat "$HULL_VM_DIR/md-requests"
+[ "$(cut -d' ' -f2- "$HULL_VM_DIR/md-requests")" = "GET /hetzner/v1/userdata 200" ]
