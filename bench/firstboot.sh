@@ -27,10 +27,15 @@ boots=$COUNT
 die() { echo "bench/firstboot.sh: $*" >&2; exit 1; }
 trap 'vm_stop' EXIT
 
-# unit_seconds UNIT: how long the unit's main process ran in the booted guest.
+# unit_seconds UNIT: how long the unit ran in the booted guest, from its Starting to its
+# Finished line in the journal (the fetch unit is stopped once read, which resets its
+# ExecMain timestamps); "-" when it did not run.
 unit_seconds() {
-        guest "systemctl show -p ExecMainStartTimestampMonotonic -p ExecMainExitTimestampMonotonic --value $1" |
-                tr '\n' ' ' | awk '{ if ($1 > 0 && $2 > $1) printf "%.2f", ($2 - $1) / 1000000; else print "-" }'
+        guest "journalctl -b -o short-monotonic --no-pager -u $1" | awk -v u="$1" '
+                { t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
+                index($0, "Starting " u) { s = t }
+                index($0, "Finished " u) { e = t }
+                END { if (s != "" && e != "") printf "%.2f\n", e - s; else print "-" }'
 }
 
 for p in "${platforms[@]}"; do
@@ -58,7 +63,7 @@ for p in "${platforms[@]}"; do
                         [ "$(echo "$(date +%s.%N) - $VM_T0 > 600" | bc)" = 1 ] && die "$p: no SSH login within 600 s"
                         sleep 1
                 done
-                ssh_s=$(echo "$(date +%s.%N) - $VM_T0" | bc)
+                ssh_s=$(echo "$(date +%s.%N) - $VM_T0" | bc | xargs printf '%.1f')
                 vm_wait_up 300 >/dev/null
                 echo "$ssh_s $(unit_seconds hull-firstboot.service) $(unit_seconds hull-firstboot-fetch.service)" >>"$results"
                 vm_stop
