@@ -288,6 +288,7 @@ typedef struct Fetch {
         char why[512];    /* and its description */
         bool imds_v1;     /* the service has no token API */
         const char *path; /* EC2: what to GET below the base URL with the token */
+        const char *none; /* a 404's detail: "no user data" */
 } Fetch;
 
 /* Records (and logs) how a request went. */
@@ -328,10 +329,10 @@ static bool status_is_transient(long status) {
         return status == 429 || (status >= 500 && status <= 599);
 }
 
-/* GET of user data, the answer judged for a metadata service (404 means none) or a URL the
- * administrator named (404 is an error). */
-static Step get_user_data(Fetch *f, const char *url, struct curl_slist *headers, bool gce, bool named, bool token,
-                          Response *r) {
+/* GET of user data (or another metadata path), the answer judged for a metadata service (404
+ * means none) or a URL the administrator named (404 is an error). */
+static Step get_metadata(Fetch *f, const char *url, struct curl_slist *headers, bool gce, bool named, bool token,
+                         Response *r) {
         int k = http_request("GET", url, headers, f->policy, r);
         if (k < 0)
                 return report(f, "GET", url, r, STEP_FAIL, k, "out of memory");
@@ -345,7 +346,7 @@ static Step get_user_data(Fetch *f, const char *url, struct curl_slist *headers,
         if (r->status == 200)
                 return report(f, "GET", url, r, STEP_OK, 0, NULL);
         if (r->status == 404 && !named)
-                return report(f, "GET", url, r, STEP_NONE, 0, "no user data");
+                return report(f, "GET", url, r, STEP_NONE, 0, f->none);
         if (r->status == 404)
                 return report(f, "GET", url, r, STEP_FAIL, -ENOENT, "not found");
         if (status_is_transient(r->status))
@@ -420,7 +421,7 @@ static Step aws_attempt(Fetch *f, const char *base, Response *r) {
         }
         if (token_header && headers_add(&h, token_header) < 0)
                 return report(f, "GET", url, r, STEP_FAIL, -ENOMEM, "out of memory");
-        s = get_user_data(f, url, h, false, false, token_header != NULL, r);
+        s = get_metadata(f, url, h, false, false, token_header != NULL, r);
         curl_slist_free_all(h);
         return s;
 }
@@ -447,74 +448,125 @@ static Step attempts_run(Fetch *f, AttemptFn attempt, void *ctx, Response *r) {
         return s;
 }
 
-/* A user-data attempt: EC2's token dance, or one GET of the platform's URL. */
-typedef struct UserDataCtx {
-        Platform p;
-        const char *base, *url;
+/* What to fetch and how to name it. */
+typedef struct Target {
+        Platform p;       /* PLATFORM_METAL for a URL the administrator named */
+        const char *base; /* the metadata service's base URL; NULL for a named URL */
+        const char *path; /* below base */
+        const char *url;
+        const char *name; /* the service, for messages */
+        const char *none; /* a 404's detail: "no user data" */
+        size_t max;       /* bytes of answer at most */
+} Target;
+
+/* An attempt at a metadata path: EC2's token dance, or one GET of the URL. */
+typedef struct MetadataCtx {
+        const Target *t;
         struct curl_slist *headers;
-} UserDataCtx;
+} MetadataCtx;
 
-static Step user_data_attempt(Fetch *f, void *ctx, Response *r) {
-        UserDataCtx *c = ctx;
+static Step metadata_attempt(Fetch *f, void *ctx, Response *r) {
+        MetadataCtx *c = ctx;
 
-        if (c->p == PLATFORM_AWS)
-                return aws_attempt(f, c->base, r);
-        return get_user_data(f, c->url, c->headers, c->p == PLATFORM_GCP, !c->base, false, r);
+        if (c->t->p == PLATFORM_AWS)
+                return aws_attempt(f, c->t->base, r);
+        return get_metadata(f, c->t->url, c->headers, c->t->p == PLATFORM_GCP, !c->t->base, false, r);
 }
 
-/* The attempts, the backoff between them, and the result: 1 and the decoded text, 0 for none,
- * or the last failure. */
-static int fetch_run(Platform p, const char *base, const char *path, const char *url, const FetchPolicy *policy,
-                     FetchLog log, void *userdata, const char *name, char **ret_text, size_t *ret_size,
-                     char **ret_source) {
-        Fetch f = { .policy = policy, .log = log, .userdata = userdata, .error = -EIO, .path = path };
-        Response r = { .max = CONFIG_SIZE_MAX };
+/* The attempts, the backoff between them, and the result: 1 and the answer in *r, 0 if the
+ * service has none (404), or the last failure. *ret_source names the service and the URL, or
+ * the failure. The caller clears *r. */
+static int fetch_answer(const Target *t, const FetchPolicy *policy, FetchLog log, void *userdata, Response *r,
+                        char **ret_source) {
+        Fetch f = { .policy = policy, .log = log, .userdata = userdata, .error = -EIO, .path = t->path, .none = t->none };
         struct curl_slist *h = NULL;
-        Step s = STEP_FAIL;
+        Step s;
         int k;
 
         *ret_source = NULL;
+        *r = (Response) { .max = t->max };
         if (policy->attempts == 0)
                 return -EINVAL;
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
                 return -ENOMEM;
-        if (p == PLATFORM_GCP && headers_add(&h, GCE_FLAVOR_HEADER) < 0) {
+        if (t->p == PLATFORM_GCP && headers_add(&h, GCE_FLAVOR_HEADER) < 0) {
                 curl_global_cleanup();
                 return -ENOMEM;
         }
-        s = attempts_run(&f, user_data_attempt, &(UserDataCtx) { .p = p, .base = base, .url = url, .headers = h }, &r);
+        s = attempts_run(&f, metadata_attempt, &(MetadataCtx) { .t = t, .headers = h }, r);
         curl_slist_free_all(h);
         curl_global_cleanup();
 
-        if (s == STEP_OK) {
-                k = user_data_decode((const uint8_t *) r.body, r.size, CONFIG_SIZE_MAX, ret_text, ret_size);
-                if (k < 0) {
-                        if (asprintf(ret_source, "%s (%s: %s)", name, url,
-                                     k == -EFBIG ? "the user data is larger than the limit"
-                                                 : "the user data starts like gzip but does not decompress") < 0)
-                                *ret_source = NULL;
-                } else if (*ret_size == 0) {
-                        free(*ret_text);
-                        *ret_text = NULL;
-                        s = STEP_NONE;
-                }
-                if (k >= 0 && asprintf(ret_source, "%s (%s)", name, url) < 0) {
-                        free(*ret_text);
-                        *ret_text = NULL;
-                        k = -ENOMEM;
-                }
-                response_clear(&r);
-                return k < 0 ? k : s == STEP_OK ? 1 : 0;
-        }
-        response_clear(&r);
-        if (s == STEP_NONE)
-                return asprintf(ret_source, "%s (%s)", name, url) < 0 ? -ENOMEM : 0;
-        if (s == STEP_RETRY) {
-                if (asprintf(ret_source, "%s, after %u attempts; the last: %s", name, policy->attempts, f.why) < 0)
+        if (s == STEP_OK || s == STEP_NONE) {
+                if (asprintf(ret_source, "%s (%s)", t->name, t->url) < 0) {
                         *ret_source = NULL;
-        } else if (asprintf(ret_source, "%s (%s)", name, f.why) < 0)
+                        return -ENOMEM;
+                }
+                return s == STEP_OK;
+        }
+        if (s == STEP_RETRY)
+                k = asprintf(ret_source, "%s, after %u attempts; the last: %s", t->name, policy->attempts, f.why);
+        else
+                k = asprintf(ret_source, "%s (%s)", t->name, f.why);
+        if (k < 0)
                 *ret_source = NULL;
         return f.error;
+}
+
+/* User data: the answer, gzip decompressed. 1 and the text, 0 for none (404, empty), or the
+ * failure. */
+static int fetch_run(const Target *t, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_text,
+                     size_t *ret_size, char **ret_source) {
+        Response r = {};
+        int k;
+
+        k = fetch_answer(t, policy, log, userdata, &r, ret_source);
+        if (k <= 0) {
+                response_clear(&r);
+                return k;
+        }
+        k = user_data_decode((const uint8_t *) r.body, r.size, CONFIG_SIZE_MAX, ret_text, ret_size);
+        response_clear(&r);
+        if (k == -EFBIG || k == -EINVAL) {
+                free(*ret_source);
+                if (asprintf(ret_source, "%s (%s: %s)", t->name, t->url,
+                             k == -EFBIG ? "the user data is larger than the limit"
+                                         : "the user data starts like gzip but does not decompress") < 0)
+                        *ret_source = NULL;
+        }
+        if (k < 0)
+                return k;
+        if (*ret_size == 0) {
+                free(*ret_text);
+                *ret_text = NULL;
+                return 0;
+        }
+        return 1;
+}
+
+int metadata_fetch(Platform p, const char *base_url, const char *path, size_t max, const char *none,
+                   const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body, size_t *ret_size,
+                   char **ret_source) {
+        _cleanup_free_ char *url = NULL;
+        Response r = {};
+        int k;
+
+        *ret_source = NULL;
+        if (!platform_has_metadata_service(p))
+                return -EOPNOTSUPP;
+        if (asprintf(&url, "%s%s", base_url, path) < 0)
+                return -ENOMEM;
+        k = fetch_answer(&(Target) { .p = p, .base = base_url, .path = path, .url = url, .name = services[p].name,
+                                     .none = none, .max = max },
+                         policy, log, userdata, &r, ret_source);
+        if (k > 0 && !r.body && !(r.body = strdup("")))
+                k = -ENOMEM;
+        if (k > 0) {
+                *ret_body = TAKE_PTR(r.body);
+                *ret_size = r.size;
+        }
+        response_clear(&r);
+        return k;
 }
 
 int metadata_fetch_user_data(Platform p, const char *base_url, const FetchPolicy *policy, FetchLog log,
@@ -526,8 +578,9 @@ int metadata_fetch_user_data(Platform p, const char *base_url, const FetchPolicy
                 return -EOPNOTSUPP;
         if (asprintf(&url, "%s%s", base_url, services[p].path) < 0)
                 return -ENOMEM;
-        return fetch_run(p, base_url, services[p].path, url, policy, log, userdata, services[p].name, ret_text,
-                         ret_size, ret_source);
+        return fetch_run(&(Target) { .p = p, .base = base_url, .path = services[p].path, .url = url,
+                                     .name = services[p].name, .none = "no user data", .max = CONFIG_SIZE_MAX },
+                         policy, log, userdata, ret_text, ret_size, ret_source);
 }
 
 int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_text,
@@ -535,8 +588,9 @@ int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, v
         *ret_source = NULL;
         if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
                 return -EPROTONOSUPPORT;
-        return fetch_run(PLATFORM_METAL, NULL, NULL, url, policy, log, userdata, "hull.config.url=", ret_text,
-                         ret_size, ret_source);
+        return fetch_run(&(Target) { .p = PLATFORM_METAL, .url = url, .name = "hull.config.url=",
+                                     .none = "no user data", .max = CONFIG_SIZE_MAX },
+                         policy, log, userdata, ret_text, ret_size, ret_source);
 }
 
 /* The key types OpenSSH's sshd accepts in authorized_keys. */
@@ -661,7 +715,9 @@ int metadata_fetch_ssh_keys(Platform p, const char *base_url, const FetchPolicy 
         path = p == PLATFORM_AWS ? IMDS_SSH_KEY_PATH : GCE_SSH_KEYS_PATH;
         if (asprintf(&url, "%s%s", base_url, path) < 0)
                 return -ENOMEM;
-        r = fetch_run(p, base_url, path, url, policy, log, userdata, services[p].name, &text, &size, ret_source);
+        r = fetch_run(&(Target) { .p = p, .base = base_url, .path = path, .url = url, .name = services[p].name,
+                                  .none = "no user data", .max = CONFIG_SIZE_MAX },
+                      policy, log, userdata, &text, &size, ret_source);
         if (r <= 0) {
                 if (r == 0) {
                         *ret_keys = NULL;

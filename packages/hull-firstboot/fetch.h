@@ -52,6 +52,15 @@ typedef void (*FetchLog)(const FetchAttempt *a, void *userdata);
 int metadata_fetch_user_data(Platform p, const char *base_url, const FetchPolicy *policy, FetchLog log,
                              void *userdata, char **ret_text, size_t *ret_size, char **ret_source);
 
+/* The answer at path below platform p's metadata service at base_url, in that service's
+ * protocol (EC2's token, GCE's Metadata-Flavor), same retries and logging as the user data, at
+ * most max bytes, not decompressed. 1 and the answer (NUL-terminated, possibly empty), 0 if the
+ * service says there is none (404: the attempt is logged with the detail none, "no host name"),
+ * a negative errno; *ret_source as above. */
+int metadata_fetch(Platform p, const char *base_url, const char *path, size_t max, const char *none,
+                   const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body, size_t *ret_size,
+                   char **ret_source);
+
 /* Fetches an http:// or https:// URL (hull.config.url=; https checks the certificate against
  * the system's CA store), same retries, gzip decompressed. 1 and the text, or a negative errno
  * (a 404 is an error here: the URL was named on purpose). *ret_source as above. */
