@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dataurl.h"
 #include "fetch.h"
+#include "hostname.h"
 #include "hull/macro.h"
 
 /* Expanded names are "<namespace URI>|<local name>" (just the local name without a namespace). */
@@ -217,29 +218,9 @@ static char *strip(char *s, size_t *len) {
         return s;
 }
 
-/* A host name: dot-separated labels of letters, digits and "-", 1 to 63 each, not starting or
- * ending with "-"; 253 characters at most. */
+/* A host name: a DNS name, as the metadata services' (hostname.c). */
 static bool hostname_is_valid(const char *s) {
-        size_t len = strlen(s), label = 0;
-
-        if (len == 0 || len > 253)
-                return false;
-        for (size_t i = 0; i <= len; i++) {
-                char c = s[i];
-                if (c == '.' || c == 0) {
-                        if (label == 0 || s[i - 1] == '-')
-                                return false;
-                        label = 0;
-                        continue;
-                }
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-                        return false;
-                if (c == '-' && label == 0)
-                        return false;
-                if (++label > 63)
-                        return false;
-        }
-        return true;
+        return hostname_check(s, strlen(s), NULL) == 0;
 }
 
 /* ---- ovf-env.xml ---- */

@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* The parsers of what the platform and the network hand over before any config is parsed:
  * DMI strings, the kernel command line, IMDSv2 tokens, response header lines, user data
- * (gzip or not) and SSH keys. The first byte picks the parser; the rest is its input. */
+ * (gzip or not), SSH keys, host names and OpenStack's meta_data.json. The first byte picks the
+ * parser; the rest is its input. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fetch.h"
+#include "hostname.h"
 #include "platform.h"
 #include "sources.h"
+
+/* A host name as Hull writes it: short enough for the kernel, lowercase, and a name itself. */
+static void check_written(const char *name) {
+        size_t len = strlen(name);
+
+        if (len == 0 || len > HOSTNAME_MAX || hostname_check(name, len, NULL) != 0)
+                __builtin_trap();
+        for (size_t i = 0; i < len; i++)
+                if (name[i] >= 'A' && name[i] <= 'Z')
+                        __builtin_trap();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -21,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size < 1)
                 return 0;
-        switch (data[0] % 6) {
+        switch (data[0] % 8) {
         case 0: { /* five DMI files, separated by NUL bytes */
                 DmiInfo d = {};
                 char **f[] = { &d.sys_vendor, &d.product_name, &d.chassis_asset_tag, &d.board_vendor, &d.bios_vendor };
@@ -62,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 5: { /* SSH keys as EC2 or GCE give them (the next bit of the first byte); each one passes the check */
                 char **keys = NULL;
                 size_t nk = 0;
-                if (ssh_keys_parse((data[0] / 6) & 1 ? PLATFORM_GCP : PLATFORM_AWS, in, n, &keys, &nk) == 0) {
+                if (ssh_keys_parse((data[0] / 8) & 1 ? PLATFORM_GCP : PLATFORM_AWS, in, n, &keys, &nk) == 0) {
                         for (size_t i = 0; i < nk; i++)
                                 if (ssh_key_check(keys[i], strlen(keys[i])) != 0)
                                         __builtin_trap();
@@ -70,6 +83,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                 free(keys[i]);
                         free(keys);
                 }
+                break;
+        }
+        case 6: /* a host name answer; what passes passes again (the privileged side checks it so) */
+                if (hostname_from_metadata(in, n, &v, NULL) == 1) {
+                        char *again = NULL;
+                        check_written(v);
+                        if (hostname_from_metadata(v, strlen(v), &again, NULL) != 1 || strcmp(again, v) != 0)
+                                __builtin_trap();
+                        free(again);
+                        free(v);
+                }
+                break;
+        case 7: { /* OpenStack's meta_data.json */
+                const char *why = NULL;
+                int r = openstack_meta_data_hostname(in, n, &v, &why);
+                if (r == 1) {
+                        check_written(v);
+                        free(v);
+                } else if (r < 0 && !why)
+                        __builtin_trap();
                 break;
         }
         case 4: /* user data */

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "fetch.h"
+#include "hostname.h"
 #include "hull/fileio.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
@@ -65,6 +66,29 @@ static unsigned bump(unsigned i) {
         return __atomic_fetch_add(&counters[i], 1, __ATOMIC_SEQ_CST);
 }
 
+/* The host name each service gives, by the words in the scenario: "nohost" 404, "emptyhost",
+ * "longhost" (a FQDN over 64 characters), "upperhost", "badhost" (an underscore), "ctlhost" (a
+ * header injection), "hugehost" (300 characters); else the platform's usual kind of name. */
+static const char *hostname_of(const char *mode, const char *usual) {
+        static char huge[301];
+
+        if (strstr(mode, "emptyhost"))
+                return "";
+        if (strstr(mode, "longhost"))
+                return "ip-10-0-0-1.eu-central-1.compute.internal.a-long-private-zone.example";
+        if (strstr(mode, "upperhost"))
+                return "My-Droplet";
+        if (strstr(mode, "badhost"))
+                return "ip_10_0_0_1.ec2.internal";
+        if (strstr(mode, "ctlhost"))
+                return "node-1\r\nX-Injected: 1";
+        if (strstr(mode, "hugehost")) {
+                memset(huge, 'a', sizeof huge - 1);
+                return huge;
+        }
+        return usual;
+}
+
 /* EC2's IMDS as documented: PUT /latest/api/token with a TTL header of 1 to 21600 seconds
  * (400 without), refused with 403 when it carries X-Forwarded-For or IMDS is turned off; GET
  * with a token that is not the one handed out: 401; no user data: 404. */
@@ -102,6 +126,15 @@ static void imds(int fd, const Req *q, const char *mode) {
                         return text(fd, 200, NULL, "ssh-ed25519 AAAA\ncommand=\"sh\" " KEY_ED "\n");
                 return text(fd, 200, NULL, KEY_ED "\n");
         }
+        if (strcmp(q->path, "/latest/meta-data/hostname") == 0) {
+                if (!v1only && (!test_http_header(q->headers, "X-aws-ec2-metadata-token", v, sizeof v) || strcmp(v, TOKEN) != 0))
+                        return text(fd, 401, NULL, "");
+                if (strstr(mode, "never"))
+                        return text(fd, 401, NULL, "");
+                if (strstr(mode, "nohost"))
+                        return text(fd, 404, NULL, "");
+                return text(fd, 200, NULL, hostname_of(mode, "ip-10-0-0-1.ec2.internal"));
+        }
         if (strcmp(q->path, "/latest/user-data") == 0) {
                 if (strcmp(q->method, "GET") != 0)
                         return text(fd, 405, NULL, "");
@@ -135,6 +168,9 @@ static void gce(int fd, const Req *q, const char *mode) {
                             "bob:" KEY_EC " google-ssh {\"userName\":\"bob\",\"expireOn\":\"2026-12-04T09:00:00+0000\"}\n"
                             "\n"
                             "carol:" KEY_EC "\r\n");
+        if (strcmp(q->path, "/computeMetadata/v1/instance/hostname") == 0)
+                return strstr(mode, "nohost") ? text(fd, 404, flavor, "")
+                                              : text(fd, 200, flavor, hostname_of(mode, "vm-1.us-central1-a.c.my-project.internal"));
         if (strcmp(q->path, "/computeMetadata/v1/instance/attributes/user-data") != 0 || strstr(mode, "none"))
                 return text(fd, 404, flavor, "");
         if (strstr(mode, "gzip"))
@@ -142,9 +178,34 @@ static void gce(int fd, const Req *q, const char *mode) {
         text(fd, 200, flavor, CONFIG);
 }
 
+/* DigitalOcean's and Hetzner's host name: plain text, Hetzner's with a newline; OpenStack's in
+ * meta_data.json ("nullhost": null, "numhost": a number, "badjson": cut off). */
+static void simple_hostname(int fd, const Req *q, const char *mode) {
+        char json[1024];
+
+        if (strstr(mode, "nohost"))
+                return text(fd, 404, NULL, "");
+        if (strncmp(mode, "do", 2) == 0)
+                return text(fd, 200, NULL, hostname_of(mode, "droplet-1"));
+        if (strncmp(mode, "hetzner", 7) == 0)
+                return text(fd, 200, NULL, hostname_of(mode, "hetzner-1\n"));
+        if (strstr(mode, "nullhost"))
+                return text(fd, 200, NULL, "{\"uuid\":\"d8e02d56\",\"hostname\":null}");
+        if (strstr(mode, "numhost"))
+                return text(fd, 200, NULL, "{\"uuid\":\"d8e02d56\",\"hostname\":5}");
+        if (strstr(mode, "badjson"))
+                return text(fd, 200, NULL, "{\"uuid\":\"d8e02d56\",\"hostname\":\"vm");
+        snprintf(json, sizeof json, "{\"uuid\":\"d8e02d56\",\"name\":\"Test VM\",\"hostname\":\"%s\",\"launch_index\":0}",
+                 strstr(mode, "ctlhost") ? "vm\\r\\n1" : hostname_of(mode, "test-vm.novalocal"));
+        text(fd, 200, NULL, json);
+}
+
 /* DigitalOcean, Hetzner, OpenStack: a plain GET of one path; 404 when there is none (Hetzner
  * answers an empty body instead). */
 static void simple(int fd, const Req *q, const char *path, const char *mode) {
+        if (strcmp(q->path, "/metadata/v1/hostname") == 0 || strcmp(q->path, "/hetzner/v1/metadata/hostname") == 0 ||
+            strcmp(q->path, "/openstack/latest/meta_data.json") == 0)
+                return simple_hostname(fd, q, mode);
         if (strcmp(q->path, path) != 0 || strstr(mode, "none"))
                 return text(fd, 404, NULL, "");
         if (strstr(mode, "empty"))
@@ -222,6 +283,7 @@ static void serve(int fd) {
 
 static unsigned n_logged, n_retries;
 static FetchAttempt last;
+static char last_detail[256];
 
 static void record(const FetchAttempt *a, void *userdata) {
         n_logged++;
@@ -230,6 +292,7 @@ static void record(const FetchAttempt *a, void *userdata) {
         CHECK(a->n >= 1 && a->n <= a->attempts);
         CHECK(a->method && a->url && a->detail);
         last = *a;
+        snprintf(last_detail, sizeof last_detail, "%s", a->detail);
         last.url = last.method = last.detail = NULL; /* not kept past the call */
 }
 
@@ -288,6 +351,32 @@ static void check_keys(Platform p, const char *scenario, int want, size_t want_n
                 if (want_first)
                         CHECK(keys && streq_ptr(keys[0], want_first) && keys[n] == NULL);
                 strv_free_n(keys, n);
+        }
+}
+
+/* The instance's host name: want 1 and want_name, 0, or the error; want_logged requests. */
+static void check_hostname(Platform p, const char *scenario, int want, unsigned want_logged, const char *want_name,
+                           const char *want_in_source) {
+        _cleanup_free_ char *url = NULL, *src = NULL, *name = NULL;
+        int r;
+
+        n_logged = n_retries = 0;
+        CHECK(asprintf(&url, "%s/%s", base, scenario) > 0);
+        r = metadata_fetch_hostname(p, url, &policy, record, NULL, &name, &src);
+        if (r != want || n_logged != want_logged)
+                fprintf(stderr, "hostname %s: r=%d logged=%u name=%s source=%s\n", scenario, r, n_logged,
+                        name ?: "(null)", src ?: "(null)");
+        CHECK_EQ_INT(r, want);
+        CHECK_EQ_INT(n_logged, want_logged);
+        if (want == 1)
+                CHECK_STREQ(name, want_name);
+        else
+                CHECK(name == NULL);
+        if (want != -EOPNOTSUPP)
+                CHECK(src != NULL);
+        if (want_in_source && !(src && strstr(src, want_in_source))) {
+                fprintf(stderr, "hostname %s: source \"%s\" lacks \"%s\"\n", scenario, src ?: "(null)", want_in_source);
+                CHECK(false);
         }
 }
 
@@ -489,6 +578,7 @@ int main(void) {
         check_fetch(PLATFORM_GCP, "gcp", 1, 1, 0, "Compute Engine");
         check_fetch(PLATFORM_GCP, "gcp-gzip", 1, 1, 0, NULL);
         check_fetch(PLATFORM_GCP, "gcp-none", 0, 1, 0, NULL);
+        CHECK(last.status == 404 && strcmp(last_detail, "no user data") == 0);
         check_fetch(PLATFORM_GCP, "gcp-noflavor", -EBADMSG, 1, 0, "Metadata-Flavor");
         check_fetch(PLATFORM_GCP, "aws", -EBADMSG, 1, 0, "Metadata-Flavor"); /* a 404, but not from GCE */
         check_fetch(PLATFORM_GCP, "gcp-none-noflavor", -EBADMSG, 1, 0, "Metadata-Flavor");
@@ -503,6 +593,48 @@ int main(void) {
         check_keys(PLATFORM_GCP, "gcp-nokeys", 0, 0, NULL);
         check_keys(PLATFORM_GCP, "gcp-noflavor", -EBADMSG, 0, NULL);
         check_keys(PLATFORM_DIGITALOCEAN, "do", -EOPNOTSUPP, 0, NULL);
+
+        /* Host names: EC2 (IMDSv2, as for the user data), GCE (Metadata-Flavor both ways),
+         * OpenStack's meta_data.json, DigitalOcean, Hetzner; 404, empty, too long, not a name. */
+        check_hostname(PLATFORM_AWS, "aws", 1, 2, "ip-10-0-0-1.ec2.internal", "latest/meta-data/hostname");
+        check_hostname(PLATFORM_AWS, "aws-v1", 1, 2, "ip-10-0-0-1.ec2.internal", NULL);
+        check_hostname(PLATFORM_AWS, "aws-nohost", 0, 2, NULL, "EC2");
+        CHECK(last.status == 404 && last.error == 0 && strcmp(last_detail, "no host name") == 0);
+        check_hostname(PLATFORM_AWS, "aws-never", -EACCES, 6, NULL, "after 3 attempts"); /* the token required */
+        check_hostname(PLATFORM_AWS, "aws-emptyhost", 0, 2, NULL, NULL);
+        check_hostname(PLATFORM_AWS, "aws-longhost", 1, 2, "ip-10-0-0-1", NULL);
+        check_hostname(PLATFORM_AWS, "aws-badhost", -EBADMSG, 2, NULL, "not a host name: a character other than");
+        check_hostname(PLATFORM_AWS, "aws-ctlhost", -EBADMSG, 2, NULL, "control character");
+        check_hostname(PLATFORM_AWS, "aws-hugehost", -EBADMSG, 2, NULL, "longer than 253");
+        check_hostname(PLATFORM_AWS, "aws-off", -EACCES, 1, NULL, "HTTP 403");
+        check_hostname(PLATFORM_AWS, "aws-badtoken", -EBADMSG, 1, NULL, "not an IMDSv2 token");
+        check_hostname(PLATFORM_AWS, "gcp", -EACCES, 1, NULL, NULL);
+        check_hostname(PLATFORM_GCP, "gcp", 1, 1, "vm-1.us-central1-a.c.my-project.internal", "Compute Engine");
+        check_hostname(PLATFORM_GCP, "gcp-nohost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_GCP, "gcp-longhost", 1, 1, "ip-10-0-0-1", NULL);
+        check_hostname(PLATFORM_GCP, "gcp-noflavor", -EBADMSG, 1, NULL, "Metadata-Flavor");
+        check_hostname(PLATFORM_GCP, "gcp-nohost-noflavor", -EBADMSG, 1, NULL, "Metadata-Flavor");
+        check_hostname(PLATFORM_GCP, "aws", -EBADMSG, 1, NULL, "Metadata-Flavor");
+        check_hostname(PLATFORM_OPENSTACK, "openstack", 1, 1, "test-vm.novalocal", "meta_data.json");
+        check_hostname(PLATFORM_OPENSTACK, "openstack-upperhost", 1, 1, "my-droplet", NULL);
+        check_hostname(PLATFORM_OPENSTACK, "openstack-nohost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_OPENSTACK, "openstack-nullhost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_OPENSTACK, "openstack-emptyhost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_OPENSTACK, "openstack-numhost", -EBADMSG, 1, NULL, "is not a string");
+        check_hostname(PLATFORM_OPENSTACK, "openstack-badjson", -EBADMSG, 1, NULL, "not valid JSON");
+        check_hostname(PLATFORM_OPENSTACK, "openstack-badhost", -EBADMSG, 1, NULL, "\"hostname\" is not a host name");
+        check_hostname(PLATFORM_OPENSTACK, "openstack-ctlhost", -EBADMSG, 1, NULL, "control character");
+        check_hostname(PLATFORM_DIGITALOCEAN, "do", 1, 1, "droplet-1", "/metadata/v1/hostname");
+        check_hostname(PLATFORM_DIGITALOCEAN, "do-upperhost", 1, 1, "my-droplet", NULL);
+        check_hostname(PLATFORM_DIGITALOCEAN, "do-nohost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_DIGITALOCEAN, "do-ctlhost", -EBADMSG, 1, NULL, "control character");
+        check_hostname(PLATFORM_HETZNER, "hetzner", 1, 1, "hetzner-1", "/hetzner/v1/metadata/hostname");
+        check_hostname(PLATFORM_HETZNER, "hetzner-emptyhost", 0, 1, NULL, NULL);
+        check_hostname(PLATFORM_HETZNER, "hetzner-hugehost", -EBADMSG, 1, NULL, "longer than 253");
+        check_hostname(PLATFORM_HETZNER, "slow", -ETIMEDOUT, 3, NULL, "after 3 attempts");
+        check_hostname(PLATFORM_HETZNER, "redirect", -EPROTO, 1, NULL, "HTTP 302");
+        check_hostname(PLATFORM_AZURE, "do", -EOPNOTSUPP, 0, NULL, NULL);
+        check_hostname(PLATFORM_METAL, "do", -EOPNOTSUPP, 0, NULL, NULL);
 
         /* DigitalOcean, Hetzner, OpenStack. */
         check_fetch(PLATFORM_DIGITALOCEAN, "do", 1, 1, 0, "DigitalOcean");
