@@ -16,6 +16,7 @@
 #include "azure.h"
 #include "config.h"
 #include "fetch.h"
+#include "hostname.h"
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
@@ -23,11 +24,13 @@
 #include "platform.h"
 #include "sources.h"
 
-/* The network fetch runs unprivileged, in a unit of its own, and leaves the user data here. */
+/* The network fetch runs unprivileged, in a unit of its own, and leaves the user data, the
+ * instance's SSH keys and its host name here. */
 #define FETCH_UNIT "hull-firstboot-fetch.service"
 #define FETCH_DIR "/run/hull-firstboot-fetch"
 #define FETCH_FILE FETCH_DIR "/user-data"
 #define FETCH_KEYS FETCH_DIR "/ssh-keys"
+#define FETCH_HOSTNAME FETCH_DIR "/hostname"
 
 /* On Azure, the check-in with the wireserver, once provisioning is done: unprivileged and with
  * the network, like the fetch. */
@@ -58,7 +61,9 @@ static void help(void) {
                "                       no systemd reload)\n"
                "     --fetch DIR       only fetch the config over the network (hull.config.url=\n"
                "                       http(s)://, else the cloud's metadata service) into\n"
-               "                       DIR/user-data; " FETCH_UNIT " runs this\n"
+               "                       DIR/user-data, and the instance's SSH keys and host\n"
+               "                       name into DIR/ssh-keys and DIR/hostname;\n"
+               "                       " FETCH_UNIT " runs this\n"
                "     --azure-report-ready\n"
                "                       only report the machine ready to the Azure wireserver;\n"
                "                       " AZURE_READY_UNIT " runs this\n\n"
@@ -190,10 +195,74 @@ static int detect_platform(bool live, Platform *ret) {
         return 0;
 }
 
+/* The SSH keys the instance was launched with, for a default user: DIR/ssh-keys, one a line,
+ * 0600; none, no file. */
+static int fetch_ssh_keys(Platform platform) {
+        _cleanup_free_ char *source = NULL, *path = NULL, *joined = NULL;
+        char **keys = NULL;
+        size_t n = 0, len = 0;
+        int r;
+
+        r = metadata_fetch_ssh_keys(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &keys, &n,
+                                    &source);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to fetch the SSH keys from %s: %m", source ?: "the network");
+        for (size_t i = 0; i < n; i++)
+                len += strlen(keys[i]) + 1;
+        joined = n > 0 ? malloc(len + 1) : NULL;
+        if (n > 0 && !joined) {
+                strv_free_n(keys, n);
+                return log_oom();
+        }
+        len = 0;
+        for (size_t i = 0; i < n; i++)
+                len += (size_t) sprintf(joined + len, "%s\n", keys[i]);
+        strv_free_n(keys, n);
+        if (n == 0) {
+                log_info("No SSH keys at %s.", source);
+                return 0;
+        }
+        if (asprintf(&path, "%s/ssh-keys", arg_fetch) < 0)
+                return log_oom();
+        r = write_file_atomic(path, joined, len, 0600);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        log_info("Fetched %zu SSH key%s from %s.", n, n == 1 ? "" : "s", source);
+        return 0;
+}
+
+/* The instance's host name: DIR/hostname, the name and a newline, 0600; none, no file. A
+ * value that is not a host name fails the fetch, like a bad config. */
+static int fetch_hostname(Platform platform) {
+        _cleanup_free_ char *source = NULL, *name = NULL, *path = NULL, *line = NULL;
+        int r;
+
+        r = metadata_fetch_hostname(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &name,
+                                    &source);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to fetch the host name from %s: %m", source ?: "the network");
+        if (r == 0) {
+                log_info("No host name at %s.", source);
+                return 0;
+        }
+        if (asprintf(&path, "%s/hostname", arg_fetch) < 0 || asprintf(&line, "%s\n", name) < 0)
+                return log_oom();
+        r = write_file_atomic(path, line, strlen(line), 0600);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        log_info("Fetched the host name '%s' from %s.", name, source);
+        return 0;
+}
+
 /* hull-firstboot --fetch DIR, as hull-firstboot-fetch.service runs it: no capabilities, a
  * user of its own, the network. The same decision as sources_find_config()'s: an http(s)
  * hull.config.url=, else the platform's metadata service. The user data (decompressed, not
- * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. */
+ * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. From a
+ * metadata service also the instance's SSH keys and host name. */
 static int run_fetch(void) {
         _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL;
         Platform platform = PLATFORM_METAL;
@@ -235,94 +304,35 @@ static int run_fetch(void) {
                         return log_error_errno(r, "Failed to write %s: %m", path);
                 log_info("Fetched %zu bytes of user data from %s.", size, source);
         }
-        if (url || !platform_has_ssh_keys(platform))
+        if (url)
                 return 0;
-
-        /* The SSH keys the instance was launched with, for a default user. */
-        {
-                _cleanup_free_ char *ksource = NULL, *kpath = NULL, *joined = NULL;
-                char **keys = NULL;
-                size_t n = 0, len = 0;
-
-                r = metadata_fetch_ssh_keys(platform, METADATA_BASE_URL, &fetch_policy_boot, log_attempt, NULL, &keys,
-                                            &n, &ksource);
-                if (r == -ENOMEM)
-                        return log_oom();
+        if (platform_has_ssh_keys(platform)) {
+                r = fetch_ssh_keys(platform);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to fetch the SSH keys from %s: %m", ksource ?: "the network");
-                for (size_t i = 0; i < n; i++)
-                        len += strlen(keys[i]) + 1;
-                joined = n > 0 ? malloc(len + 1) : NULL;
-                if (n > 0 && !joined) {
-                        strv_free_n(keys, n);
-                        return log_oom();
-                }
-                len = 0;
-                for (size_t i = 0; i < n; i++)
-                        len += (size_t) sprintf(joined + len, "%s\n", keys[i]);
-                strv_free_n(keys, n);
-                if (n == 0) {
-                        log_info("No SSH keys at %s.", ksource);
-                        return 0;
-                }
-                if (asprintf(&kpath, "%s/ssh-keys", arg_fetch) < 0)
-                        return log_oom();
-                r = write_file_atomic(kpath, joined, len, 0600);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to write %s: %m", kpath);
-                log_info("Fetched %zu SSH key%s from %s.", n, n == 1 ? "" : "s", ksource);
+                        return r;
         }
-        return 0;
+        return fetch_hostname(platform);
 }
 
-/* The network step of the sources: (re)starts the fetch unit, waits for it, takes its results
- * (the user data, the SSH keys) and stops it again, which removes them from /run. 1 and the
- * text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) either way.
- * -EREMOTEIO if the unit failed (it logged why), another negative errno. */
-static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
-        /* restart, not start: a unit left active by an interrupted earlier run (RemainAfterExit=)
-         * would otherwise not run again, and its old files would be read. */
-        char *start[] = { "/usr/bin/systemctl", "restart", FETCH_UNIT, NULL };
-        char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
-        _cleanup_free_ char *keys = NULL;
+/* The SSH keys as the fetch wrote them, one a line. They come from an unprivileged process, so
+ * they are checked again here, where they are used. 0 and a NULL-terminated array (NULL for
+ * none), -EBADMSG, -ENOMEM. */
+static int fetched_keys_parse(const char *keys, char ***ret) {
         char **v = NULL;
         size_t n = 0;
-        int r, k, kk;
 
-        r = spawn_wait(start, NULL);
-        if (r < 0)
-                return r;
-        if (r > 0)
-                return -EREMOTEIO;
-        k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, ret_text, ret_size);
-        kk = read_full_file(FETCH_KEYS, 1024 * 1024, &keys, NULL);
-        /* If this fails, the files stay in /run (0600, in a 0700 directory) until a reboot. */
-        (void) spawn_wait(stop, NULL);
-        if (k < 0 && k != -ENOENT)
-                return k;
-        if (kk < 0 && kk != -ENOENT) {
-                free(*ret_text);
-                *ret_text = NULL;
-                return kk;
-        }
-        /* One key a line. The fetch checked them; they come from an unprivileged process, so
-         * they are checked again here, where they are used. */
-        for (char *p = keys, *e; p && *p; p = e + 1) {
+        for (const char *p = keys, *e; p && *p; p = e + 1) {
                 char **nv;
                 e = strchrnul(p, '\n');
                 if (e == p)
                         break;
                 if (ssh_key_check(p, (size_t) (e - p)) < 0) {
                         strv_free_n(v, n);
-                        free(*ret_text);
-                        *ret_text = NULL;
                         return -EBADMSG;
                 }
                 nv = realloc(v, (n + 2) * sizeof(char *));
                 if (!nv || !(nv[n] = strndup(p, (size_t) (e - p)))) {
                         strv_free_n(nv ?: v, n);
-                        free(*ret_text);
-                        *ret_text = NULL;
                         return -ENOMEM;
                 }
                 v = nv;
@@ -330,8 +340,69 @@ static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys) {
                 if (!*e)
                         break;
         }
-        *ret_keys = v;
+        *ret = v;
+        return 0;
+}
+
+/* The network step of the sources: (re)starts the fetch unit, waits for it, takes its results
+ * (the user data, the SSH keys, the host name) and stops it again, which removes them from
+ * /run. 1 and the text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) and
+ * *ret_hostname (or NULL) either way. -EREMOTEIO if the unit failed (it logged why), another
+ * negative errno (-EBADMSG: a key or host name the fetch left is not one). */
+static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname) {
+        /* restart, not start: a unit left active by an interrupted earlier run (RemainAfterExit=)
+         * would otherwise not run again, and its old files would be read. */
+        char *start[] = { "/usr/bin/systemctl", "restart", FETCH_UNIT, NULL };
+        char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
+        _cleanup_free_ char *text = NULL, *keys = NULL, *host = NULL, *hostname = NULL;
+        size_t size = 0, host_size = 0;
+        int r, k, kk, kh;
+
+        r = spawn_wait(start, NULL);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EREMOTEIO;
+        k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, &text, &size);
+        kk = read_full_file(FETCH_KEYS, 1024 * 1024, &keys, NULL);
+        kh = read_full_file(FETCH_HOSTNAME, 4096, &host, &host_size);
+        /* If this fails, the files stay in /run (0600, in a 0700 directory) until a reboot. */
+        (void) spawn_wait(stop, NULL);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        if (kk < 0 && kk != -ENOENT)
+                return kk;
+        if (kh < 0 && kh != -ENOENT)
+                return kh;
+        /* "name\n", checked again like the keys: the same rule takes it unchanged. */
+        if (host) {
+                r = hostname_from_metadata(host, host_size, &hostname, NULL);
+                if (r <= 0)
+                        return r < 0 ? r : -EBADMSG;
+        }
+        r = fetched_keys_parse(keys, ret_keys);
+        if (r < 0)
+                return r;
+        *ret_text = TAKE_PTR(text);
+        *ret_size = size;
+        *ret_hostname = TAKE_PTR(hostname);
         return k == -ENOENT ? 0 : 1;
+}
+
+/* The network source, through the fetch unit: fetch_via_unit(), its failure logged. */
+static int read_network(const char *source, char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname) {
+        int r;
+
+        log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
+        r = fetch_via_unit(ret_text, ret_size, ret_keys, ret_hostname);
+        if (r == -EREMOTEIO)
+                log_error("Failed to fetch the config from %s: %s failed (its attempts are above and in journalctl "
+                          "-u %s).", source, FETCH_UNIT, FETCH_UNIT);
+        else if (r < 0)
+                log_error_errno(r, "Failed to fetch the config from %s with %s: %m", source, FETCH_UNIT);
+        if (r < 0)
+                log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+        return r;
 }
 
 /* hull-firstboot --azure-report-ready, as hull-firstboot-azure-ready.service runs it (no
@@ -439,6 +510,25 @@ static int read_azure(char **source, char **ret_text, size_t *ret_size, AzureExt
         return 1;
 }
 
+/* --config FILE: the text and its name as the source. */
+static int read_config_file(char **ret_text, size_t *ret_size, char **ret_source) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        int r;
+
+        r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
+        if (r == -EFBIG)
+                return log_error_errno(r, "Config file '%s' is larger than %u bytes.", arg_config, CONFIG_SIZE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read config file '%s': %m", arg_config);
+        *ret_source = strdup(arg_config);
+        if (!*ret_source)
+                return log_oom();
+        *ret_text = TAKE_PTR(text);
+        *ret_size = size;
+        return 0;
+}
+
 /* The config to add the cloud's user or host name to: the parsed one, or an empty one when
  * there is no config. */
 static int config_get(Config **c, const char *text, size_t size, const char *source) {
@@ -497,10 +587,29 @@ static int add_cloud_extras(Config **c, const char *text, size_t size, const cha
         return 0;
 }
 
+/* No config and nothing from the cloud: the marker, so later boots skip the provisioning. */
+static int finish_without_config(const ApplyOptions *o, Platform platform) {
+        _cleanup_free_ char *what = NULL;
+        int r;
+
+        log_info("No config found: nothing to provision. To provide one, use the kernel command line "
+                 "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
+                 "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
+                 "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud, or "
+                 "the custom data on Azure.");
+        r = apply_write_marker(o, &what);
+        if (r < 0)
+                return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");
+        if (platform == PLATFORM_AZURE && o->live)
+                azure_start_report_ready();
+        return 0;
+}
+
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
         _cleanup_(azure_extras_clear) AzureExtras az = {};
         _cleanup_strv_free_ char **keys = NULL;
+        _cleanup_free_ char *hostname = NULL;
         _cleanup_config_ Config *c = NULL;
         ApplyOptions o = { .root = arg_root };
         Platform platform = PLATFORM_METAL;
@@ -514,14 +623,9 @@ static int run(void) {
                 return run_azure_ready();
 
         if (arg_config) {
-                r = read_full_file(arg_config, CONFIG_SIZE_MAX, &text, &size);
-                if (r == -EFBIG)
-                        return log_error_errno(r, "Config file '%s' is larger than %u bytes.", arg_config, CONFIG_SIZE_MAX);
+                r = read_config_file(&text, &size, &source);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to read config file '%s': %m", arg_config);
-                source = strdup(arg_config);
-                if (!source)
-                        return log_oom();
+                        return r;
         } else {
                 r = detect_platform(strcmp(arg_root, "/") == 0, &platform);
                 if (r < 0) {
@@ -536,20 +640,13 @@ static int run(void) {
                                 return r;
                         }
                         keys = TAKE_PTR(az.keys);
+                        hostname = TAKE_PTR(az.hostname);
                         if (az.user_name)
                                 user = az.user_name;
                 } else if (r == SOURCES_NETWORK) {
-                        log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
-                        r = fetch_via_unit(&text, &size, &keys);
-                        if (r == -EREMOTEIO)
-                                log_error("Failed to fetch the config from %s: %s failed (its attempts are above "
-                                          "and in journalctl -u %s).", source, FETCH_UNIT, FETCH_UNIT);
-                        else if (r < 0)
-                                log_error_errno(r, "Failed to fetch the config from %s with %s: %m", source, FETCH_UNIT);
-                        if (r < 0) {
-                                log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                        r = read_network(source, &text, &size, &keys, &hostname);
+                        if (r < 0)
                                 return r;
-                        }
                 }
                 if (r < 0) {
                         log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
@@ -572,23 +669,12 @@ static int run(void) {
 
         if (text)
                 log_info("Using the config from %s.", source);
-        r = add_cloud_extras(&c, text, size, source, keys, user, az.hostname);
+        r = add_cloud_extras(&c, text, size, source, keys, user, hostname);
         if (r < 0)
                 return r;
 
-        if (!text && !c) {
-                log_info("No config found: nothing to provision. To provide one, use the kernel command line "
-                         "(hull.config.url=data:..., label://LABEL/path or https://...), a filesystem labelled "
-                         "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
-                         "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud, or "
-                         "the custom data on Azure.");
-                r = apply_write_marker(&o, &what);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to %s: %m", what ?: "write the marker");
-                if (platform == PLATFORM_AZURE && o.live)
-                        azure_start_report_ready();
-                return 0;
-        }
+        if (!text && !c)
+                return finish_without_config(&o, platform);
 
         r = c ? 0 : parse_and_report(text, size, source, &c);
         if (r < 0) {
