@@ -1,5 +1,6 @@
 # What the metadata service saw, from its own log (tests/qemu/metadata-server): a 500 first,
-# then the IMDSv2 token flow, every GET with the token, no IMDSv1 request, nothing else.
+# then the IMDSv2 token flow for the user data, the launch key and the host name, every GET
+# with the token, no IMDSv1 request, nothing else.
 set -eu
 r=$HULL_VM_DIR/md-requests
 cat "$r"
@@ -7,7 +8,9 @@ want='1 PUT /latest/api/token 500
 2 PUT /latest/api/token 200
 3 GET /latest/user-data 200 token
 4 PUT /latest/api/token 200
-5 GET /latest/meta-data/public-keys/0/openssh-key 200 token'
+5 GET /latest/meta-data/public-keys/0/openssh-key 200 token
+6 PUT /latest/api/token 200
+7 GET /latest/meta-data/hostname 200 token'
 if [ "$(cat "$r")" != "$want" ]; then
         echo "expected:"; echo "$want"; exit 1
 fi

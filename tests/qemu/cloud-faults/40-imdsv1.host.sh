@@ -1,6 +1,6 @@
 # The operator fixes the user data (the harness's config) on a service from before IMDSv2: the
 # token request gets a 404, so the fetch asks without a token (IMDSv1), for the user data and
-# again for the launch key (none here: 404). This boot provisions;
+# again for the launch key and the host name (none here: 404). This boot provisions;
 # the refused boots left no marker, and nothing of the refused config is on the machine.
 set -u
 r=$HULL_VM_DIR/md-requests
@@ -13,7 +13,9 @@ tail -n +"$((n + 1))" "$r"
 [ "$(tail -n +"$((n + 1))" "$r" | awk '{print $2, $3, $4, $5}' | sed 's/ *$//')" = "PUT /latest/api/token 404
 GET /latest/user-data 200
 PUT /latest/api/token 404
-GET /latest/meta-data/public-keys/0/openssh-key 404" ] || fail "the server saw other requests than IMDSv1's"
+GET /latest/meta-data/public-keys/0/openssh-key 404
+PUT /latest/api/token 404
+GET /latest/meta-data/hostname 404" ] || fail "the server saw other requests than IMDSv1's"
 guest <<'G'
 set -u
 bad=0

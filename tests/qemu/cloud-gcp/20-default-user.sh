@@ -12,4 +12,6 @@ grep -q ' hull-firstboot THROWAWAY TEST KEY' "$k"
 for u in alice bob; do if getent passwd "$u"; then echo "user $u was made"; exit 1; fi; done
 journalctl -b -u hull-firstboot --no-pager -o cat |
         grep -E "^No user in the config: the instance's 2 SSH keys from .* go to user 'core' \(group sudo\)\.$"
+# The instance's host name (Compute Engine's internal DNS name) for the next boot.
+[ "$(cat /etc/hostname)" = hull-gcp-vm.us-central1-a.c.hull-test.internal ]
 test -f /var/lib/hull/firstboot.done
