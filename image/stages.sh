@@ -302,7 +302,10 @@ apply_overlays() {
                 [ -n "${dest:-}" ] || die "$HULL_OVERLAYS:$n: '$src' has no destination"
                 [ -d "$src" ] || die "$HULL_OVERLAYS:$n: overlay source '$src' does not exist"
                 mkdir -p "$TREE$dest"
-                cp -a --no-preserve=ownership "$src/." "$TREE$dest/"
+                # Not the checkout's timestamps: they are when it was made or a file last edited,
+                # older than SOURCE_DATE_EPOCH in a working copy, so stage_usr would keep them.
+                # Copied now, every overlay file and folder it creates or changes is clamped there.
+                cp -a --no-preserve=ownership,timestamps "$src/." "$TREE$dest/"
                 # A link must resolve inside the image, not on the build host.
                 while IFS= read -r f; do
                         local target
