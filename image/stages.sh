@@ -306,6 +306,13 @@ apply_overlays() {
                 # older than SOURCE_DATE_EPOCH in a working copy, so stage_usr would keep them.
                 # Copied now, every overlay file and folder it creates or changes is clamped there.
                 cp -a --no-preserve=ownership,timestamps "$src/." "$TREE$dest/"
+                # Nor the checkout's modes: they follow the umask of whoever made it (0664 and 0775
+                # under 0002, up to /usr and /usr/lib, which cp -a takes from overlays/usr). Git
+                # keeps one bit, executable or not: folders and executables get 0755, other files
+                # 0644, as a checkout under umask 0022 has them.
+                (cd "$src" && find . -type d -print0) | (cd "$TREE$dest" && xargs -0r chmod 0755)
+                (cd "$src" && find . -type f -perm -u=x -print0) | (cd "$TREE$dest" && xargs -0r chmod 0755)
+                (cd "$src" && find . -type f ! -perm -u=x -print0) | (cd "$TREE$dest" && xargs -0r chmod 0644)
                 # A link must resolve inside the image, not on the build host.
                 while IFS= read -r f; do
                         local target
