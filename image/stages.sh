@@ -348,8 +348,11 @@ divert_runc() {
 install_services() {
         local s d
         s=$(stage_out services)
+        # Not with the services stage's timestamps: that stage is keyed on the sources, not on
+        # SOURCE_DATE_EPOCH, so its files may be older than the last commit and stage_usr would
+        # keep them. Copied now, they are clamped there, as the overlays are.
         for d in "$s"/image/*/; do
-                cp -a --no-preserve=ownership "$d." "$TREE/"
+                cp -a --no-preserve=ownership,timestamps "$d." "$TREE/"
                 (cd "$d" && find . ! -type d -printf '/%P\n') | record_origin "hull:packages/$(basename "$d")"
         done
 }
