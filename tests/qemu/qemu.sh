@@ -75,6 +75,10 @@ vm_env() {
 # VM_NET adds options to the user network (-netdev user,...): the cloud suites move it into
 # 169.254.0.0/16 and forward the metadata service's address to tests/qemu/metadata-server.
 #
+# The system disk is the only boot option (bootindex): a firmware that refuses the loader (a
+# tampered UKI under Secure Boot) goes back to the disk at once, not through PXE and HTTP boot
+# on the network card, which under TCG waits minutes for DHCP answers that never come.
+#
 # The disk cache mode is VM_CACHE (default unsafe: guest flushes are ignored, which is fast
 # and fine while QEMU is never killed). A suite that kills QEMU sets VM_CACHE=writeback in its
 # boot.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
@@ -104,7 +108,8 @@ vm_start() {
                 -nodefaults -display none -no-user-config -no-reboot
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$code"
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
-                -drive if=virtio,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
+                -drive if=none,id=disk0,format=qcow2,file="$disk",cache="${VM_CACHE:-unsafe}"
+                -device virtio-blk-pci,drive=disk0,bootindex=0
                 -chardev file,id=serial0,path="$VM_DIR/serial.log",append=on -serial chardev:serial0
                 -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$VM_SSH_PORT-:22${VM_NET:+,$VM_NET}"
                 -device virtio-net-pci,netdev=net0,romfile=
