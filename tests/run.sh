@@ -52,7 +52,7 @@ unit_tests() {
                 dir=${mk%/Makefile} svc=${dir#packages/}
                 o=$SERVICES_OUT/$svc
                 if selected "unit/$svc" || selected "asan/$svc"; then
-                        make -s -C "$dir" O="$o" VERSION="$HULL_VERSION" tests asan >"$LOGS/make-asan-$svc.log" 2>&1 ||
+                        make -s -j"$(nproc)" -C "$dir" O="$o" VERSION="$HULL_VERSION" tests asan >"$LOGS/make-asan-$svc.log" 2>&1 ||
                                 { result "build/$svc: unit tests and ASan+UBSan build" 1 "$LOGS/make-asan-$svc.log"; continue; }
                 fi
                 # The tests the Makefile names, each run from its binary; a missing binary is a
@@ -67,21 +67,34 @@ unit_tests() {
         return 0
 }
 
+# The fuzzers run as many at a time as there are cores, each for FUZZ_SECONDS; results are
+# recorded in order once each has ended.
 fuzz_tests() {
-        local mk dir svc f o corpus
+        local mk dir svc f o name log pending=() st
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
                 o=$SERVICES_OUT/$svc
                 grep -q '^FUZZERS' "$mk" || continue
                 selected "fuzz/$svc" || continue
-                make -s -C "$dir" O="$o" fuzz >"$LOGS/make-fuzz-$svc.log" 2>&1 ||
+                make -s -j"$(nproc)" -C "$dir" O="$o" fuzz >"$LOGS/make-fuzz-$svc.log" 2>&1 ||
                         { result "fuzz/$svc: build" 1 "$LOGS/make-fuzz-$svc.log"; continue; }
                 for f in $(makefile_var FUZZERS "$mk"); do
-                        corpus=$dir/fuzz/$f
+                        name="fuzz/$svc/$f (${FUZZ_SECONDS}s)"
+                        selected "$name" || continue
+                        log=$LOGS/$(echo "$name" | tr '/ ' '__').log
                         mkdir -p "$o/fuzz-corpus/$f"
-                        check "fuzz/$svc/$f (${FUZZ_SECONDS}s)" "$o/fuzz/$f" -max_total_time="$FUZZ_SECONDS" \
-                                -timeout=10 -rss_limit_mb=2048 "$o/fuzz-corpus/$f" "$corpus"
+                        while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+                        ( st=0; "$o/fuzz/$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+                                "$o/fuzz-corpus/$f" "$dir/fuzz/$f" >"$log" 2>&1 || st=$?; echo "$st" >"$log.status" ) &
+                        pending+=("$name")
                 done
+        done
+        wait
+        for name in "${pending[@]}"; do
+                log=$LOGS/$(echo "$name" | tr '/ ' '__').log
+                st=$(cat "$log.status" 2>/dev/null || echo 1)
+                rm -f "$log.status"
+                result "$name" "$st" "$log"
         done
 }
 
