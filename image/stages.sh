@@ -153,7 +153,7 @@ stage_services() {
         local mk dir svc
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
-                make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
+                make -s -j"$(nproc)" -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
                         >"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: build failed (log: $HULL_BUILD/make-$svc.log)"; }
                 make -s -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" install DESTDIR="$OUT/image/$svc" \
