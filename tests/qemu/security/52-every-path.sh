@@ -6,7 +6,9 @@
 # container_t with two categories, and hull-syscall-probe finds every call on Hull's list
 # refused (ptrace among them, which Docker's and containerd's default filters allow: the
 # filter is Hull's). --cap-add NET_RAW still brings ping back through run, exec and
-# --runtime=runc.
+# --runtime=runc. Under userns-remap the paths whose setup the remap changes are checked again
+# (run, exec, a BuildKit RUN, --cap-add through run); --runtime=runc and the legacy builder
+# start their containers as docker run does, and were checked above.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 want=00000000800404fb
@@ -30,23 +32,28 @@ check() {
 # shellcheck disable=SC2016  # expanded by the container's shell
 SELF='cat /proc/self/status; echo "label $(cat /proc/self/attr/current | tr -d "\0")"; /usr/local/bin/hull-syscall-probe'
 
-# paths TAG SLUG: TAG names the setup in messages, SLUG in image names.
+# paths TAG SLUG [all]: TAG names the setup in messages, SLUG in image names; "all" adds
+# --runtime=runc, ping through exec and runc, and the legacy builder.
 paths() {
-        tag=$1 slug=$2
+        tag=$1 slug=$2 all=${3:-}
         check "docker run$tag" "$(docker run --rm hull-test sh -c "$SELF" 2>&1)"
-        check "docker run --runtime=runc$tag" "$(docker run --rm --runtime=runc hull-test sh -c "$SELF" 2>&1)"
+        [ -z "$all" ] ||
+                check "docker run --runtime=runc$tag" "$(docker run --rm --runtime=runc hull-test sh -c "$SELF" 2>&1)"
         cid=$(docker run -d hull-test sleep 600) || fail "docker run -d failed$tag"
         check "docker exec$tag" "$(docker exec "$cid" sh -c "$SELF" 2>&1)"
         docker rm -f "$cid" >/dev/null
         # --cap-add NET_RAW brings the raw-socket ping back through each of them.
         docker run --rm --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 >/dev/null ||
                 fail "ping with --cap-add NET_RAW failed$tag"
-        docker run --rm --runtime=runc --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 >/dev/null ||
-                fail "ping with --runtime=runc --cap-add NET_RAW failed$tag"
-        cid=$(docker run -d --cap-add NET_RAW hull-test sleep 600) || fail "docker run -d --cap-add NET_RAW failed$tag"
-        docker exec "$cid" ping -c1 -W2 127.0.0.1 >/dev/null ||
-                fail "ping in docker exec of a --cap-add NET_RAW container failed$tag"
-        docker rm -f "$cid" >/dev/null
+        if [ -n "$all" ]; then
+                docker run --rm --runtime=runc --cap-add NET_RAW hull-test ping -c1 -W2 127.0.0.1 >/dev/null ||
+                        fail "ping with --runtime=runc --cap-add NET_RAW failed$tag"
+                cid=$(docker run -d --cap-add NET_RAW hull-test sleep 600) ||
+                        fail "docker run -d --cap-add NET_RAW failed$tag"
+                docker exec "$cid" ping -c1 -W2 127.0.0.1 >/dev/null ||
+                        fail "ping in docker exec of a --cap-add NET_RAW container failed$tag"
+                docker rm -f "$cid" >/dev/null
+        fi
         # A build context in /tmp, as an administrator's: BuildKit copies its files' labels
         # along with them (dockerd may not take those; the build must not fail on them).
         ctx=$(mktemp -d)
@@ -59,16 +66,19 @@ paths() {
 built" ] || fail "the BuildKit image lacks what its RUN step wrote$tag"
         docker run --rm -i "hull-bk$slug-test" cmp /copied /dev/stdin <"$ctx/Dockerfile" ||
                 fail "the BuildKit image's COPY differs from the context$tag"
-        out=$(DOCKER_BUILDKIT=0 docker build --no-cache --force-rm -t "hull-legacy$slug-test" "$ctx" 2>&1) ||
-                { printf '%s\n' "$out" | tail -20; fail "legacy build failed$tag"; }
-        check "legacy RUN$tag" "$out"
-        docker rmi "hull-bk$slug-test" "hull-legacy$slug-test" >/dev/null
+        docker rmi "hull-bk$slug-test" >/dev/null
+        if [ -n "$all" ]; then
+                out=$(DOCKER_BUILDKIT=0 docker build --no-cache --force-rm -t "hull-legacy$slug-test" "$ctx" 2>&1) ||
+                        { printf '%s\n' "$out" | tail -20; fail "legacy build failed$tag"; }
+                check "legacy RUN$tag" "$out"
+                docker rmi "hull-legacy$slug-test" >/dev/null
+        fi
         rm -rf "$ctx"
 }
 
 docker image inspect hull-test:latest >/dev/null 2>&1 || fail "the test image hull-test:latest is not loaded"
 [ "$(getenforce)" = Enforcing ] || fail "SELinux is not enforcing"
-paths "" ""
+paths "" "" all
 
 # userns-remap and a moved data-root: the administrator makes the remap user and its ranges
 # (dockerd may not run useradd), edits daemon.json and restarts Docker. Put back afterwards.
