@@ -14,6 +14,18 @@ OVMF_CODE_SECBOOT=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
 # it and runs its commands with sudo. The image itself knows nothing of tests.
 VM_ADMIN=hull-admin
 
+# vm_net_metadata PLATFORM DIR [ADDRESS]: sets VM_NET for a cloud's metadata service at
+# ADDRESS (default 169.254.169.254; Azure's wireserver is 168.63.129.16), port 80: the user
+# network moves into ADDRESS's /16, so the address is inside slirp's network, and QEMU runs
+# tests/qemu/metadata-server PLATFORM DIR for each connection the guest makes to it.
+QEMU_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+vm_net_metadata() {
+        local platform=$1 dir=$2 addr=${3:-169.254.169.254}
+        local n=${addr%.*.*}
+        VM_NET="net=$n.0.0/16,host=$n.0.2,dns=$n.0.3,dhcpstart=$n.0.16"
+        VM_NET+=",guestfwd=tcp:$addr:80-cmd:$QEMU_TESTS/metadata-server $platform $(cd "$dir" && pwd)"
+}
+
 # vm_ssh_key: the run's SSH key pair ($HULL_BUILD/test-ssh/id_ed25519), made once per build
 # folder; sets VM_SSH_KEY.
 vm_ssh_key() {

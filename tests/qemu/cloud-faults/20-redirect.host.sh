@@ -11,12 +11,8 @@ rm "$HULL_VM_DIR/md/down"
 echo "$((n + 2)) redirect" >"$HULL_VM_DIR/md/faults"
 before=$(grep -ac 'Failed to fetch the config from the EC2' "$log")
 guest-powercycle --no-wait 120 || exit 1
-end=$(($(date +%s) + 400))
-while [ "$(grep -ac 'Failed to fetch the config from the EC2' "$log")" -le "$before" ]; do
-        [ "$(date +%s)" -lt "$end" ] || fail "no second fetch failure on the console within 400 s"
-        sleep 3
-done
-sleep 2
+guest-wait-console 'Failed to fetch the config from the EC2' "$((before + 1))" 400 ||
+        fail "no second fetch failure on the console within 400 s"
 tail -n +"$((n + 1))" "$r"
 grep -aE 'latest/user-data \(attempt [0-9]/8\)' "$log" | tail -1
 grep -aqE 'GET http://169\.254\.169\.254/latest/user-data \(attempt [0-9]/8\): HTTP 302, a redirect, which is not followed\.' "$log" ||

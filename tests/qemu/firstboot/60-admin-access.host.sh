@@ -9,10 +9,7 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-install -m 0600 "$here/test-key-THROWAWAY" "$tmp/core"
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/wrong"
-opts=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=30
-      -o IdentitiesOnly=yes -o IdentityAgent=none -o LogLevel=ERROR -p "$HULL_SSH_PORT")
 bad=0
 no() { echo "FAIL: $*"; bad=1; }
 
@@ -21,16 +18,16 @@ echo "administrator via sudo: $(echo "$ctx" | tr '\n' ' ')"
 [ "$(echo "$ctx" | sed -n 2p)" = 0 ] || no "sudo did not give uid 0"
 echo "$ctx" | head -1 | grep -qx 'unconfined_u:unconfined_r:unconfined_t:s0-s0:c0\.c1023' ||
         no "the sudo root shell is not unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023"
-sh=$(ssh "${opts[@]}" -i "$HULL_SSH_KEY" "$HULL_ADMIN@127.0.0.1" 'getent passwd "$(id -un)" | cut -d: -f7; sudo -n true && echo sudo-ok')
+sh=$(guest-ssh-as --key "$HULL_SSH_KEY" "$HULL_ADMIN" -o LogLevel=ERROR -- 'getent passwd "$(id -un)" | cut -d: -f7; sudo -n true && echo sudo-ok')
 echo "administrator: $(echo "$sh" | tr '\n' ' ')"
 [ "$(echo "$sh" | head -1)" = /bin/bash ] || no "the administrator's login shell is not /bin/bash"
 echo "$sh" | grep -qx sudo-ok || no "sudo -n true failed for the administrator"
 
-if ssh "${opts[@]}" -i "$tmp/wrong" "$HULL_ADMIN@127.0.0.1" true 2>/dev/null; then no "a wrong key was accepted"; fi
-if ssh "${opts[@]}" -i "$tmp/wrong" core@127.0.0.1 true 2>/dev/null; then no "a wrong key was accepted for core"; fi
+if guest-ssh-as --key "$tmp/wrong" "$HULL_ADMIN" -o LogLevel=ERROR -- true 2>/dev/null; then no "a wrong key was accepted"; fi
+if guest-ssh-as --key "$tmp/wrong" core -o LogLevel=ERROR -- true 2>/dev/null; then no "a wrong key was accepted for core"; fi
 
 # core is not in group sudo: refused even with its password.
-out=$(ssh "${opts[@]}" -i "$tmp/core" core@127.0.0.1 'id; echo hull-test-password | sudo -S -p "" id -u; echo "exit=$?"' 2>&1)
+out=$(guest-ssh-as --key "$here/test-key-THROWAWAY" core -o LogLevel=ERROR -- 'id; echo hull-test-password | sudo -S -p "" id -u; echo "exit=$?"' 2>&1)
 echo "core: $out"
 echo "$out" | grep -q '^exit=1$' || no "sudo did not refuse core"
 echo "$out" | grep -qx 0 && no "core became root"
