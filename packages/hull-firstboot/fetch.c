@@ -593,6 +593,27 @@ int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, v
                          policy, log, userdata, ret_text, ret_size, ret_source);
 }
 
+int url_fetch_reference(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body,
+                        size_t *ret_size, char **ret_source) {
+        Response r = {};
+        int k;
+
+        *ret_source = NULL;
+        if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+                return -EPROTONOSUPPORT;
+        k = fetch_answer(&(Target) { .p = PLATFORM_METAL, .url = url, .name = "a referenced config",
+                                     .none = "not found", .max = CONFIG_SIZE_MAX },
+                         policy, log, userdata, &r, ret_source);
+        if (k > 0 && !r.body && !(r.body = strdup("")))
+                k = -ENOMEM;
+        if (k > 0) {
+                *ret_body = TAKE_PTR(r.body);
+                *ret_size = r.size;
+        }
+        response_clear(&r);
+        return k < 0 ? k : 0;
+}
+
 /* The key types OpenSSH's sshd accepts in authorized_keys. */
 static const char *const ssh_key_types[] = {
         "ssh-ed25519",         "ssh-rsa",

@@ -67,6 +67,13 @@ int metadata_fetch(Platform p, const char *base_url, const char *path, size_t ma
 int url_fetch_config(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_text,
                      size_t *ret_size, char **ret_source);
 
+/* Fetches a config that ignition.config.merge[] or .replace references (http:// or https://),
+ * like url_fetch_config() but the body as received (not decompressed: the reference says
+ * whether it is gzip, and its hash is checked after). 0 and the body, or a negative errno;
+ * *ret_source as above. */
+int url_fetch_reference(const char *url, const FetchPolicy *policy, FetchLog log, void *userdata, char **ret_body,
+                        size_t *ret_size, char **ret_source);
+
 /* The SSH public keys the instance was launched with, where Hull reads them: EC2's
  * public-keys/0/openssh-key (the key pair given at launch), GCE's instance attribute ssh-keys
  * ("user:key" lines; keys that expire, "google-ssh {...}", are left out). Same protocol,
