@@ -16,6 +16,7 @@
 #include "hull/json.h"
 #include "hull/macro.h"
 #include "hull/parse.h"
+#include "merge.h"
 #include "unitfile.h"
 
 #define JSON_DEPTH_MAX 32
@@ -681,9 +682,13 @@ static void parse_root(Parser *p, json_object *root, Config *c) {
 }
 
 int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
+        return config_parse_with(text, size, NULL, ret, errors);
+}
+
+int config_parse_with(const char *text, size_t size, const ConfigResolver *res, Config **ret, Diag *errors) {
         _cleanup_config_ Config *c = NULL;
         _cleanup_diag_ Diag local = {};
-        _cleanup_json_ json_object *root = NULL;
+        _cleanup_json_ json_object *root = NULL, *merged = NULL;
         Parser p = { .errors = errors ?: &local };
         enum json_tokener_error e;
         size_t offset;
@@ -715,10 +720,14 @@ int config_parse(const char *text, size_t size, Config **ret, Diag *errors) {
                 return r;
         if (json_expect(root, json_type_object, "a JSON object", "(config)", p.errors) < 0)
                 return -EINVAL;
+        /* ignition.config first: the merged document is what is parsed and checked. */
+        r = config_resolve(root, res, &merged, p.errors);
+        if (r < 0)
+                return r;
         c = calloc(1, sizeof(Config));
         if (!c)
                 return -ENOMEM;
-        parse_root(&p, root, c);
+        parse_root(&p, merged, c);
         if (p.oom || p.errors->oom)
                 return -ENOMEM;
         if (p.errors->n_errors > 0)

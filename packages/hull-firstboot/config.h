@@ -80,6 +80,12 @@ typedef struct Config {
  * CONFIG_ERRORS_MAX when it is 0). -ENOMEM on allocation failure. */
 int config_parse(const char *text, size_t size, Config **ret, Diag *errors);
 
+/* The same, with ignition.config.merge[] and .replace resolved first (README: "Merge and
+ * replace"): data: references are decoded here, http(s) ones asked of res (NULL: an error).
+ * config_parse() is this with res NULL. */
+struct ConfigResolver;
+int config_parse_with(const char *text, size_t size, const struct ConfigResolver *res, Config **ret, Diag *errors);
+
 /* Adds user name, in group, with keys (copied): the default user a cloud's SSH keys go to
  * when the config names no user (a Config from config_parse(), or a zeroed one from calloc()
  * when there is no config at all). */

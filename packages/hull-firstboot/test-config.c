@@ -157,7 +157,11 @@ static void test_errors(void) {
         /* Unsupported fields, named with their JSON path */
         EXPECT_ERROR(V "\"kernelArguments\":{\"shouldExist\":[\"quiet\"]}}", "kernelArguments: unsupported field");
         EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\",\"config\":{\"merge\":[{\"source\":\"x\"}]}}}",
-                     "ignition.config: unsupported field");
+                     "ignition.config.merge[0].source: is not a URL");
+        EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\",\"config\":{\"merge\":[{\"source\":\"data:,%7B%7D\"}]}}}",
+                     "ignition.config.merge[0].source: the referenced config has no ignition.version");
+        EXPECT_ERROR("{\"ignition\":{\"version\":\"3.3.0\",\"config\":{\"replace\":{\"source\":\"https://h/x\"}}}}",
+                     "ignition.config.replace.source: \"https://h/x\" is fetched over the network");
         EXPECT_ERROR(V "\"storage\":{\"disks\":[{\"device\":\"/dev/vdb\"}]}}", "storage.disks: unsupported field");
         EXPECT_ERROR(V "\"passwd\":{\"groups\":[{\"name\":\"g\"}]}}", "passwd.groups: unsupported");
         EXPECT_ERROR(V "\"passwd\":{\"users\":[{\"name\":\"a\",\"uid\":1000}]}}", "passwd.users[0].uid: unsupported");
