@@ -2,6 +2,8 @@
 /* hull-firstboot: applies an Ignition config (a subset of spec 3.0-3.4) once, early in the
  * first boot. See README.md for the contract; units/hull-firstboot.service for the ordering. */
 #include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,9 +20,11 @@
 #include "fetch.h"
 #include "hostname.h"
 #include "hull/fileio.h"
+#include "hull/json.h"
 #include "hull/log.h"
 #include "hull/macro.h"
 #include "hull/process.h"
+#include "merge.h"
 #include "platform.h"
 #include "sources.h"
 
@@ -31,6 +35,12 @@
 #define FETCH_FILE FETCH_DIR "/user-data"
 #define FETCH_KEYS FETCH_DIR "/ssh-keys"
 #define FETCH_HOSTNAME FETCH_DIR "/hostname"
+#define FETCH_REFS FETCH_DIR "/references"
+
+/* A config from a local source with http(s) references: the references (not the config) go to
+ * the fetch unit in this file, which it fetches instead of user data. */
+#define FETCH_SEED_DIR "/run/hull"
+#define FETCH_SEED FETCH_SEED_DIR "/firstboot-references.json"
 
 /* On Azure, the check-in with the wireserver, once provisioning is done: unprivileged and with
  * the network, like the fetch. */
@@ -132,11 +142,12 @@ static int parse_argv(int argc, char *argv[]) {
         return 1;
 }
 
-static int parse_and_report(const char *text, size_t size, const char *source, Config **ret) {
+static int parse_and_report(const char *text, size_t size, const char *source, const ConfigResolver *res,
+                            Config **ret) {
         _cleanup_diag_ Diag errors = {};
         int r;
 
-        r = config_parse(text, size, ret, &errors);
+        r = config_parse_with(text, size, res, ret, &errors);
         if (r == -ENOMEM)
                 r = log_oom();
         else if (r < 0) {
@@ -258,16 +269,160 @@ static int fetch_hostname(Platform platform) {
         return 0;
 }
 
+/* The references a config fetches over the network, by URL: each fetched once. */
+typedef struct NetFetch {
+        ConfigRefs refs;
+        bool failed; /* a fetch failed (not: a fetched config was bad) */
+} NetFetch;
+
+static int fetch_reference(const ConfigSource *s, void *userdata, char **ret_body, size_t *ret_size, char **ret_why) {
+        NetFetch *nf = userdata;
+        _cleanup_free_ char *body = NULL;
+        const char *kept;
+        char name[65];
+        size_t size = 0;
+        int r;
+
+        r = config_refs_find(&nf->refs, s->url, &kept, &size);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                body = malloc(size + 1);
+                if (!body)
+                        return -ENOMEM;
+                memcpy(body, kept, size + 1);
+        } else {
+                log_info("Fetching %s (%s).", s->url, s->path);
+                r = url_fetch_reference(s->url, &fetch_policy_boot, log_attempt, NULL, &body, &size, ret_why);
+                if (r < 0) {
+                        nf->failed = true;
+                        return r;
+                }
+                r = config_ref_name(s->url, name);
+                if (r >= 0)
+                        r = config_refs_add(&nf->refs, name, body, size);
+                if (r == -E2BIG || r == -EFBIG) {
+                        *ret_why = strdup(r == -E2BIG ? "too many referenced configs" :
+                                                        "the referenced configs together are too large");
+                        return -EINVAL;
+                }
+                if (r < 0)
+                        return r;
+        }
+        *ret_body = TAKE_PTR(body);
+        *ret_size = size;
+        return 0;
+}
+
+/* The fetched references to DIR/references/<sha256 of the URL>, 0600. */
+static int write_references(const ConfigRefs *refs) {
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        if (refs->n == 0)
+                return 0;
+        if (asprintf(&dir, "%s/references", arg_fetch) < 0)
+                return log_oom();
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "Failed to create %s: %m", dir);
+        for (size_t i = 0; i < refs->n; i++) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/%s", dir, refs->names[i]) < 0)
+                        return log_oom();
+                r = write_file_atomic(path, refs->bodies[i], refs->sizes[i], 0600);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write %s: %m", path);
+        }
+        log_info("Fetched %zu referenced config%s.", refs->n, refs->n == 1 ? "" : "s");
+        return 0;
+}
+
+/* What the references' resolution came to in the fetch: a failed fetch fails the unit; a bad
+ * config is left to the provisioning, which reports it (with the same paths) and stops. */
+static int report_references(int r, const NetFetch *nf, const Diag *errors) {
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r >= 0)
+                return write_references(&nf->refs);
+        for (size_t i = 0; i < errors->n; i++)
+                if (nf->failed)
+                        log_error("%s", errors->msgs[i]);
+                else
+                        log_notice("%s", errors->msgs[i]);
+        if (nf->failed)
+                return log_error_errno(-EREMOTEIO, "Failed to fetch the configs the config references.");
+        log_notice("The config's references have errors; hull-firstboot reports them.");
+        return write_references(&nf->refs);
+}
+
+/* The references of a config (the user data just fetched), fetched. */
+static int fetch_references_of(const char *text, size_t size) {
+        _cleanup_json_ json_object *root = NULL, *merged = NULL;
+        _cleanup_diag_ Diag errors = {};
+        NetFetch nf = {};
+        ConfigResolver res = { .fetch = fetch_reference, .userdata = &nf };
+        enum json_tokener_error e;
+        size_t offset;
+        int r;
+
+        /* Not JSON, or not an object: nothing to fetch, the provisioning says what is wrong. */
+        if (json_parse_document(text, size, 32, JSON_TOKENER_STRICT, &root, &e, &offset) < 0 ||
+            !json_object_is_type(root, json_type_object))
+                return 0;
+        r = config_resolve(root, &res, &merged, &errors);
+        r = report_references(r, &nf, &errors);
+        config_refs_clear(&nf.refs);
+        return r;
+}
+
+/* The seed the provisioning left: [{"path": ..., "ref": {...}}, ...], each fetched with
+ * everything it references. */
+static int fetch_seed(const char *seed, size_t size) {
+        _cleanup_json_ json_object *list = NULL;
+        _cleanup_diag_ Diag errors = {};
+        NetFetch nf = {};
+        ConfigResolver res = { .fetch = fetch_reference, .userdata = &nf };
+        enum json_tokener_error e;
+        size_t offset, n;
+        int r = 0;
+
+        if (json_parse_document(seed, size, 8, JSON_TOKENER_STRICT, &list, &e, &offset) < 0 ||
+            !json_object_is_type(list, json_type_array))
+                return log_error_errno(-EBADMSG, "%s is not a list of references.", FETCH_SEED);
+        n = json_object_array_length(list);
+        log_info("Fetching the %zu reference%s of the config (%s).", n, n == 1 ? "" : "s", FETCH_SEED);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                json_object *entry = json_object_array_get_idx(list, i), *path = NULL, *ref = NULL;
+                if (!json_object_is_type(entry, json_type_object) || !json_object_object_get_ex(entry, "path", &path) ||
+                    !json_object_is_type(path, json_type_string) || !json_object_object_get_ex(entry, "ref", &ref)) {
+                        config_refs_clear(&nf.refs);
+                        return log_error_errno(-EBADMSG, "%s is not a list of references.", FETCH_SEED);
+                }
+                r = config_resolve_reference(ref, json_object_get_string(path), &res, &errors);
+        }
+        r = report_references(r, &nf, &errors);
+        config_refs_clear(&nf.refs);
+        return r;
+}
+
 /* hull-firstboot --fetch DIR, as hull-firstboot-fetch.service runs it: no capabilities, a
  * user of its own, the network. The same decision as sources_find_config()'s: an http(s)
  * hull.config.url=, else the platform's metadata service. The user data (decompressed, not
  * parsed: that is the provisioning's job) goes to DIR/user-data, 0600; none, no file. From a
  * metadata service also the instance's SSH keys and host name. */
 static int run_fetch(void) {
-        _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL;
+        _cleanup_free_ char *cmdline = NULL, *url = NULL, *how = NULL, *text = NULL, *source = NULL, *path = NULL,
+                            *seed = NULL;
         Platform platform = PLATFORM_METAL;
         size_t size = 0;
         int r;
+
+        /* The provisioning has a config and wants only its references. */
+        r = read_full_file(FETCH_SEED, CONFIG_SIZE_MAX, &seed, &size);
+        if (r >= 0)
+                return fetch_seed(seed, size);
+        if (r != -ENOENT)
+                return log_error_errno(r, "Failed to read %s: %m", FETCH_SEED);
 
         r = read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL);
         if (r < 0)
@@ -303,6 +458,9 @@ static int run_fetch(void) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to write %s: %m", path);
                 log_info("Fetched %zu bytes of user data from %s.", size, source);
+                r = fetch_references_of(text, size);
+                if (r < 0)
+                        return r;
         }
         if (url)
                 return 0;
@@ -349,16 +507,58 @@ static int fetched_keys_parse(const char *keys, char ***ret) {
  * /run. 1 and the text, 0 if there was none; *ret_keys (a NULL-terminated array, or NULL) and
  * *ret_hostname (or NULL) either way. -EREMOTEIO if the unit failed (it logged why), another
  * negative errno (-EBADMSG: a key or host name the fetch left is not one). */
-static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname) {
+/* DIR/references/<name> as the fetch left them, into refs. */
+static int read_references(ConfigRefs *refs) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        d = opendir(FETCH_REFS);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *body = NULL;
+                size_t size = 0;
+
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (!config_ref_name_is_valid(de->d_name))
+                        return -EBADMSG;
+                if (asprintf(&path, "%s/%s", FETCH_REFS, de->d_name) < 0)
+                        return -ENOMEM;
+                r = read_full_file(path, CONFIG_SIZE_MAX, &body, &size);
+                if (r < 0)
+                        return r;
+                r = config_refs_add(refs, de->d_name, body, size);
+                if (r < 0)
+                        return r;
+        }
+        return errno > 0 ? -errno : 0;
+}
+
+static int fetch_via_unit(const char *seed, char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname,
+                          ConfigRefs *refs) {
         /* restart, not start: a unit left active by an interrupted earlier run (RemainAfterExit=)
          * would otherwise not run again, and its old files would be read. */
         char *start[] = { "/usr/bin/systemctl", "restart", FETCH_UNIT, NULL };
         char *stop[] = { "/usr/bin/systemctl", "stop", FETCH_UNIT, NULL };
         _cleanup_free_ char *text = NULL, *keys = NULL, *host = NULL, *hostname = NULL;
         size_t size = 0, host_size = 0;
-        int r, k, kk, kh;
+        int r, k, kk, kh, kr;
 
+        /* Only with a seed does the fetch take the references alone; an old one must not stay. */
+        if (seed) {
+                if (mkdir(FETCH_SEED_DIR, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                /* Readable by the fetch's dynamic user; the references only, not the config. */
+                r = write_file_atomic(FETCH_SEED, seed, strlen(seed), 0644);
+                if (r < 0)
+                        return r;
+        } else if (unlink(FETCH_SEED) < 0 && errno != ENOENT)
+                return -errno;
         r = spawn_wait(start, NULL);
+        if (seed)
+                (void) unlink(FETCH_SEED);
         if (r < 0)
                 return r;
         if (r > 0)
@@ -366,8 +566,11 @@ static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys, c
         k = read_full_file(FETCH_FILE, CONFIG_SIZE_MAX, &text, &size);
         kk = read_full_file(FETCH_KEYS, 1024 * 1024, &keys, NULL);
         kh = read_full_file(FETCH_HOSTNAME, 4096, &host, &host_size);
+        kr = read_references(refs);
         /* If this fails, the files stay in /run (0600, in a 0700 directory) until a reboot. */
         (void) spawn_wait(stop, NULL);
+        if (kr < 0)
+                return kr;
         if (k < 0 && k != -ENOENT)
                 return k;
         if (kk < 0 && kk != -ENOENT)
@@ -390,11 +593,12 @@ static int fetch_via_unit(char **ret_text, size_t *ret_size, char ***ret_keys, c
 }
 
 /* The network source, through the fetch unit: fetch_via_unit(), its failure logged. */
-static int read_network(const char *source, char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname) {
+static int read_network(const char *source, char **ret_text, size_t *ret_size, char ***ret_keys, char **ret_hostname,
+                        ConfigRefs *refs) {
         int r;
 
         log_info("Fetching the config from %s (%s).", source, FETCH_UNIT);
-        r = fetch_via_unit(ret_text, ret_size, ret_keys, ret_hostname);
+        r = fetch_via_unit(NULL, ret_text, ret_size, ret_keys, ret_hostname, refs);
         if (r == -EREMOTEIO)
                 log_error("Failed to fetch the config from %s: %s failed (its attempts are above and in journalctl "
                           "-u %s).", source, FETCH_UNIT, FETCH_UNIT);
@@ -510,6 +714,54 @@ static int read_azure(char **source, char **ret_text, size_t *ret_size, AzureExt
         return 1;
 }
 
+/* A config from a local source whose references (or theirs, through data:) are http(s): the
+ * fetch unit fetches them (the provisioning has no network), into refs. 0 also when there are
+ * none, or when the config is bad (its parse says why). Logs. */
+static int fetch_references(const char *text, size_t size, const char *source, bool live, ConfigRefs *refs) {
+        _cleanup_json_ json_object *root = NULL, *found = NULL;
+        _cleanup_diag_ Diag errors = {};
+        _cleanup_free_ char *kt = NULL, *kh = NULL;
+        _cleanup_strv_free_ char **keys = NULL;
+        enum json_tokener_error e;
+        const char *seed;
+        size_t offset, n, ksize = 0;
+        int r;
+
+        if (json_parse_document(text, size, 32, JSON_TOKENER_STRICT, &root, &e, &offset) < 0 ||
+            !json_object_is_type(root, json_type_object))
+                return 0;
+        r = config_remote_references(root, &found, &errors);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return 0;
+        n = json_object_array_length(found);
+        if (n == 0)
+                return 0;
+        if (!live) {
+                json_object *first = json_object_array_get_idx(found, 0), *path = NULL, *ref = NULL, *url = NULL;
+                (void) json_object_object_get_ex(first, "path", &path);
+                (void) json_object_object_get_ex(first, "ref", &ref);
+                (void) json_object_object_get_ex(ref, "source", &url);
+                log_error("%s.source: \"%s\" is fetched over the network, on the machine itself only (not with "
+                          "--root).", json_object_get_string(path), json_object_get_string(url));
+                return -EOPNOTSUPP;
+        }
+        seed = json_object_to_json_string_ext(found, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!seed)
+                return log_oom();
+        log_info("The config from %s references %zu config%s over the network: fetching %s with %s.", source, n,
+                 n == 1 ? "" : "s", n == 1 ? "it" : "them", FETCH_UNIT);
+        r = fetch_via_unit(seed, &kt, &ksize, &keys, &kh, refs);
+        if (r == -EREMOTEIO)
+                log_error("Failed to fetch the configs the config from %s references: %s failed (the reference and "
+                          "its attempts are above and in journalctl -u %s).", source, FETCH_UNIT, FETCH_UNIT);
+        else if (r < 0)
+                log_error_errno(r, "Failed to fetch the configs the config from %s references with %s: %m", source,
+                                FETCH_UNIT);
+        return r < 0 ? r : 0;
+}
+
 /* --config FILE: the text and its name as the source. */
 static int read_config_file(char **ret_text, size_t *ret_size, char **ret_source) {
         _cleanup_free_ char *text = NULL;
@@ -531,11 +783,11 @@ static int read_config_file(char **ret_text, size_t *ret_size, char **ret_source
 
 /* The config to add the cloud's user or host name to: the parsed one, or an empty one when
  * there is no config. */
-static int config_get(Config **c, const char *text, size_t size, const char *source) {
+static int config_get(Config **c, const char *text, size_t size, const char *source, const ConfigResolver *res) {
         if (*c)
                 return 0;
         if (text)
-                return parse_and_report(text, size, source, c);
+                return parse_and_report(text, size, source, res, c);
         *c = calloc(1, sizeof(Config));
         return *c ? 0 : log_oom();
 }
@@ -543,8 +795,8 @@ static int config_get(Config **c, const char *text, size_t size, const char *sou
 /* What the cloud gives besides the config: its SSH keys go to the default user user when the
  * config names no user, its host name to /etc/hostname unless the config writes that. *c is
  * the parsed config, or NULL (parsed here, or an empty one when there is no text). Logs. */
-static int add_cloud_extras(Config **c, const char *text, size_t size, const char *source, char **keys,
-                            const char *user, const char *hostname) {
+static int add_cloud_extras(Config **c, const char *text, size_t size, const char *source, const ConfigResolver *res,
+                            char **keys, const char *user, const char *hostname) {
         int r;
 
         if (keys) {
@@ -552,7 +804,7 @@ static int add_cloud_extras(Config **c, const char *text, size_t size, const cha
 
                 while (keys[n])
                         n++;
-                r = config_get(c, text, size, source);
+                r = config_get(c, text, size, source, res);
                 if (r < 0) {
                         log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
                         return r;
@@ -570,7 +822,7 @@ static int add_cloud_extras(Config **c, const char *text, size_t size, const cha
                 }
         }
         if (hostname) {
-                r = config_get(c, text, size, source);
+                r = config_get(c, text, size, source, res);
                 if (r < 0) {
                         log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
                         return r;
@@ -653,6 +905,10 @@ static int finish_without_config(const ApplyOptions *o, Platform platform) {
 static int run(void) {
         _cleanup_free_ char *text = NULL, *source = NULL, *what = NULL;
         _cleanup_(azure_extras_clear) AzureExtras az = {};
+        _cleanup_config_refs_ ConfigRefs refs = {};
+        NetFetch direct = {};
+        ConfigResolver res = { .fetch = config_refs_fetch, .userdata = &refs };
+        bool fetched = false;
         _cleanup_strv_free_ char **keys = NULL;
         _cleanup_free_ char *hostname = NULL;
         _cleanup_config_ Config *c = NULL;
@@ -689,9 +945,10 @@ static int run(void) {
                         if (az.user_name)
                                 user = az.user_name;
                 } else if (r == SOURCES_NETWORK) {
-                        r = read_network(source, &text, &size, &keys, &hostname);
+                        r = read_network(source, &text, &size, &keys, &hostname, &refs);
                         if (r < 0)
                                 return r;
+                        fetched = true;
                 }
                 if (r < 0) {
                         log_error_errno(r, "Failed to read the config from %s: %m", source ?: "its source");
@@ -701,11 +958,23 @@ static int run(void) {
         }
 
         if (arg_validate) {
-                r = parse_and_report(text, size, source, &c);
+                /* A check run by hand: http(s) references are fetched here, directly. */
+                res = (ConfigResolver) { .fetch = fetch_reference, .userdata = &direct };
+                r = parse_and_report(text, size, source, &res, &c);
+                config_refs_clear(&direct.refs);
                 if (r < 0)
                         return r;
                 printf("configuration OK\n");
                 return 0;
+        }
+
+        /* The network fetch took the references of what it fetched; a local config's go to it now. */
+        if (text && !fetched) {
+                r = fetch_references(text, size, source, strcmp(arg_root, "/") == 0, &refs);
+                if (r < 0) {
+                        log_error("Nothing was changed. Fix the config source and reboot (or run hull-firstboot again).");
+                        return r;
+                }
         }
 
         o.live = strcmp(arg_root, "/") == 0;
@@ -714,14 +983,14 @@ static int run(void) {
 
         if (text)
                 log_info("Using the config from %s.", source);
-        r = add_cloud_extras(&c, text, size, source, keys, user, hostname);
+        r = add_cloud_extras(&c, text, size, source, &res, keys, user, hostname);
         if (r < 0)
                 return r;
 
         if (!text && !c)
                 return finish_without_config(&o, platform);
 
-        r = c ? 0 : parse_and_report(text, size, source, &c);
+        r = c ? 0 : parse_and_report(text, size, source, &res, &c);
         if (r < 0) {
                 log_error("Nothing was changed. Fix the config and reboot (or run hull-firstboot again).");
                 return r;
