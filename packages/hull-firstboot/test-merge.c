@@ -132,7 +132,7 @@ static const ConfigFile *find_file(const Config *c, const char *path) {
 
 static bool file_is(const Config *c, const char *path, const char *contents) {
         const ConfigFile *f = find_file(c, path);
-        return f && f->size == strlen(contents) && memcmp(f->data, contents, f->size) == 0;
+        return f && f->size == strlen(contents) && (f->size == 0 || memcmp(f->data, contents, f->size) == 0);
 }
 
 static void test_order(void) {
