@@ -7,6 +7,9 @@ f=/etc/hull-test/hello.txt
 [ "$(stat -c %a /var/lib/hull-test/data)" = 600 ] || { echo "/var/lib/hull-test/data is not 0600"; exit 1; }
 [ "$(cat /var/lib/hull-test/data)" = hull ] || { echo "/var/lib/hull-test/data has the wrong contents"; exit 1; }
 [ "$(readlink /etc/hull-test/hello-link.txt)" = $f ] || { echo "the link does not point to $f"; exit 1; }
+# The config merges a second one from a data: URL (ignition.config.merge[]): its file is there.
+[ "$(cat /etc/hull-test/from-data-merge)" = "merged from a data: URL" ] ||
+        { echo "/etc/hull-test/from-data-merge (from the merged config) is missing or wrong"; exit 1; }
 # Labels: what the policy says for each path, the way setfiles would set it.
 ls -Zd $f /etc/hull-test /var/lib/hull-test /var/lib/hull-test/data /etc/hull-test/hello-link.txt \
         /home/core/.ssh /home/core/.ssh/authorized_keys
