@@ -1,6 +1,6 @@
-# No user data: the instance's permanent SSH keys went to the default user core, an
-# administrator; the key with an expiry did not, and no other user was made from the keys'
-# user names.
+# User data that names no user: its file is written, and the instance's permanent SSH keys
+# went to the default user core, an administrator; the key with an expiry did not, and no
+# other user was made from the keys' user names.
 set -e
 id core
 id -nG core | tr ' ' '\n' | grep -qx sudo
@@ -15,3 +15,6 @@ journalctl -b -u hull-firstboot --no-pager -o cat |
 # The instance's host name (Compute Engine's internal DNS name) for the next boot.
 [ "$(cat /etc/hostname)" = hull-gcp-vm.us-central1-a.c.hull-test.internal ]
 test -f /var/lib/hull/firstboot.done
+[ "$(cat /etc/hull-test/from-gce-user-data)" = "from the GCE user-data attribute" ]
+journalctl -b -u hull-firstboot --no-pager -o cat | grep -E '^Using the config from the Compute Engine metadata server'
+
