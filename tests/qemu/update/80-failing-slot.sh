@@ -3,7 +3,7 @@
 # administrator gives new slots two tries (/etc/kernel/tries; 20-apply saw the default, 3):
 # two failed boots show the count going down across boots, at one boot less than three.
 set -eu
-echo 2 >/etc/kernel/tries
+mkdir -p /etc/kernel && echo 2 >/etc/kernel/tries
 mkdir -p /etc/hull/health.d
 cat >/etc/hull/health.d/50-test-fail-0.1.1 <<'CHECK'
 #!/bin/sh
