@@ -46,17 +46,6 @@ static char *path_index(Parser *p, const char *base, size_t i) {
         return s;
 }
 
-/* null, [] and {} carry no request: such a value for a field Hull lacks is not an error. */
-static bool json_is_empty(json_object *o) {
-        if (!o)
-                return true;
-        if (json_object_is_type(o, json_type_array))
-                return json_object_array_length(o) == 0;
-        if (json_object_is_type(o, json_type_object))
-                return json_object_object_length(o) == 0;
-        return false;
-}
-
 static bool key_is_known(const char *key, const char *const *known) {
         for (; *known; known++)
                 if (strcmp(key, *known) == 0)
@@ -68,7 +57,7 @@ static void check_keys(Parser *p, json_object *obj, const char *path, const char
         json_object_object_foreach(obj, key, val) {
                 if (key_is_known(key, known))
                         continue;
-                if (json_is_empty(val))
+                if (json_is_empty(val)) /* null, [] and {} ask for nothing: not an error */
                         continue;
                 _cleanup_free_ char *sub = path_join(p, path, key);
                 add_error(p, sub ?: path, "unsupported field \"%s\" (Hull implements only part of Ignition; see README)", key);

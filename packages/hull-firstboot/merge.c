@@ -41,16 +41,6 @@ typedef struct Resolver {
 
 #define add_error(r, path, ...) diag_error((r)->errors, (path), __VA_ARGS__)
 
-static bool json_is_empty(json_object *o) {
-        if (!o)
-                return true;
-        if (json_object_is_type(o, json_type_array))
-                return json_object_array_length(o) == 0;
-        if (json_object_is_type(o, json_type_object))
-                return json_object_object_length(o) == 0;
-        return false;
-}
-
 static json_object *copy(json_object *o) {
         json_object *c = NULL;
 

@@ -75,6 +75,16 @@ char *json_path_index(const char *base, size_t i) {
         return s;
 }
 
+bool json_is_empty(json_object *o) {
+        if (!o)
+                return true;
+        if (json_object_is_type(o, json_type_array))
+                return json_object_array_length(o) == 0;
+        if (json_object_is_type(o, json_type_object))
+                return json_object_object_length(o) == 0;
+        return false;
+}
+
 int json_member(json_object *obj, const char *key, json_object **ret) {
         json_object *v = NULL;
 

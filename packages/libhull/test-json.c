@@ -37,6 +37,10 @@ static void test_types(void) {
         CHECK_STREQ(json_type_word(NULL), "null");
         CHECK(json_member(o, "d", &v) == 1 && strcmp(json_type_word(v), "a fractional number") == 0);
         CHECK(json_member(o, "a", &v) == 1 && strcmp(json_type_word(v), "an array") == 0);
+        CHECK(json_is_empty(NULL) && json_is_empty(json_object_object_get(o, "n")));
+        CHECK(json_is_empty(json_object_object_get(o, "a")) && json_is_empty(json_object_object_get(o, "o")));
+        CHECK(!json_is_empty(json_object_object_get(o, "s")) && !json_is_empty(json_object_object_get(o, "b")));
+        CHECK(!json_is_empty(json_object_object_get(o, "i")));
 
         CHECK(json_member(o, "i", &v) == 1);
         CHECK_EQ_INT(json_expect(v, json_type_string, NULL, "passwd.users[2].name", &d), -EINVAL);

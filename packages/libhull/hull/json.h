@@ -44,6 +44,9 @@ const char *json_type_word(json_object *o);
 char *json_path_key(const char *base, const char *key);
 char *json_path_index(const char *base, size_t i);
 
+/* null (or a NULL pointer), [] and {}: a value that asks for nothing. */
+bool json_is_empty(json_object *o);
+
 /* The member key of obj: 1 and *ret when present and not null, 0 when absent or null. */
 int json_member(json_object *obj, const char *key, json_object **ret);
 
