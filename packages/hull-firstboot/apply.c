@@ -223,6 +223,20 @@ typedef struct PasswdEntry {
         gid_t gid;
 } PasswdEntry;
 
+/* Splits a line of /etc/passwd or /etc/shadow (cut at its end) at its colons into f[0..max):
+ * the number of fields. */
+static size_t db_fields(char *line, char **f, size_t max) {
+        size_t n = 0;
+
+        for (char *p = line; p && n < max; n++) {
+                f[n] = p;
+                p = strchr(p, ':');
+                if (p)
+                        *p++ = 0;
+        }
+        return n;
+}
+
 /* Finds name in the root's /etc/passwd (or /etc/group with want_group). 1 if found. */
 static int db_lookup(Ctx *c, const char *file, const char *name, PasswdEntry *ret) {
         _cleanup_free_ char *text = NULL;
@@ -236,7 +250,6 @@ static int db_lookup(Ctx *c, const char *file, const char *name, PasswdEntry *re
                 return r;
         for (char *line = text, *next; line; line = next) {
                 char *f[7] = {};
-                size_t n = 0;
                 uint32_t uid, gid;
 
                 next = strchr(line, '\n');
@@ -246,13 +259,8 @@ static int db_lookup(Ctx *c, const char *file, const char *name, PasswdEntry *re
                         continue;
                 if (!ret)
                         return 1;
-                for (char *p = line; p && n < 7; n++) {
-                        f[n] = p;
-                        p = strchr(p, ':');
-                        if (p)
-                                *p++ = 0;
-                }
-                if (n < 7 || safe_atou32(f[2], &uid) < 0 || safe_atou32(f[3], &gid) < 0 || f[5][0] != '/')
+                if (db_fields(line, f, 7) < 7 || safe_atou32(f[2], &uid) < 0 || safe_atou32(f[3], &gid) < 0 ||
+                    f[5][0] != '/')
                         return -EBADMSG;
                 ret->home = strdup(f[5]);
                 if (!ret->home)
@@ -778,6 +786,59 @@ static int write_marker(Ctx *c) {
                 return -ENOMEM;
         r = write_node(c, FIRSTBOOT_MARKER, text, strlen(text), 0644, (uid_t) -1, (gid_t) -1);
         return r < 0 ? fail(c, r, "write the marker %s", FIRSTBOOT_MARKER) : 0;
+}
+
+/* An account with a password hash in /etc/shadow, or with a key in the authorized_keys of its
+ * home in /etc/passwd. */
+static bool anyone_can_log_in(Ctx *c) {
+        _cleanup_free_ char *shadow = NULL, *passwd = NULL;
+
+        if (read_in_root(c, "/etc/shadow", 64U * 1024U * 1024U, &shadow, NULL) >= 0)
+                for (char *line = shadow, *next; line; line = next) {
+                        char *f[2] = {};
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = 0;
+                        if (db_fields(line, f, 2) == 2 && f[1][0] == '$')
+                                return true;
+                }
+        if (read_in_root(c, "/etc/passwd", 64U * 1024U * 1024U, &passwd, NULL) < 0)
+                return false;
+        for (char *line = passwd, *next; line; line = next) {
+                _cleanup_free_ char *path = NULL, *keys = NULL;
+                char *f[7] = {};
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                if (db_fields(line, f, 7) < 7 || f[5][0] != '/')
+                        continue;
+                if (asprintf(&path, "%s/.ssh/authorized_keys", strcmp(f[5], "/") == 0 ? "" : f[5]) < 0)
+                        return true; /* no memory: say nothing rather than something wrong */
+                if (read_in_root(c, path, 16U * 1024U * 1024U, &keys, NULL) < 0)
+                        continue;
+                for (char *k = keys, *knext; k; k = knext) {
+                        knext = strchr(k, '\n');
+                        if (knext)
+                                *knext++ = 0;
+                        if (k[0] != 0 && k[0] != '#')
+                                return true;
+                }
+        }
+        return false;
+}
+
+int apply_anyone_can_log_in(const ApplyOptions *o) {
+        ApplyOptions ro = *o;
+        Ctx c;
+        int r;
+
+        ro.selinux = false; /* reads only: no labels to look up */
+        r = ctx_open(&c, &ro, NULL);
+        if (r >= 0)
+                r = anyone_can_log_in(&c);
+        ctx_done(&c, 0);
+        return r;
 }
 
 int apply_write_marker(const ApplyOptions *o, char **ret_what) {

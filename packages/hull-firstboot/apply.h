@@ -21,5 +21,10 @@ typedef struct ApplyOptions {
  * step that failed, e.g. "write /etc/foo"; the caller frees it. */
 int apply_config(const Config *c, const ApplyOptions *o, char **ret_what);
 
+/* Whether an account of the target can log in: 1 when one has a password hash in /etc/shadow
+ * or a key in its home's .ssh/authorized_keys, 0 when none, -errno when the root cannot be
+ * opened. */
+int apply_anyone_can_log_in(const ApplyOptions *o);
+
 /* Writes the marker that makes the unit's condition skip later boots. */
 int apply_write_marker(const ApplyOptions *o, char **ret_what);

@@ -839,48 +839,6 @@ static int add_cloud_extras(Config **c, const char *text, size_t size, const cha
         return 0;
 }
 
-/* Whether an account of ROOT can log in: an authorized_keys file with a key in a home of
- * /etc/passwd, or a usable password hash in /etc/shadow (not locked, not empty). */
-static bool anyone_can_log_in(const char *root) {
-        _cleanup_free_ char *passwd = NULL, *shadow = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        char line[4096], key[4096];
-
-        if (asprintf(&passwd, "%s/etc/passwd", strcmp(root, "/") == 0 ? "" : root) < 0 ||
-            asprintf(&shadow, "%s/etc/shadow", strcmp(root, "/") == 0 ? "" : root) < 0)
-                return true; /* no memory: say nothing rather than something wrong */
-        f = fopen(shadow, "re");
-        while (f && fgets(line, sizeof line, f)) {
-                char *hash = strchr(line, ':');
-                if (hash && hash[1] == '$')
-                        return true;
-        }
-        if (f)
-                fclose(TAKE_PTR(f));
-        f = fopen(passwd, "re");
-        while (f && fgets(line, sizeof line, f)) {
-                _cleanup_free_ char *keys = NULL;
-                _cleanup_fclose_ FILE *k = NULL;
-                char *field[7] = {}, *p = line, *nl;
-                size_t n = 0;
-
-                nl = strchr(line, '\n');
-                if (nl)
-                        *nl = '\0';
-                while (n < 7 && (field[n++] = strsep(&p, ":")))
-                        ;
-                if (!field[5] || field[5][0] != '/')
-                        continue;
-                if (asprintf(&keys, "%s%s/.ssh/authorized_keys", strcmp(root, "/") == 0 ? "" : root, field[5]) < 0)
-                        return true;
-                k = fopen(keys, "re");
-                while (k && fgets(key, sizeof key, k))
-                        if (key[0] != '#' && key[0] != '\n')
-                                return true;
-        }
-        return false;
-}
-
 /* No config and nothing from the cloud: the marker, so later boots skip the provisioning. */
 static int finish_without_config(const ApplyOptions *o, Platform platform) {
         _cleanup_free_ char *what = NULL;
@@ -891,7 +849,7 @@ static int finish_without_config(const ApplyOptions *o, Platform platform) {
                  "HULL-CONFIG with config.ign, QEMU -fw_cfg name=opt/org.hull/config,file=config.ign, or "
                  "the instance's user data on EC2, GCE, OpenStack, DigitalOcean or Hetzner Cloud, or "
                  "the custom data on Azure.");
-        if (o->live && !anyone_can_log_in(o->root))
+        if (o->live && apply_anyone_can_log_in(o) == 0)
                 log_warning("No account has an SSH key or a password: nobody can log in to this machine. "
                             "Provision it with a config that names a user with sshAuthorizedKeys.");
         r = apply_write_marker(o, &what);

@@ -297,6 +297,26 @@ static void test_overwrite_and_escape(void) {
         remove_root(root);
 }
 
+/* Who can log in: nobody on a root whose only account is a locked root; then a key in a home's
+ * authorized_keys (comments and empty lines are not keys), then a password hash. */
+static void test_anyone_can_log_in(void) {
+        char *root = make_root();
+        ApplyOptions o = { .root = root, .source = "test" };
+
+        CHECK_EQ_INT(apply_anyone_can_log_in(&o), 0);
+        put(root, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\ncore:x:1000:1000::/home/core:/bin/bash\n");
+        put(root, "/home/core/.ssh/authorized_keys", "# no key yet\n\n");
+        CHECK_EQ_INT(apply_anyone_can_log_in(&o), 0);
+        put(root, "/home/core/.ssh/authorized_keys", "# a key\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA test\n");
+        CHECK_EQ_INT(apply_anyone_can_log_in(&o), 1);
+        put(root, "/home/core/.ssh/authorized_keys", "");
+        put(root, "/etc/shadow", "root:*:19000:0:99999:7:::\ncore:$y$j9T$salt$hash:19000:0:99999:7:::\n");
+        CHECK_EQ_INT(apply_anyone_can_log_in(&o), 1);
+        put(root, "/etc/shadow", "root:*:19000:0:99999:7:::\ncore:!:19000:0:99999:7:::\n");
+        CHECK_EQ_INT(apply_anyone_can_log_in(&o), 0);
+        remove_root(root);
+}
+
 int main(void) {
         as_root = geteuid() == 0;
         if (!as_root)
@@ -304,5 +324,6 @@ int main(void) {
         test_full();
         test_failures();
         test_overwrite_and_escape();
+        test_anyone_can_log_in();
         return TEST_RETURN();
 }
