@@ -19,6 +19,16 @@ security=${HULL_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 [ $# -ge 1 ] || { echo "usage: $0 OUT_TAR [NAME...]" >&2; exit 2; }
 out=$1
 shift
+# What the builder runs, installed from Debian's archive when missing (as ./build.sh does).
+want=()
+for t in mmdebstrap:mmdebstrap go:golang-go file:file busybox:busybox-static; do
+        command -v "${t%%:*}" >/dev/null 2>&1 || want+=("${t#*:}")
+done
+if [ ${#want[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null &&
+                DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends "${want[@]}" >/dev/null ||
+                { echo "tests/corpus: installing ${want[*]} failed" >&2; exit 1; }
+fi
 if [ $# -eq 0 ]; then
         mapfile -t all < <(cd "$here" && for d in */; do [ -f "$d/workload" ] && echo "${d%/}"; done)
         set -- "${all[@]}"
