@@ -40,6 +40,7 @@ static int arg_n_args = 0;
 /* record */
 static bool arg_make_logging = false;
 static const char *arg_base = HULL_DEFAULT_PROFILE;
+static const char *arg_seen = NULL;
 static const char *arg_docker_root = DOCKER_ROOT;
 static const char *arg_since = NULL, *arg_until = NULL;
 static const char *arg_containers[RECORD_MAX_VALUES], *arg_labels[RECORD_MAX_VALUES], *arg_exes[RECORD_MAX_VALUES],
@@ -54,7 +55,7 @@ static void help(void) {
                "  %1$s diff A B [--caps LIST] [--arch ARCH] [--kernel X.Y] [--subset]\n"
                "  %1$s run PROFILE [--caps LIST] -- CMD [ARG...]\n"
                "  %1$s stats PROFILE [--caps LIST] [--arch ARCH] [--kernel X.Y]\n"
-               "  %1$s record --make-logging-profile [--base PROFILE] -o FILE\n"
+               "  %1$s record --make-logging-profile [--base PROFILE] [--seen PROFILE] -o FILE\n"
                "  %1$s record --since TIME [--until TIME] [--container ID|NAME]... [--label LABEL]...\n"
                "         [--pid PID]... [--exe PATH]... [--audit-log FILE]... [--base PROFILE]\n"
                "         [--docker-root DIR] -o FILE\n"
@@ -87,6 +88,8 @@ static void help(void) {
                "      --subset        diff: exit 1 unless B allows nothing that A does not\n"
                "      --make-logging-profile  record: write the logging profile\n"
                "      --base PROFILE  record: the profile to stay within [" HULL_DEFAULT_PROFILE "]\n"
+               "      --seen PROFILE  --make-logging-profile: allow the calls PROFILE allows without\n"
+               "                      logging them (a recording so far), so a new run logs only the rest\n"
                "      --since TIME    record: records from TIME on: @EPOCH[.MS], EPOCH, or\n"
                "                      YYYY-MM-DD HH:MM[:SS] (local time; UTC with a trailing Z)\n"
                "      --until TIME    record: records up to TIME\n"
@@ -113,6 +116,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_SUBSET,
                 ARG_MAKE_LOGGING,
                 ARG_BASE,
+                ARG_SEEN,
                 ARG_SINCE,
                 ARG_UNTIL,
                 ARG_CONTAINER,
@@ -134,6 +138,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "subset", no_argument, NULL, ARG_SUBSET },
                 { "make-logging-profile", no_argument, NULL, ARG_MAKE_LOGGING },
                 { "base", required_argument, NULL, ARG_BASE },
+                { "seen", required_argument, NULL, ARG_SEEN },
                 { "since", required_argument, NULL, ARG_SINCE },
                 { "until", required_argument, NULL, ARG_UNTIL },
                 { "container", required_argument, NULL, ARG_CONTAINER },
@@ -182,6 +187,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_BASE:
                         arg_base = optarg;
+                        break;
+                case ARG_SEEN:
+                        arg_seen = optarg;
                         break;
                 case ARG_SINCE:
                         arg_since = optarg;
@@ -413,25 +421,35 @@ static void check_actions_logged(void) {
 }
 
 static int record_logging(const char *base, size_t n) {
-        _cleanup_free_ char *out = NULL;
-        _cleanup_diag_ Diag d = {};
+        _cleanup_free_ char *out = NULL, *seen = NULL;
+        _cleanup_diag_ Diag d = {}, ds = {};
+        size_t n_seen = 0;
         int r;
 
-        r = record_logging_profile(base, n, &d, &out);
+        if (arg_seen) {
+                r = read_full_file(arg_seen, PROFILE_MAX_SIZE, &seen, &n_seen);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read '%s': %m", arg_seen), -EIO;
+        }
+        r = record_logging_profile(base, n, seen, n_seen, &d, &ds, &out);
         diag_print(&d, arg_base);
+        diag_print(&ds, arg_seen);
         if (r == -EINVAL)
                 return log_error_errno(r, "%s: not a profile to record within.", arg_base), -EIO;
+        if (r == -EBADMSG)
+                return log_error_errno(r, "%s: not a profile.", arg_seen), -EIO;
         if (r < 0)
                 return log_error_errno(r, "Failed to make the logging profile: %m"), -EIO;
         if (write_output(out) < 0)
                 return -EIO;
         check_actions_logged();
         if (strcmp(arg_output, "-") != 0)
-                printf("Wrote %s: %s with every allowed call logged (SCMP_ACT_LOG).\n"
+                printf("Wrote %s: %s with every allowed call%s logged (SCMP_ACT_LOG).\n"
                        "Note the time (date +@%%s), run the workload with\n"
                        "  docker run --security-opt seccomp=%s IMAGE ...\n"
                        "then: %s record --since @TIME --container ID -o PROFILE\n",
-                       arg_output, arg_base, arg_output, program_invocation_short_name);
+                       arg_output, arg_base, arg_seen ? " not in the seen profile" : "", arg_output,
+                       program_invocation_short_name);
         return 0;
 }
 
@@ -543,6 +561,8 @@ static int verb_record(void) {
         if (arg_make_logging &&
             (arg_since || arg_until || arg_n_containers || arg_n_labels || arg_n_pids || arg_n_exes || arg_n_audit_logs))
                 return log_error_errno(-EINVAL, "--make-logging-profile takes only --base and -o.");
+        if (arg_seen && !arg_make_logging)
+                return log_error_errno(-EINVAL, "--seen goes with --make-logging-profile.");
         if (!arg_make_logging && !arg_since)
                 return log_error_errno(-EINVAL, "record needs --since TIME (or --make-logging-profile).");
         if (arg_since && parse_audit_time(arg_since, &f.since_ms) < 0)

@@ -315,23 +315,111 @@ static int set_string(json_object *o, const char *key, const char *value) {
         return 0;
 }
 
-int record_logging_profile(const char *base, size_t base_len, Diag *d, char **ret) {
-        _cleanup_json_ json_object *root = NULL;
+/* The names of seen's SCMP_ACT_ALLOW rules, into *ret (a NULL-terminated list). */
+static int seen_names(json_object *seen, char ***ret) {
+        _cleanup_strv_free_ char **v = NULL;
+        json_object *syscalls;
+        size_t n = 0;
+
+        v = calloc(1, sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        if (json_object_object_get_ex(seen, "syscalls", &syscalls) && json_object_is_type(syscalls, json_type_array))
+                for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i), *en;
+                        if (strcmp(member_string(e, "action"), "SCMP_ACT_ALLOW") != 0)
+                                continue;
+                        en = entry_names(e);
+                        if (!en)
+                                return -ENOMEM;
+                        for (size_t k = 0; k < json_object_array_length(en); k++) {
+                                char **nv = realloc(v, (n + 2) * sizeof(char *));
+                                if (!nv)
+                                        return -ENOMEM;
+                                v = nv;
+                                v[n] = strdup(json_object_get_string(json_object_array_get_idx(en, k)));
+                                if (!v[n])
+                                        return -ENOMEM;
+                                v[++n] = NULL;
+                        }
+                }
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
+static bool strv_has(char *const *v, const char *s) {
+        for (; v && *v; v++)
+                if (strcmp(*v, s) == 0)
+                        return true;
+        return false;
+}
+
+/* e, an allowing rule, split by seen: a copy allowing the seen names as e does (appended to
+ * out unless empty) and e itself logging the rest (appended unless empty). */
+static int split_rule(json_object *e, char *const *seen, json_object *out) {
+        _cleanup_json_ json_object *quiet = NULL;
+        json_object *en, *qn;
+        int r;
+
+        en = entry_names(e);
+        if (!en)
+                return -ENOMEM;
+        if (json_object_deep_copy(e, &quiet, NULL) < 0 || !json_object_object_get_ex(quiet, "names", &qn))
+                return -ENOMEM;
+        for (size_t i = json_object_array_length(en); i > 0; i--) {
+                bool s = strv_has(seen, json_object_get_string(json_object_array_get_idx(en, i - 1)));
+                json_object_array_del_idx(s ? en : qn, i - 1, 1);
+        }
+        if (json_object_array_length(qn) > 0 && json_object_array_add(out, TAKE_PTR(quiet)) < 0)
+                return -ENOMEM;
+        if (json_object_array_length(en) == 0)
+                return 0;
+        if ((r = set_string(e, "action", "SCMP_ACT_LOG")) < 0)
+                return r;
+        return json_object_array_add(out, json_object_get(e)) < 0 ? -ENOMEM : 0;
+}
+
+int record_logging_profile(const char *base, size_t base_len, const char *seen, size_t seen_len, Diag *d,
+                           Diag *seen_diag, char **ret) {
+        _cleanup_json_ json_object *root = NULL, *sroot = NULL, *rules = NULL;
+        _cleanup_strv_free_ char **names = NULL;
         json_object *syscalls;
         int r;
 
         r = parse_tree(base, base_len, d, NULL, &root);
         if (r < 0)
                 return r;
+        if (seen) {
+                r = parse_tree(seen, seen_len, seen_diag, NULL, &sroot);
+                if (r == -EINVAL)
+                        return -EBADMSG;
+                if (r < 0)
+                        return r;
+                r = seen_names(sroot, &names);
+                if (r < 0)
+                        return r;
+        }
         if (strcmp(member_string(root, "defaultAction"), "SCMP_ACT_ALLOW") == 0 &&
             (r = set_string(root, "defaultAction", "SCMP_ACT_LOG")) < 0)
                 return r;
-        if (json_object_object_get_ex(root, "syscalls", &syscalls) && json_object_is_type(syscalls, json_type_array))
+        rules = json_object_new_array();
+        if (!rules)
+                return -ENOMEM;
+        if (json_object_object_get_ex(root, "syscalls", &syscalls) && json_object_is_type(syscalls, json_type_array)) {
                 for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
                         json_object *e = json_object_array_get_idx(syscalls, i);
-                        if (strcmp(member_string(e, "action"), "SCMP_ACT_ALLOW") == 0 && (r = set_string(e, "action", "SCMP_ACT_LOG")) < 0)
+                        if (strcmp(member_string(e, "action"), "SCMP_ACT_ALLOW") != 0) {
+                                if (json_object_array_add(rules, json_object_get(e)) < 0)
+                                        return -ENOMEM;
+                                continue;
+                        }
+                        r = split_rule(e, names, rules);
+                        if (r < 0)
                                 return r;
                 }
+                if (json_object_object_add(root, "syscalls", TAKE_PTR(rules)) < 0)
+                        return -ENOMEM;
+        }
         return to_text(root, ret);
 }
 

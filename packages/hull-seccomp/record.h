@@ -74,9 +74,12 @@ int recording_add_line(Recording *rec, const RecordFilter *f, const char *line, 
 int recording_read(Recording *rec, const RecordFilter *f, FILE *in, Diag *d);
 
 /* The logging profile: base's document with every SCMP_ACT_ALLOW (rules and default action)
- * made SCMP_ACT_LOG. 0 and *ret (pretty JSON text); -EINVAL after adding base's problems to d;
- * -ENOMEM. */
-int record_logging_profile(const char *base, size_t base_len, Diag *d, char **ret);
+ * made SCMP_ACT_LOG, except the names seen (a profile, may be NULL) allows: those stay allowed
+ * under the same conditions and are not logged, so a second run logs only what the first run's
+ * recording missed. 0 and *ret (pretty JSON text); -EINVAL after adding base's problems to d;
+ * -EBADMSG after adding seen's problems to seen_diag; -ENOMEM. */
+int record_logging_profile(const char *base, size_t base_len, const char *seen, size_t seen_len, Diag *d,
+                           Diag *seen_diag, char **ret);
 
 /* The recorded profile: defaultAction SCMP_ACT_ERRNO (EPERM), base's architectures, one
  * SCMP_ACT_ALLOW rule with the sorted names of the logged calls that base allows without

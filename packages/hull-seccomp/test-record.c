@@ -77,7 +77,7 @@ static void test_logging_profile(const char *hull) {
         Diag d = {};
         size_t n_log = 0;
 
-        CHECK_EQ_INT(record_logging_profile(hull, strlen(hull), &d, &log), 0);
+        CHECK_EQ_INT(record_logging_profile(hull, strlen(hull), NULL, 0, &d, &d, &log), 0);
         CHECK_EQ_INT(d.n_errors, 0);
         diag_clear(&d);
         if (!log)
@@ -99,9 +99,63 @@ static void test_logging_profile(const char *hull) {
         check_within(hull, log, true);
 
         /* a base that is no profile */
-        CHECK_EQ_INT(record_logging_profile("{\"defaultAction\": 5}", 20, &d, &log), -EINVAL);
+        CHECK_EQ_INT(record_logging_profile("{\"defaultAction\": 5}", 20, NULL, 0, &d, &d, &log), -EINVAL);
         CHECK(d.n_errors > 0);
         diag_clear(&d);
+}
+
+/* names of p's rules with action a, each once per rule */
+static size_t count_rules_with(const Profile *p, uint32_t a, const char *name) {
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_syscalls; i++)
+                for (size_t k = 0; k < p->syscalls[i].n_names; k++)
+                        n += p->syscalls[i].action == a && strcmp(p->syscalls[i].names[k], name) == 0;
+        return n;
+}
+
+static void test_logging_profile_seen(const char *hull) {
+        static const char seen[] =
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                "{\"names\": [\"read\", \"write\", \"personality\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                "{\"names\": [\"getpid\"], \"action\": \"SCMP_ACT_ERRNO\"}]}";
+        _cleanup_free_ char *log = NULL, *bad = NULL;
+        _cleanup_profile_ Profile *p = NULL;
+        Diag d = {}, ds = {};
+
+        CHECK_EQ_INT(record_logging_profile(hull, strlen(hull), seen, strlen(seen), &d, &ds, &log), 0);
+        CHECK_EQ_INT(d.n_errors + ds.n_errors, 0);
+        diag_clear(&d);
+        diag_clear(&ds);
+        if (!log)
+                return;
+        CHECK_EQ_INT(profile_parse(log, strlen(log), &d, &p), 0);
+        diag_clear(&d);
+        if (!p)
+                return;
+        /* the seen calls are allowed quietly, with base's conditions (personality's arguments),
+         * and logged nowhere; a call seen only as refused (getpid) and the rest stay logged */
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_ALLOW, "read"), 1);
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_LOG, "read"), 0);
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_LOG, "write"), 0);
+        CHECK(count_rules_with(p, SCMP_ACT_ALLOW, "personality") >= 2);
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_LOG, "personality"), 0);
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_ALLOW, "getpid"), 0);
+        CHECK_EQ_INT(count_rules_with(p, SCMP_ACT_LOG, "getpid"), 1);
+        for (size_t i = 0; i < p->n_syscalls; i++)
+                if (p->syscalls[i].action == SCMP_ACT_ALLOW)
+                        for (size_t k = 0; k < p->syscalls[i].n_names; k++)
+                                CHECK(strcmp(p->syscalls[i].names[k], "read") == 0 || strcmp(p->syscalls[i].names[k], "write") == 0 ||
+                                      strcmp(p->syscalls[i].names[k], "personality") == 0);
+        /* the same calls as base, no more, none less */
+        check_within(hull, log, true);
+
+        /* a seen file that is no profile: -EBADMSG, its problems in its own diagnostics */
+        CHECK_EQ_INT(record_logging_profile(hull, strlen(hull), "[1]", 3, &d, &ds, &bad), -EBADMSG);
+        CHECK_EQ_INT(d.n_errors, 0);
+        CHECK(ds.n_errors > 0);
+        CHECK(bad == NULL);
+        diag_clear(&d);
+        diag_clear(&ds);
 }
 
 static int record_fixture(const RecordFilter *f, Recording *rec, Diag *d) {
@@ -368,6 +422,7 @@ int main(void) {
 
         CHECK(hull != NULL);
         if (hull) {
+                test_logging_profile_seen(hull);
                 test_logging_profile(hull);
                 test_recorded_profile(hull);
         }
