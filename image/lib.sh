@@ -182,10 +182,11 @@ stage_run() {
         STAGE_DIR[$name]=$dir
         if [ "${STAGE_WHERE[$name]}" = cache ]; then
                 # The cache is shared by checkouts, each on its own keys: an output goes when no
-                # build has used it for HULL_CACHE_DAYS (default 14).
+                # build has used it for HULL_CACHE_DAYS (default 14), and what a stage that failed
+                # or was interrupted left (NAME-KEY.tmp) after 12 hours, longer than any stage runs.
                 touch "$dir"
                 find "$root" -mindepth 1 -maxdepth 1 -name "$name-*" ! -name "$name-$key" \
-                        -mtime +"${HULL_CACHE_DAYS:-14}" -exec rm -rf {} +
+                        \( -mtime +"${HULL_CACHE_DAYS:-14}" -o \( -name "$name-*.tmp" -mmin +720 \) \) -exec rm -rf {} +
         else
                 # The latest output of a build-side stage, for tests and people; older ones go.
                 ln -sfn "$name-$key" "$root/.$name.link"
