@@ -14,7 +14,7 @@
 #include "profile.h"
 #include "resolve.h"
 
-typedef enum { P_DENY, P_DENY_UNLESS, P_DROP_ARCH, P_ASSERT_DENIED } PolicyVerb;
+typedef enum { P_DENY, P_DENY_UNLESS, P_ALLOW_ONLY, P_KEEP, P_DROP_ARCH, P_ASSERT_DENIED } PolicyVerb;
 
 typedef struct Directive {
         PolicyVerb verb;
@@ -81,6 +81,10 @@ static int parse_directive(char *line, const char *where, Diag *diag, Directive 
                 d->verb = P_DENY;
         else if (strcmp(verb, "deny-unless") == 0)
                 d->verb = P_DENY_UNLESS;
+        else if (strcmp(verb, "allow-only") == 0)
+                d->verb = P_ALLOW_ONLY;
+        else if (strcmp(verb, "keep") == 0)
+                d->verb = P_KEEP;
         else if (strcmp(verb, "drop-arch") == 0)
                 d->verb = P_DROP_ARCH;
         else if (strcmp(verb, "assert-denied") == 0)
@@ -98,9 +102,12 @@ static int parse_directive(char *line, const char *where, Diag *diag, Directive 
                 if (!(d->words[d->n_words++] = strdup(w)))
                         return -ENOMEM;
         }
-        if (d->n_words < (d->verb == P_DENY || d->verb == P_DROP_ARCH ? 1U : 2U)) {
+        if (d->n_words < (d->verb == P_DENY || d->verb == P_KEEP || d->verb == P_DROP_ARCH ? 1U : d->verb == P_ALLOW_ONLY ? 3U : 2U)) {
                 diag_add(diag, true, where, "\"%s\" needs %s", verb,
-                         d->verb == P_DROP_ARCH ? "an architecture" : d->verb == P_DENY ? "syscall names" : "a capability and syscall names");
+                         d->verb == P_DROP_ARCH                     ? "an architecture"
+                         : d->verb == P_DENY || d->verb == P_KEEP   ? "syscall names"
+                         : d->verb == P_ALLOW_ONLY  ? "a syscall name, an argument index and values"
+                                                    : "a capability and syscall names");
                 r = -EINVAL;
         }
         return r;
@@ -361,6 +368,102 @@ static int apply_deny_unless(json_object *syscalls, const Directive *d, const ch
         return 0;
 }
 
+/* A number of a policy line: decimal or 0x hex, all of the word. */
+static int parse_u64(const char *w, uint64_t *ret) {
+        char *end;
+        unsigned long long v;
+
+        if (!isdigit((unsigned char) w[0]))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(w, &end, 0);
+        if (errno != 0 || *end != 0)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+/* One rule: name allowed when argument index equals value. */
+static json_object *new_arg_rule(const char *name, unsigned index, uint64_t value, const char *reason) {
+        json_object *add = json_object_new_object(), *names = json_object_new_array(), *args = json_object_new_array(),
+                    *arg = json_object_new_object();
+
+        json_object_array_add(names, json_object_new_string(name));
+        json_object_object_add(add, "names", names);
+        json_object_object_add(add, "action", json_object_new_string("SCMP_ACT_ALLOW"));
+        json_object_object_add(arg, "index", json_object_new_int((int) index));
+        json_object_object_add(arg, "value", json_object_new_uint64(value));
+        json_object_object_add(arg, "op", json_object_new_string("SCMP_CMP_EQ"));
+        json_object_array_add(args, arg);
+        json_object_object_add(add, "args", args);
+        json_object_object_add(add, "comment", json_object_new_string(reason));
+        json_object_object_add(add, "includes", json_object_new_object());
+        json_object_object_add(add, "excludes", json_object_new_object());
+        return add;
+}
+
+/* allow-only NAME INDEX VALUE...: NAME, allowed without conditions by the base, allowed only
+ * when argument INDEX is one of the values (one rule a value, as Docker's personality rules). */
+static int apply_allow_only(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
+        const char *name = d->words[0];
+        uint64_t index, values[POLICY_MAX_WORDS];
+        size_t removed = 0;
+
+        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+                diag_add(diag, true, where, "unknown syscall \"%s\"", name);
+                return -EINVAL;
+        }
+        if (parse_u64(d->words[1], &index) < 0 || index > PROFILE_ARG_INDEX_MAX) {
+                diag_add(diag, true, where, "argument index \"%s\" is not a number from 0 to %u", d->words[1], PROFILE_ARG_INDEX_MAX);
+                return -EINVAL;
+        }
+        for (size_t w = 2; w < d->n_words; w++)
+                if (parse_u64(d->words[w], &values[w - 2]) < 0) {
+                        diag_add(diag, true, where, "value \"%s\" is not a number", d->words[w]);
+                        return -EINVAL;
+                }
+        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                json_object *e = json_object_array_get_idx(syscalls, i);
+                if (!entry_allows(e) || !entry_names_has(e, name))
+                        continue;
+                if (!array_len_zero(e, "args") || !filter_empty(e, "includes") || !filter_empty(e, "excludes")) {
+                        diag_add(diag, true, where, "\"%s\" is allowed under conditions in the base; allow-only narrows only an unconditional rule", name);
+                        return -EINVAL;
+                }
+                (void) entry_remove_name(e, name);
+                removed++;
+        }
+        if (removed == 0) {
+                diag_add(diag, true, where, "\"%s\" is not allowed by the base profile, nothing to narrow", name);
+                return -EINVAL;
+        }
+        drop_empty_entries(syscalls);
+        for (size_t w = 2; w < d->n_words; w++)
+                json_object_array_add(syscalls, new_arg_rule(name, (unsigned) index, values[w - 2], d->reason));
+        return 0;
+}
+
+/* keep NAME...: nothing changes; each name must be one the profile still allows (a reason on
+ * record for a call kept without a workload's evidence). */
+static int apply_keep(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
+        for (size_t w = 0; w < d->n_words; w++) {
+                bool allowed = false;
+                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(syscalls) && !allowed; i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        allowed = entry_allows(e) && entry_names_has(e, d->words[w]);
+                }
+                if (!allowed) {
+                        diag_add(diag, true, where, "\"%s\" is kept but not allowed at this point of the policy", d->words[w]);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
 static int apply(json_object *root, const Directive *d, Diag *diag) {
         json_object *syscalls;
         char where[32];
@@ -376,6 +479,10 @@ static int apply(json_object *root, const Directive *d, Diag *diag) {
         }
         if (d->verb == P_DENY)
                 return apply_deny(syscalls, d, where, diag);
+        if (d->verb == P_ALLOW_ONLY)
+                return apply_allow_only(syscalls, d, where, diag);
+        if (d->verb == P_KEEP)
+                return apply_keep(syscalls, d, where, diag);
         return apply_deny_unless(syscalls, d, where, diag);
 }
 

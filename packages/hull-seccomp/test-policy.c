@@ -163,6 +163,10 @@ int main(void) {
         check_refused("tests/policy/no-reason.policy", -EINVAL);
         check_refused("tests/policy/assert-fails.policy", -EINVAL);
         check_refused("tests/policy/unknown-directive.policy", -EINVAL);
+        check_refused("tests/policy/allow-only-conditional.policy", -EINVAL);
+        check_refused("tests/policy/allow-only-bad-index.policy", -EINVAL);
+        check_refused("tests/policy/allow-only-bad-value.policy", -EINVAL);
+        check_refused("tests/policy/keep-denied.policy", -EINVAL);
         fprintf(stderr, "test-policy: %zu simulated calls compared\n", n_sim);
         return TEST_RETURN();
 }
