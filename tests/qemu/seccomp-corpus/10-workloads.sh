@@ -59,6 +59,15 @@ census() {
 # the kernel's count of audit records it dropped
 lost() { auditctl -s | awk '$1 == "lost" { print $2 }'; }
 
+# auditd's logs, oldest first: it rotates audit.log at 8 MiB (Debian's max_log_file), which one
+# logged round of a busy workload can fill
+audit_logs() {
+        local f
+        for f in $(ls -r "$AUDIT_LOG".[0-9]* 2>/dev/null) "$AUDIT_LOG"; do
+                printf -- '--audit-log %s ' "$f"
+        done
+}
+
 # auditd writes asynchronously: wait until the log stops growing
 audit_settle() {
         local prev=-1 n
@@ -106,7 +115,7 @@ one() {
                         set -- "$@" --container "$cid"
                 done
                 audit_settle
-                hull-seccomp record --since "$since" "$@" -o "$rec" >"$W/$name.record.log" 2>&1 ||
+                hull-seccomp record --since "$since" "$@" $(audit_logs) -o "$rec" >"$W/$name.record.log" 2>&1 ||
                         { cat "$W/$name.record.log"; bad "$name: record failed"; return 1; }
                 prev=$n
                 n=$(hull-seccomp stats "$rec" --arch amd64 | awk '$1 == "reachable" { print $2 }')
