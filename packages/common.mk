@@ -83,16 +83,18 @@ HDRS := $(wildcard *.h) $(LIBHULL_HDRS)
 # compiles again, as a change of source does.
 MKFILES := $(MAKEFILE_LIST)
 
-# libhull.a of each mode: hardened (programs, unit tests), asan, fuzz.
+# libhull.a of each mode: hardened (programs, unit tests), asan, fuzz. Compiled from libhull's
+# folder whichever service's make builds it first, so its debug information names the same
+# compilation directory (packages/libhull) in every build.
 $(LIBHULL_O)/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
-	$(CC) $(MODE_HARD) $(LIBHULL_BASE) -c -o $@ $<
+	cd $(LIBHULL) && $(CC) $(MODE_HARD) $(LIBHULL_BASE) -c -o $@ $<
 $(LIBHULL_O)/asan/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
-	$(CC) $(MODE_SAN) $(LIBHULL_BASE) -c -o $@ $<
+	cd $(LIBHULL) && $(CC) $(MODE_SAN) $(LIBHULL_BASE) -c -o $@ $<
 $(LIBHULL_O)/fuzz/obj/%.o: $(LIBHULL)/%.c $(LIBHULL_HDRS) $(TOP)/packages/common.mk
 	@mkdir -p $(@D)
-	$(CLANG) $(MODE_FUZZ) $(LIBHULL_BASE) -c -o $@ $<
+	cd $(LIBHULL) && $(CLANG) $(MODE_FUZZ) $(LIBHULL_BASE) -c -o $@ $<
 $(LIBHULL_O)/libhull.a: $(addprefix $(LIBHULL_O)/obj/,$(LIBHULL_SRCS:.c=.o))
 $(LIBHULL_O)/asan/libhull.a: $(addprefix $(LIBHULL_O)/asan/obj/,$(LIBHULL_SRCS:.c=.o))
 $(LIBHULL_O)/fuzz/libhull.a: $(addprefix $(LIBHULL_O)/fuzz/obj/,$(LIBHULL_SRCS:.c=.o))
