@@ -10,6 +10,7 @@
 #include "hull/capability.h"
 #include "hull/json.h"
 #include "hull/macro.h"
+#include "hull/parse.h"
 #include "policy.h"
 #include "profile.h"
 #include "resolve.h"
@@ -368,21 +369,6 @@ static int apply_deny_unless(json_object *syscalls, const Directive *d, const ch
         return 0;
 }
 
-/* A number of a policy line: decimal or 0x hex, all of the word. */
-static int parse_u64(const char *w, uint64_t *ret) {
-        char *end;
-        unsigned long long v;
-
-        if (!isdigit((unsigned char) w[0]))
-                return -EINVAL;
-        errno = 0;
-        v = strtoull(w, &end, 0);
-        if (errno != 0 || *end != 0)
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-
 /* One rule: name allowed when argument index equals value. */
 static json_object *new_arg_rule(const char *name, unsigned index, uint64_t value, const char *reason) {
         json_object *add = json_object_new_object(), *names = json_object_new_array(), *args = json_object_new_array(),
@@ -413,12 +399,12 @@ static int apply_allow_only(json_object *syscalls, const Directive *d, const cha
                 diag_add(diag, true, where, "unknown syscall \"%s\"", name);
                 return -EINVAL;
         }
-        if (parse_u64(d->words[1], &index) < 0 || index > PROFILE_ARG_INDEX_MAX) {
+        if (safe_atou64(d->words[1], &index) < 0 || index > PROFILE_ARG_INDEX_MAX) {
                 diag_add(diag, true, where, "argument index \"%s\" is not a number from 0 to %u", d->words[1], PROFILE_ARG_INDEX_MAX);
                 return -EINVAL;
         }
         for (size_t w = 2; w < d->n_words; w++)
-                if (parse_u64(d->words[w], &values[w - 2]) < 0) {
+                if (safe_atou64(d->words[w], &values[w - 2]) < 0) {
                         diag_add(diag, true, where, "value \"%s\" is not a number", d->words[w]);
                         return -EINVAL;
                 }

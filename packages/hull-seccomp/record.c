@@ -315,8 +315,8 @@ static int set_string(json_object *o, const char *key, const char *value) {
         return 0;
 }
 
-/* The names of seen's SCMP_ACT_ALLOW rules, into *ret (a NULL-terminated list). */
-static int seen_names(json_object *seen, char ***ret) {
+/* The names of seen's SCMP_ACT_ALLOW rules, into *ret (a NULL-terminated list of *ret_n). */
+static int seen_names(json_object *seen, char ***ret, size_t *ret_n) {
         _cleanup_strv_free_ char **v = NULL;
         json_object *syscalls;
         size_t n = 0;
@@ -344,19 +344,13 @@ static int seen_names(json_object *seen, char ***ret) {
                         }
                 }
         *ret = TAKE_PTR(v);
+        *ret_n = n;
         return 0;
-}
-
-static bool strv_has(char *const *v, const char *s) {
-        for (; v && *v; v++)
-                if (strcmp(*v, s) == 0)
-                        return true;
-        return false;
 }
 
 /* e, an allowing rule, split by seen: a copy allowing the seen names as e does (appended to
  * out unless empty) and e itself logging the rest (appended unless empty). */
-static int split_rule(json_object *e, char *const *seen, json_object *out) {
+static int split_rule(json_object *e, char *const *seen, size_t n_seen, json_object *out) {
         _cleanup_json_ json_object *quiet = NULL;
         json_object *en, *qn;
         int r;
@@ -367,7 +361,7 @@ static int split_rule(json_object *e, char *const *seen, json_object *out) {
         if (json_object_deep_copy(e, &quiet, NULL) < 0 || !json_object_object_get_ex(quiet, "names", &qn))
                 return -ENOMEM;
         for (size_t i = json_object_array_length(en); i > 0; i--) {
-                bool s = strv_has(seen, json_object_get_string(json_object_array_get_idx(en, i - 1)));
+                bool s = str_in(json_object_get_string(json_object_array_get_idx(en, i - 1)), seen, n_seen);
                 json_object_array_del_idx(s ? en : qn, i - 1, 1);
         }
         if (json_object_array_length(qn) > 0 && json_object_array_add(out, TAKE_PTR(quiet)) < 0)
@@ -383,6 +377,7 @@ int record_logging_profile(const char *base, size_t base_len, const char *seen, 
                            Diag *seen_diag, char **ret) {
         _cleanup_json_ json_object *root = NULL, *sroot = NULL, *rules = NULL;
         _cleanup_strv_free_ char **names = NULL;
+        size_t n_names = 0;
         json_object *syscalls;
         int r;
 
@@ -395,7 +390,7 @@ int record_logging_profile(const char *base, size_t base_len, const char *seen, 
                         return -EBADMSG;
                 if (r < 0)
                         return r;
-                r = seen_names(sroot, &names);
+                r = seen_names(sroot, &names, &n_names);
                 if (r < 0)
                         return r;
         }
@@ -413,7 +408,7 @@ int record_logging_profile(const char *base, size_t base_len, const char *seen, 
                                         return -ENOMEM;
                                 continue;
                         }
-                        r = split_rule(e, names, rules);
+                        r = split_rule(e, names, n_names, rules);
                         if (r < 0)
                                 return r;
                 }
