@@ -51,7 +51,8 @@ if [ ! -f "$disk" ]; then
         for d in "$root"/lib/modules/*; do kver=${d##*/}; done
         [ -f "$root/boot/initrd.img-$kver" ] || die "no initrd for $kver"
         esp=$work/esp.img
-        mkfs.vfat -C -F 32 -n DEB-ESP "$esp" $((256 * 1024)) >/dev/null
+        esp_mib=256 root_mib=$((7 * 1024))
+        mkfs.vfat -C -F 32 -n DEB-ESP "$esp" $((esp_mib * 1024)) >/dev/null
         mmd -i "$esp" ::/EFI ::/EFI/BOOT ::/loader ::/loader/entries ::/debian
         mcopy -i "$esp" "$root/usr/lib/systemd/boot/efi/systemd-bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
         mcopy -i "$esp" "$root/boot/vmlinuz-$kver" ::/debian/vmlinuz
@@ -61,14 +62,16 @@ if [ ! -f "$disk" ]; then
                 >"$work/debian.conf"
         mcopy -i "$esp" "$work/loader.conf" ::/loader/loader.conf
         mcopy -i "$esp" "$work/debian.conf" ::/loader/entries/debian.conf
-        # Root file system and the GPT disk: ESP at 1 MiB, root after it, 8 GiB in all.
-        mkfs.ext4 -q -L debroot -d "$root" "$work/root.img" 7G || die "mkfs.ext4 failed"
+        # Root file system and the GPT disk: ESP at 1 MiB, root after it.
+        # One MiB is 2048 sectors; the last MiB of the disk holds the backup GPT.
+        mkfs.ext4 -q -L debroot -d "$root" "$work/root.img" "${root_mib}M" || die "mkfs.ext4 failed"
         raw=$work/disk.raw
-        truncate -s 8G "$raw"
-        printf 'label: gpt\nstart=2048, size=524288, type=U\nstart=526336, size=%s, type=L\n' \
-                $((7 * 1024 * 1024 * 2)) | sfdisk --quiet "$raw" >/dev/null || die "sfdisk failed"
+        truncate -s $((1 + esp_mib + root_mib + 1))M "$raw"
+        printf 'label: gpt\nstart=%s, size=%s, type=U\nstart=%s, size=%s, type=L\n' \
+                2048 $((esp_mib * 2048)) $(((1 + esp_mib) * 2048)) $((root_mib * 2048)) |
+                sfdisk --quiet "$raw" >/dev/null || die "sfdisk failed"
         dd if="$esp" of="$raw" bs=1M seek=1 conv=notrunc,sparse status=none
-        dd if="$work/root.img" of="$raw" bs=1M seek=257 conv=notrunc,sparse status=none
+        dd if="$work/root.img" of="$raw" bs=1M seek=$((1 + esp_mib)) conv=notrunc,sparse status=none
         qemu-img convert -f raw -O qcow2 "$raw" "$disk.tmp" && mv "$disk.tmp" "$disk"
 fi
 rm -f "$out"

@@ -99,10 +99,7 @@ for img in "${images[@]}"; do
         { echo 'base64 -d <<"EOF" | docker import - bench >/dev/null'; base64 "$bb"; echo EOF; } | guest >/dev/null
         rm -f "$res/$img.boots"
         for i in $(seq "$boots"); do
-                guest -t 10 'systemctl poweroff' >/dev/null 2>&1 || true
-                for _ in $(seq 300); do vm_running || break; sleep 0.2; done
-                vm_stop
-                vm_start "$vm" "$vm/disk.qcow2"
+                bench_power_cycle "$vm/disk.qcow2"
                 s=$(wait_ssh)
                 guest -t 300 'docker run --rm bench true' >/dev/null || die "$img: docker run failed"
                 r=$(since "$VM_T0")

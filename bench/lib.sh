@@ -27,13 +27,19 @@ bench_vm_init() {
         . tests/qemu/qemu.sh
 }
 
-# bench_power_on_again DISK: a clean power-off of the running bench VM ($VM_DIR), then the same
-# disk and firmware variables powered on and waited for (SSH login, boot finished). Sets VM_T0
-# (vm_start) to the new power-on.
-bench_power_on_again() {
+# bench_power_cycle DISK: a clean power-off of the running bench VM ($VM_DIR), then the same
+# disk and firmware variables powered on, not waited for. Sets VM_T0 (vm_start) to the new
+# power-on.
+bench_power_cycle() {
         guest -t 10 'systemctl poweroff' >/dev/null 2>&1 || true
         for _ in $(seq 300); do vm_running || break; sleep 0.2; done
         vm_stop
         vm_start "$VM_DIR" "$1"
+}
+
+# bench_power_on_again DISK: bench_power_cycle, then the boot waited for (SSH login, boot
+# finished).
+bench_power_on_again() {
+        bench_power_cycle "$1"
         vm_wait_up 400 >/dev/null
 }

@@ -12,10 +12,11 @@ jq --arg k "$(cat "$here/../firstboot/test-key-THROWAWAY.pub")" '
         .storage.files = [{path: "/etc/hull-test/from-refused-user-data", contents: {source: "data:,x"}}] |
         .storage.filesystems = [{device: "/dev/vdb", format: "ext4", path: "/var/data"}]' \
         <<<'{"ignition":{"version":"3.4.0"}}' | gzip -n >"$HULL_VM_DIR/md/latest/user-data" || fail "jq failed"
-before=$(grep -ac 'storage\.filesystems: unsupported field' "$log")
+refused='storage\.filesystems: unsupported field "filesystems"'
+before=$(grep -acE "$refused" "$log")
 guest-powercycle --no-wait 120 || exit 1
-guest-wait-console 'storage\.filesystems: unsupported field' "$((before + 1))" 400 ||
-        fail "no refusal of storage.filesystems on the console within 400 s"
+guest-wait-console "$refused" "$((before + 1))" 400 ||
+        fail "the console does not name the field (no /$refused/ within 400 s)"
 grep -a 'Invalid config\|storage\.filesystems\|Nothing was changed' "$log" | tail -4
 if guest -t 20 true 2>/dev/null; then fail "somebody got in"; fi
 sleep 35
