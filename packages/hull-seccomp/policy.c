@@ -15,7 +15,30 @@
 #include "profile.h"
 #include "resolve.h"
 
-typedef enum { P_DENY, P_DENY_UNLESS, P_ALLOW_ONLY, P_KEEP, P_DROP_ARCH, P_ASSERT_DENIED } PolicyVerb;
+typedef enum {
+        P_DENY,
+        P_DENY_ENOSYS,
+        P_DENY_UNLESS,
+        P_ALLOW_ONLY,
+        P_KEEP,
+        P_DROP_ARCH,
+        P_ASSERT_DENIED,
+        _P_MAX,
+} PolicyVerb;
+
+static const char *const verb_names[_P_MAX] = {
+        [P_DENY] = "deny",
+        [P_DENY_ENOSYS] = "deny-enosys",
+        [P_DENY_UNLESS] = "deny-unless",
+        [P_ALLOW_ONLY] = "allow-only",
+        [P_KEEP] = "keep",
+        [P_DROP_ARCH] = "drop-arch",
+        [P_ASSERT_DENIED] = "assert-denied",
+};
+
+/* The errnoRet of the rule deny-enosys adds: ENOSYS as Docker's clone3 rule writes it, its value
+ * on every architecture of Docker's archMap but MIPS (89). */
+#define POLICY_ERRNO_ENOSYS 38
 
 typedef struct Directive {
         PolicyVerb verb;
@@ -75,25 +98,20 @@ static int parse_reason_line(Policy *p, const char *line, const char *where, Dia
 /* A directive line into d: its verb and words. 0, -EINVAL (reported) or -ENOMEM. */
 static int parse_directive(char *line, const char *where, Diag *diag, Directive *d) {
         char *save = NULL, *verb, *w;
+        bool names_only;
+        size_t v;
         int r = 0;
 
         verb = strtok_r(line, " \t", &save);
-        if (strcmp(verb, "deny") == 0)
-                d->verb = P_DENY;
-        else if (strcmp(verb, "deny-unless") == 0)
-                d->verb = P_DENY_UNLESS;
-        else if (strcmp(verb, "allow-only") == 0)
-                d->verb = P_ALLOW_ONLY;
-        else if (strcmp(verb, "keep") == 0)
-                d->verb = P_KEEP;
-        else if (strcmp(verb, "drop-arch") == 0)
-                d->verb = P_DROP_ARCH;
-        else if (strcmp(verb, "assert-denied") == 0)
-                d->verb = P_ASSERT_DENIED;
-        else {
+        for (v = 0; v < _P_MAX; v++)
+                if (strcmp(verb, verb_names[v]) == 0)
+                        break;
+        if (v >= _P_MAX) {
                 diag_add(diag, true, where, "unknown directive \"%s\"", verb);
                 return -EINVAL;
         }
+        d->verb = (PolicyVerb) v;
+        names_only = d->verb == P_DENY || d->verb == P_DENY_ENOSYS || d->verb == P_KEEP;
         while ((w = strtok_r(NULL, " \t", &save))) {
                 if (d->n_words >= POLICY_MAX_WORDS) {
                         diag_add(diag, true, where, "more than %u words", POLICY_MAX_WORDS);
@@ -103,13 +121,63 @@ static int parse_directive(char *line, const char *where, Diag *diag, Directive 
                 if (!(d->words[d->n_words++] = strdup(w)))
                         return -ENOMEM;
         }
-        if (d->n_words < (d->verb == P_DENY || d->verb == P_KEEP || d->verb == P_DROP_ARCH ? 1U : d->verb == P_ALLOW_ONLY ? 3U : 2U)) {
+        if (d->n_words < (names_only || d->verb == P_DROP_ARCH ? 1U : d->verb == P_ALLOW_ONLY ? 3U : 2U)) {
                 diag_add(diag, true, where, "\"%s\" needs %s", verb,
-                         d->verb == P_DROP_ARCH                     ? "an architecture"
-                         : d->verb == P_DENY || d->verb == P_KEEP   ? "syscall names"
+                         d->verb == P_DROP_ARCH     ? "an architecture"
+                         : names_only               ? "syscall names"
                          : d->verb == P_ALLOW_ONLY  ? "a syscall name, an argument index and values"
                                                     : "a capability and syscall names");
                 r = -EINVAL;
+        }
+        return r;
+}
+
+/* The words of d that are syscall names: words[*ret_first] up to words[*ret_end - 1]. */
+static void directive_names(const Directive *d, size_t *ret_first, size_t *ret_end) {
+        *ret_first = d->verb == P_DENY_UNLESS || d->verb == P_ASSERT_DENIED ? 1 : 0;
+        *ret_end = d->verb == P_DROP_ARCH ? 0 : d->verb == P_ALLOW_ONLY ? 1 : d->n_words;
+}
+
+/* A deny-enosys call is named once, and by no other change (assert-denied aside): denied twice,
+ * or kept or narrowed as well, its rule would depend on the order of the lines. */
+static int check_enosys_names(const Policy *p, Diag *diag) {
+        char where[32];
+        int r = 0;
+
+        for (size_t i = 0; i < p->n; i++) {
+                const Directive *d = &p->d[i];
+
+                if (d->verb != P_DENY_ENOSYS)
+                        continue;
+                snprintf(where, sizeof(where), "line %u", d->line);
+                for (size_t w = 0; w < d->n_words; w++) {
+                        const Directive *other = NULL;
+                        bool twice = false;
+
+                        for (size_t k = 0; k < w && !twice; k++)
+                                twice = strcmp(d->words[k], d->words[w]) == 0;
+                        if (twice) {
+                                diag_add(diag, true, where, "\"%s\" is named twice", d->words[w]);
+                                r = -EINVAL;
+                                continue;
+                        }
+                        /* another deny-enosys reports a shared name once, on the later line */
+                        for (size_t j = 0; j < p->n && !other; j++) {
+                                size_t first, end;
+
+                                if (j == i || p->d[j].verb == P_ASSERT_DENIED || (p->d[j].verb == P_DENY_ENOSYS && j > i))
+                                        continue;
+                                directive_names(&p->d[j], &first, &end);
+                                for (size_t k = first; k < end && !other; k++)
+                                        if (strcmp(p->d[j].words[k], d->words[w]) == 0)
+                                                other = &p->d[j];
+                        }
+                        if (other) {
+                                diag_add(diag, true, where, "\"%s\" is also named by %s at line %u; a deny-enosys call takes no other directive",
+                                         d->words[w], verb_names[other->verb], other->line);
+                                r = -EINVAL;
+                        }
+                }
         }
         return r;
 }
@@ -162,6 +230,9 @@ static int policy_parse(const char *text, size_t len, Diag *diag, Policy *ret) {
                         diag_add(diag, true, where, "change has no reason (add an indented \"because:\" line)");
                         r = -EINVAL;
                 }
+        if (r < 0)
+                return r;
+        r = check_enosys_names(&p, diag);
         if (r < 0)
                 return r;
         *ret = p;
@@ -301,6 +372,54 @@ static int apply_deny(json_object *syscalls, const Directive *d, const char *whe
                         diag_add(diag, false, where, "\"%s\" is not allowed by the base profile, nothing to deny", d->words[w]);
         }
         drop_empty_entries(syscalls);
+        return 0;
+}
+
+/* The rule deny-enosys adds, as Docker's clone3 rule: the names refused with ENOSYS, for every
+ * capability set, architecture and kernel. */
+static json_object *new_enosys_rule(const Directive *d) {
+        json_object *add = json_object_new_object(), *names = json_object_new_array();
+
+        for (size_t w = 0; w < d->n_words; w++)
+                json_object_array_add(names, json_object_new_string(d->words[w]));
+        json_object_object_add(add, "names", names);
+        json_object_object_add(add, "action", json_object_new_string("SCMP_ACT_ERRNO"));
+        json_object_object_add(add, "errnoRet", json_object_new_int(POLICY_ERRNO_ENOSYS));
+        json_object_object_add(add, "args", json_object_new_array());
+        json_object_object_add(add, "comment", json_object_new_string(d->reason));
+        json_object_object_add(add, "includes", json_object_new_object());
+        json_object_object_add(add, "excludes", json_object_new_object());
+        return add;
+}
+
+/* deny-enosys NAME...: each name removed from every rule that allows it, as deny does, and one
+ * new rule answers them all with ENOSYS instead of the default's EPERM: a program that probes a
+ * newer call and falls back only on ENOSYS takes its fallback. Every name must be allowed at
+ * this point: for a call already refused the rule would change nothing but the errno. */
+static int apply_deny_enosys(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
+        for (size_t w = 0; w < d->n_words; w++) {
+                bool allowed = false;
+                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(syscalls) && !allowed; i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        allowed = entry_allows(e) && entry_names_has(e, d->words[w]);
+                }
+                if (!allowed) {
+                        diag_add(diag, true, where, "\"%s\" is not allowed at this point of the policy, nothing to deny", d->words[w]);
+                        return -EINVAL;
+                }
+        }
+        for (size_t w = 0; w < d->n_words; w++)
+                for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        if (entry_allows(e))
+                                (void) entry_remove_name(e, d->words[w]);
+                }
+        drop_empty_entries(syscalls);
+        json_object_array_add(syscalls, new_enosys_rule(d));
         return 0;
 }
 
@@ -465,6 +584,8 @@ static int apply(json_object *root, const Directive *d, Diag *diag) {
         }
         if (d->verb == P_DENY)
                 return apply_deny(syscalls, d, where, diag);
+        if (d->verb == P_DENY_ENOSYS)
+                return apply_deny_enosys(syscalls, d, where, diag);
         if (d->verb == P_ALLOW_ONLY)
                 return apply_allow_only(syscalls, d, where, diag);
         if (d->verb == P_KEEP)

@@ -6,7 +6,10 @@
  *
  *   # comment
  *   deny NAME...                 remove NAME from every rule that allows it
+ *   deny-enosys NAME...          the same, and one rule refuses NAME with ENOSYS, not EPERM
  *   deny-unless CAP NAME...      allow NAME only to containers that hold CAP
+ *   allow-only NAME I V...       allow NAME only when its argument I is one of the values V
+ *   keep NAME...                 no change: the reason NAME stays allowed
  *   drop-arch SCMP_ARCH_X        remove a sub-architecture (an ABI) from every archMap entry
  *   assert-denied CAPS NAME...   fail unless NAME is denied for any arguments under CAPS
  *       because: the reason, on one or more indented lines (required for every directive)

@@ -285,7 +285,8 @@ static void test_recorded_profile(const char *hull) {
                 }
         }
 
-        /* and its filter: EPERM for the rest, clone3 still ENOSYS so glibc falls back to clone */
+        /* and its filter: EPERM for the rest, clone3 still ENOSYS so glibc falls back to clone,
+         * and so are the base's deny-enosys calls */
         CHECK_EQ_INT(emit_bpf(res, &bpf, &n), 0);
         n /= sizeof(struct sock_filter);
         CHECK_EQ_INT(run_filter(bpf, n, 0), SECCOMP_RET_ALLOW);           /* read */
@@ -294,6 +295,8 @@ static void test_recorded_profile(const char *hull) {
         CHECK_EQ_INT(run_filter(bpf, n, 83), SECCOMP_RET_ERRNO | EPERM);  /* mkdir */
         CHECK_EQ_INT(run_filter(bpf, n, 101), SECCOMP_RET_ERRNO | EPERM); /* ptrace */
         CHECK_EQ_INT(run_filter(bpf, n, 435), SECCOMP_RET_ERRNO | ENOSYS); /* clone3 */
+        CHECK_EQ_INT(run_filter(bpf, n, 437), SECCOMP_RET_ERRNO | ENOSYS); /* openat2 */
+        CHECK_EQ_INT(run_filter(bpf, n, 434), SECCOMP_RET_ERRNO | ENOSYS); /* pidfd_open */
 }
 
 static void test_filters(void) {
