@@ -375,6 +375,27 @@ static int apply_deny(json_object *syscalls, const Directive *d, const char *whe
         return 0;
 }
 
+/* Every name of d must be a known syscall that some rule of the profile allows at this point;
+ * otherwise the first that is not is reported, as "NAME" followed by refusal. */
+static int require_allowed(json_object *syscalls, const Directive *d, const char *where, Diag *diag, const char *refusal) {
+        for (size_t w = 0; w < d->n_words; w++) {
+                bool allowed = false;
+                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
+                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < json_object_array_length(syscalls) && !allowed; i++) {
+                        json_object *e = json_object_array_get_idx(syscalls, i);
+                        allowed = entry_allows(e) && entry_names_has(e, d->words[w]);
+                }
+                if (!allowed) {
+                        diag_add(diag, true, where, "\"%s\" %s", d->words[w], refusal);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
 /* The rule deny-enosys adds, as Docker's clone3 rule: the names refused with ENOSYS, for every
  * capability set, architecture and kernel. */
 static json_object *new_enosys_rule(const Directive *d) {
@@ -397,21 +418,9 @@ static json_object *new_enosys_rule(const Directive *d) {
  * newer call and falls back only on ENOSYS takes its fallback. Every name must be allowed at
  * this point: for a call already refused the rule would change nothing but the errno. */
 static int apply_deny_enosys(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
-        for (size_t w = 0; w < d->n_words; w++) {
-                bool allowed = false;
-                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
-                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
-                        return -EINVAL;
-                }
-                for (size_t i = 0; i < json_object_array_length(syscalls) && !allowed; i++) {
-                        json_object *e = json_object_array_get_idx(syscalls, i);
-                        allowed = entry_allows(e) && entry_names_has(e, d->words[w]);
-                }
-                if (!allowed) {
-                        diag_add(diag, true, where, "\"%s\" is not allowed at this point of the policy, nothing to deny", d->words[w]);
-                        return -EINVAL;
-                }
-        }
+        int r = require_allowed(syscalls, d, where, diag, "is not allowed at this point of the policy, nothing to deny");
+        if (r < 0)
+                return r;
         for (size_t w = 0; w < d->n_words; w++)
                 for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
                         json_object *e = json_object_array_get_idx(syscalls, i);
@@ -551,22 +560,7 @@ static int apply_allow_only(json_object *syscalls, const Directive *d, const cha
 /* keep NAME...: nothing changes; each name must be one the profile still allows (a reason on
  * record for a call kept without a workload's evidence). */
 static int apply_keep(json_object *syscalls, const Directive *d, const char *where, Diag *diag) {
-        for (size_t w = 0; w < d->n_words; w++) {
-                bool allowed = false;
-                if (seccomp_syscall_resolve_name(d->words[w]) == __NR_SCMP_ERROR) {
-                        diag_add(diag, true, where, "unknown syscall \"%s\"", d->words[w]);
-                        return -EINVAL;
-                }
-                for (size_t i = 0; i < json_object_array_length(syscalls) && !allowed; i++) {
-                        json_object *e = json_object_array_get_idx(syscalls, i);
-                        allowed = entry_allows(e) && entry_names_has(e, d->words[w]);
-                }
-                if (!allowed) {
-                        diag_add(diag, true, where, "\"%s\" is kept but not allowed at this point of the policy", d->words[w]);
-                        return -EINVAL;
-                }
-        }
-        return 0;
+        return require_allowed(syscalls, d, where, diag, "is kept but not allowed at this point of the policy");
 }
 
 static int apply(json_object *root, const Directive *d, Diag *diag) {
