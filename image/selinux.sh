@@ -1,9 +1,11 @@
 # SELinux in the image: Debian's reference policy (selinux-policy-default) plus the container
 # and docker modules built from selinux-policy-src, Hull's local module and the module for
 # Hull's own services (image/selinux/), installed into the tree's policy store offline; then
-# every file of the tree labelled. Sourced by build.sh. Two stages (image/stages.sh):
-# selinux-policy compiles the modules (cached); selinux takes the tree stage's root, installs
-# them, and labels every file, with the state partition's skeleton (what the usr stage's
+# every file of the tree labelled. Sourced by build.sh. Three stages (image/stages.sh):
+# selinux-policy compiles the modules; selinux-store installs them into the policy store of
+# Debian's rootfs and prunes it (both cached: neither reads the tree, so a change to a service
+# or an overlay does not rebuild the policy); selinux takes the tree stage's root with that
+# store and labels every file, with the state partition's skeleton (what the usr stage's
 # split_state keeps: /etc and /var are still in the root here).
 # shellcheck shell=bash
 
@@ -146,17 +148,39 @@ selinux_label() {
         done
 }
 
-# Output: root/ (the tree stage's root with the policy installed and every file labelled),
-# state/ (the state partition's skeleton, labelled), and the tree stage's lists.
-stage_selinux() {
-        local TREE=$OUT/root STATE=$OUT/state t SELINUX_FC_FULL=$HULL_BUILD/work/file_contexts.full
-        t=$(stage_out tree)
-        # A copy: a stage never changes another's output.
-        cp -a "$t/root" "$TREE"
-        cp "$t/origins.tsv" "$t/owners.tsv" "$t/debian-files.txt" "$OUT/"
-        mkdir -p "$HULL_BUILD/work"
+# The policy's two folders: what semodule reads and writes, and nothing else of the tree does
+# (the tree stage leaves them as Debian's packages made them).
+SELINUX_STORE_DIRS="etc/selinux var/lib/selinux"
+
+# Output: root/etc/selinux and root/var/lib/selinux (Debian's policy store from the rootfs with
+# the modules installed and the reference policy pruned), file_contexts.full* (the whole
+# policy's, for selinux_check_labels) and origins.tsv.
+stage_selinux_store() {
+        local TREE=$OUT/root SELINUX_FC_FULL=$OUT/file_contexts.full d r
+        r=$(stage_out rootfs)
+        mkdir -p "$TREE"
+        # shellcheck disable=SC2046 # one member a folder
+        tar -C "$TREE" --numeric-owner -xpf "$r/rootfs.tar" $(for d in $SELINUX_STORE_DIRS; do echo "./$d"; done) ||
+                die "$r/rootfs.tar: no SELinux policy store ($SELINUX_STORE_DIRS; is selinux-policy-default in the package lists?)"
+        : >"$OUT/origins.tsv"
         selinux_install
         selinux_prune
+}
+
+# Output: root/ (the tree stage's root with the policy store of selinux-store and every file
+# labelled), state/ (the state partition's skeleton, labelled), and the tree stage's lists.
+stage_selinux() {
+        local TREE=$OUT/root STATE=$OUT/state t s d SELINUX_FC_FULL
+        t=$(stage_out tree) s=$(stage_out selinux-store)
+        SELINUX_FC_FULL=$s/file_contexts.full
+        # Copies: a stage never changes another's output.
+        cp -a "$t/root" "$TREE"
+        for d in $SELINUX_STORE_DIRS; do
+                rm -rf "${TREE:?}/$d"
+                cp -a "$s/root/$d" "$TREE/$d"
+        done
+        cat "$t/origins.tsv" "$s/origins.tsv" >"$OUT/origins.tsv"
+        cp "$t/owners.tsv" "$t/debian-files.txt" "$OUT/"
         selinux_config
         : >"$HULL_BUILD/setfiles.log"
         # What split_state makes exists before labelling, so it is labelled too (it keeps what
@@ -167,5 +191,4 @@ stage_selinux() {
         selinux_label "$TREE" /
         selinux_check_labels
         selinux_label "$STATE" /
-        rm -f "$SELINUX_FC_FULL"*
 }

@@ -51,7 +51,8 @@ prepare() {
 #
 #   services ─────────────────────────┐
 #   rootfs ─┬─────────────────────────┴─ tree ── selinux ── usr ─┬─ uki ── payload
-#           │  selinux-policy ─────────────────────┘             │    │
+#           ├─ selinux-store ──────────────────────┘             │    │
+#           │  selinux-policy ──┘                                │    │
 #   kernel ─┴─ initrd ───────────────────────────────────────────┴────┘
 #                                                                 └─ bootloader
 #                                       usr + uki + bootloader (+ payload, used) ── disk
@@ -79,11 +80,14 @@ declare_stages() {
                       resolve_alternatives write_os_release depersonalize apply_presets generate_audit_rules
                       record_dpkg_owners state_partuuid uuid_for uuid_from_hex" \
                 deps="rootfs services"
-        stage_declare selinux stage_selinux build files="$SELINUX_KEEP $SELINUX_RELABEL" \
-                vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES SELINUX_EQUIVALENCES" \
-                code="selinux_install selinux_prune selinux_config selinux_label selinux_check_labels state_skeleton
-                      record_origin normalize_paths" \
-                deps="tree selinux-policy"
+        stage_declare selinux-store stage_selinux_store cache files="$SELINUX_KEEP" \
+                vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES SELINUX_EQUIVALENCES SELINUX_STORE_DIRS" \
+                code="selinux_install selinux_prune record_origin normalize_paths" \
+                deps="rootfs selinux-policy"
+        stage_declare selinux stage_selinux build files="$SELINUX_RELABEL" \
+                vars="SELINUX_TYPE SELINUX_STORE_DIRS" \
+                code="selinux_config selinux_label selinux_check_labels state_skeleton" \
+                deps="tree selinux-store"
         stage_declare usr stage_usr build files="$HULL_PARTITIONS" vars="HULL_VERSION SOURCE_DATE_EPOCH" \
                 code="split_state state_skeleton write_manifest make_usr_image uuid_for uuid_from_hex partition_size partitions" \
                 deps="selinux"
@@ -273,7 +277,7 @@ stage_initrd() {
 # Where a path of the installed tree ends up in the image: merged /usr, /etc in the factory.
 normalize_paths() {
         sed -E -e 's#^/(bin|sbin|lib|lib64)/#/usr/\1/#' -e 's#^/etc/#/usr/share/factory/etc/#' \
-                -e 's#^/etc$#/usr/share/factory/etc#'
+                -e 's#^/etc(\t|$)#/usr/share/factory/etc\1#'
 }
 
 # record_origin ORIGIN: read paths (as installed) on stdin, note who put them there.
@@ -358,7 +362,8 @@ install_services() {
 }
 
 prune_tree() {
-        local g p f
+        local g p f gone=()
+        # What goes is collected, then removed by one rm: a process a file took 17 s.
         while read -r p; do
                 f=$TREE/var/lib/dpkg/info/$p.list
                 [ -f "$f" ] || f=$TREE/var/lib/dpkg/info/$p:amd64.list
@@ -367,16 +372,19 @@ prune_tree() {
                 # /lib, /bin, /sbin are links to directories (merged /usr) that every list names.
                 while IFS= read -r g; do
                         [ -d "$TREE$g" ] && continue
-                        if [ -L "$TREE$g" ] || [ -f "$TREE$g" ]; then rm -f "$TREE$g"; fi
+                        if [ -L "$TREE$g" ] || [ -f "$TREE$g" ]; then gone+=("$TREE$g"); fi
                 done <"$f"
         done < <(prune_rules remove-package)
+        [ ${#gone[@]} -eq 0 ] || printf '%s\0' "${gone[@]}" | xargs -0 rm -f --
+        gone=()
         while read -r g; do
                 # shellcheck disable=SC2086 # the glob is meant to expand
                 for f in $TREE$g; do
                         [ -e "$f" ] || [ -L "$f" ] || continue
-                        rm -rf "$f"
+                        gone+=("$f")
                 done
         done < <(prune_rules remove)
+        [ ${#gone[@]} -eq 0 ] || printf '%s\0' "${gone[@]}" | xargs -0 rm -rf --
         # hwdb.bin is compiled from the hwdb.d tables that stay (udev's postinst compiled all).
         if [ -d "$TREE/usr/lib/udev/hwdb.d" ]; then
                 rm -f "$TREE/etc/udev/hwdb.bin"
@@ -403,7 +411,7 @@ resolve_alternatives() {
                         ln -sfn "$target" "$l"
                         ;;
                 esac
-        done < <(find "$TREE/usr" -type l -print0)
+        done < <(find "$TREE/usr" -type l -lname '/etc/alternatives/*' -print0)
         rm -rf "$TREE/etc/alternatives"
 }
 
@@ -475,13 +483,9 @@ generate_audit_rules() {
 
 # Owners of every installed path, from dpkg's lists, before dpkg's database is removed.
 record_dpkg_owners() {
-        local f p
-        : >"$OUT/owners.tsv"
-        for f in "$TREE"/var/lib/dpkg/info/*.list; do
-                p=$(basename "$f" .list)
-                p=${p%:amd64}
-                normalize_paths <"$f" | awk -v p="$p" '{ print $0 "\t" p }' >>"$OUT/owners.tsv"
-        done
+        # One awk over every list (a process a package took 4.7 s); the package is the list's name.
+        awk '{ p = FILENAME; sub(/^.*\//, "", p); sub(/\.list$/, "", p); sub(/:amd64$/, "", p); print $0 "\t" p }' \
+                "$TREE"/var/lib/dpkg/info/*.list | normalize_paths >"$OUT/owners.tsv"
         find "$TREE" -path "$TREE/proc" -prune -o ! -type d -printf '/%P\n' | normalize_paths |
                 sort -u >"$OUT/debian-files.txt"
 }
@@ -734,11 +738,14 @@ stage_disk() {
                 "::/EFI/Linux/hull_$HULL_VERSION+3.efi" "::/EFI/Linux/hull_$HULL_VERSION.efi" ||
                 die "could not bless the factory entry in the ESP of $raw"
         rm -rf "$w"
-        qemu-img convert -c -f raw -O qcow2 "$raw" "$OUT/hull.qcow2"
-        # Azure takes fixed VHD (its size a whole number of MiB, which the layout guarantees);
-        # VMware and VirtualBox take stream-optimised VMDK.
-        qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$OUT/hull.vhd"
-        qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$OUT/hull.vmdk"
+        # Three formats of the same disk, converted side by side (qemu-img compresses on one
+        # core: one after the other took 11 s). Azure takes fixed VHD (its size a whole number
+        # of MiB, which the layout guarantees); VMware and VirtualBox take stream-optimised VMDK.
+        local jobs=() j
+        qemu-img convert -c -f raw -O qcow2 "$raw" "$OUT/hull.qcow2" & jobs+=($!)
+        qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$raw" "$OUT/hull.vhd" & jobs+=($!)
+        qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$OUT/hull.vmdk" & jobs+=($!)
+        for j in "${jobs[@]}"; do wait "$j" || die "qemu-img could not convert $raw (qcow2, VHD, VMDK)"; done
 }
 
 # --- gce: the disk as Google Compute Engine imports it -----------------------------------------
