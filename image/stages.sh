@@ -597,11 +597,15 @@ stage_usr() {
 # the same tree, version and SOURCE_DATE_EPOCH: the file system UUID is derived from the
 # version (uuid_for usr-<version>), the verity salt and UUID from the erofs image's bytes, and
 # timestamps are clamped. Physical clusters of up to 64 KiB (-C65536) compress /usr to 85 % of
-# what 4 KiB clusters give; a read decompresses at most 64 KiB.
+# what 4 KiB clusters give; a read decompresses at most 64 KiB. A file's last cluster is stored
+# inline with its inode (ztailpacking, Linux 5.17 and later). lz4hc level 9, not 12: on this
+# /usr, 9 with ztailpacking is 1.4 MiB smaller than 12 without and takes 8.7 s instead of 28 s
+# (level 12 with ztailpacking saves another 0.4 MiB for 38 s); the level does not change how
+# fast a read decompresses.
 make_usr_image() {
         local src=$1 dir=$2 h salt
         rm -f "$dir/usr.erofs" "$dir/usr.verity"
-        mkfs.erofs -zlz4hc,12 -C65536 -T"$SOURCE_DATE_EPOCH" -U "$(uuid_for "usr-$HULL_VERSION")" \
+        mkfs.erofs -zlz4hc,9 -C65536 -Eztailpacking -T"$SOURCE_DATE_EPOCH" -U "$(uuid_for "usr-$HULL_VERSION")" \
                 "$dir/usr.erofs" "$src" >"$HULL_BUILD/mkfs.erofs.log" 2>&1 ||
                 die "mkfs.erofs failed: $(tail -1 "$HULL_BUILD/mkfs.erofs.log")"
         salt=$(sha256sum <"$dir/usr.erofs" | cut -c1-64)
