@@ -24,8 +24,15 @@ fi
 veritysetup format --data-block-size=4096 --hash-block-size=4096 usr.erofs usr.verity | awk '/^Root hash:/ { print $3 }' >usrhash
 h=$(cat usrhash)
 echo "quiet usrhash=$h" >cmdline
-objcopy --add-section .cmdline=cmdline --change-section-vma .cmdline=0x30000 \
-        /usr/lib/systemd/boot/efi/linuxx64.efi.stub hull.efi
+# systemd-stub: the build host's, or the one the last build took from the image.
+stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+[ -f "$stub" ] || stub=$top/build/stages/usr/efi/linuxx64.efi.stub
+[ -f "$stub" ] || { echo "bench/update.sh: no systemd-stub (install systemd-boot-efi, or run ./build.sh first)" >&2; exit 1; }
+objcopy --add-section .cmdline=cmdline --change-section-vma .cmdline=0x30000 "$stub" hull.efi.unsigned
+# The writer checks the UKI's Secure Boot signature: a db key of the bench's own signs it.
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=hull bench db" \
+        -keyout db.key -out db.crt >/dev/null 2>&1
+sbsign --key db.key --cert db.crt --output hull.efi hull.efi.unsigned >/dev/null 2>&1
 "$hp" keygen -o keys >/dev/null 2>&1
 usr_mib=$(( ($(stat -c %s usr.erofs) + 1048575) / 1048576 + 1 ))
 ver_mib=$(( ($(stat -c %s usr.verity) + 1048575) / 1048576 + 1 ))
@@ -73,7 +80,8 @@ for i in 1 2 3; do
         tdd=$(run dd if=usr.erofs of=disk.raw bs=1M seek=$((usr_b_off / 1048576)) conv=notrunc,fsync status=none)
         tdd2=$(run sh -c "dd if=usr.erofs of=disk.raw bs=1M seek=$((usr_b_off / 1048576)) conv=notrunc status=none && dd if=usr.verity of=disk.raw bs=1M seek=$(((usr_b_off + usr_mib * 1048576) / 1048576)) conv=notrunc,fsync status=none")
         for p in payload-plain payload-zstd6; do
-                t=$(run "$hp" write-image --key keys/update-key.pem --layout layout.conf --state-dir state --target disk.raw --slot b --no-uki "$p")
+                t=$(run "$hp" write-image --key keys/update-key.pem --layout layout.conf --state-dir state --target disk.raw --slot b --no-uki \
+                        --secureboot-cert db.crt "$p")
                 printf 'run %d: dd %.3f s (%.0f MiB/s), dd image+tree %.3f s, apply %-14s %.3f s (%.0f MiB/s), ratio %.2f\n' \
                         "$i" "$tdd" "$(echo "$bytes / 1048576 / $tdd" | bc -l)" "$tdd2" "$p" "$t" \
                         "$(echo "$bytes / 1048576 / $t" | bc -l)" "$(echo "$tdd2 / $t" | bc -l)"
