@@ -102,7 +102,15 @@ digest() {
 # directory, and publishes it as NAME-KEY with one rename: an output either is complete or does
 # not exist. A stage reads another's output with stage_out NAME, which must be one of its deps
 # or uses.
+#
+#   stage_variant PREFIX "VAR=VALUE ..." NAME...
+#
+# declares the stages NAME again as PREFIX-NAME, run (and keyed) with those variables set to
+# those values: a second build of part of the graph, such as the newer version the update tests
+# install. A variant reads the variant of a dep that has one (stage_out NAME gives it), and the
+# stage itself otherwise.
 declare -A STAGE_FN STAGE_WHERE STAGE_FILES STAGE_VARS STAGE_CODE STAGE_DEPS STAGE_USES STAGE_KEY STAGE_DIR
+declare -A STAGE_SET STAGE_MAP
 STAGE_ORDER=()
 STAGE_CURRENT=""
 
@@ -122,6 +130,31 @@ stage_declare() {
                 esac
         done
         STAGE_ORDER+=("$name")
+}
+
+stage_variant() {
+        local prefix=$1 set=$2 n v d kind
+        shift 2
+        for n in "$@"; do
+                [ -n "${STAGE_FN[$n]-}" ] || die "stage_variant $prefix: no stage named '$n'"
+                v=$prefix-$n
+                STAGE_FN[$v]=${STAGE_FN[$n]} STAGE_WHERE[$v]=${STAGE_WHERE[$n]} STAGE_FILES[$v]=${STAGE_FILES[$n]}
+                STAGE_VARS[$v]=${STAGE_VARS[$n]} STAGE_CODE[$v]=${STAGE_CODE[$n]}
+                STAGE_SET[$v]=$set STAGE_MAP[$v]="" STAGE_DEPS[$v]="" STAGE_USES[$v]=""
+                for kind in DEPS USES; do
+                        local -n from="STAGE_$kind"
+                        for d in ${from[$n]}; do
+                                if [[ " $* " == *" $d "* ]]; then
+                                        from[$v]+=" $prefix-$d"
+                                        STAGE_MAP[$v]+=" $d=$prefix-$d"
+                                else
+                                        from[$v]+=" $d"
+                                fi
+                        done
+                        unset -n from
+                done
+                STAGE_ORDER+=("$v")
+        done
 }
 
 # stage_key NAME: the digest of the stage's declared inputs (its deps already resolved).
@@ -160,6 +193,8 @@ stage_run() {
         [ -n "${STAGE_FN[$name]-}" ] || die "no stage named '$name' (stages: ${STAGE_ORDER[*]})"
         [ -n "${STAGE_DIR[$name]-}" ] && return 0
         for d in ${STAGE_DEPS[$name]} ${STAGE_USES[$name]}; do stage_run "$d"; done
+        # A variant's variables, set after its deps ran with theirs: for its key and its run.
+        for d in ${STAGE_SET[$name]-}; do local -x "$d"; done
         key=$(stage_key "$name") || exit 1
         root=$(stage_root "$name")
         dir=$root/$name-$key
@@ -205,11 +240,14 @@ stage_list() {
 
 # stage_out NAME: the output folder of NAME, a declared dep or use of the running stage.
 stage_out() {
-        if [ -n "$STAGE_CURRENT" ] && [[ " ${STAGE_DEPS[$STAGE_CURRENT]} ${STAGE_USES[$STAGE_CURRENT]} " != *" $1 "* ]]; then
-                die "image/stages.sh: stage $STAGE_CURRENT reads $1 without declaring it"
+        local n=$1 m
+        if [ -n "$STAGE_CURRENT" ]; then
+                for m in ${STAGE_MAP[$STAGE_CURRENT]-}; do [ "${m%%=*}" = "$1" ] && n=${m#*=}; done
+                [[ " ${STAGE_DEPS[$STAGE_CURRENT]} ${STAGE_USES[$STAGE_CURRENT]} " == *" $n "* ]] ||
+                        die "image/stages.sh: stage $STAGE_CURRENT reads $1 without declaring it"
         fi
-        [ -n "${STAGE_DIR[$1]-}" ] || die "image/stages.sh: stage $1 has not run"
-        echo "${STAGE_DIR[$1]}"
+        [ -n "${STAGE_DIR[$n]-}" ] || die "image/stages.sh: stage $n has not run"
+        echo "${STAGE_DIR[$n]}"
 }
 
 mib() {

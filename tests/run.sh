@@ -170,17 +170,24 @@ test_image_tar() {
 }
 
 # update_payload SUITE: the 0.1.1 update payload the update suites hand their guest, a second
-# build of the same tree with a newer version and build number, signed with the same key, in
-# $HULL_BUILD/update-b/out/payload. Built once per test run (about a minute), whichever suite
-# asks first.
-UPDATE_PAYLOAD_BUILT=""
+# build of the same tree with a newer version and build number, signed with the same key:
+# UPDATE_PAYLOAD, the payload folder of the stage next-payload. The stages from tree to payload
+# again as variants (stage_variant, image/lib.sh) with HULL_VERSION and SOURCE_DATE_EPOCH of
+# their own; services, rootfs, the policy and the initrd are the image's. Built once (about
+# 40 s), whichever suite asks first, and kept like any stage: a rerun with the same inputs
+# builds nothing.
+# A subshell, so that a stage that fails (die) fails this suite, not the whole run; it prints
+# the payload's folder on fd 3.
+UPDATE_PAYLOAD=""
 update_payload() {
-        local upd=$HULL_BUILD/update-b
-        [ -n "$UPDATE_PAYLOAD_BUILT" ] && return 0
-        env HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) HULL_BUILD="$upd" \
-                HULL_OUT="$upd/out" HULL_SERVICES_OUT="$SERVICES_OUT" ./build.sh payload >"$LOGS/update-payload-build.log" 2>&1 ||
-                { tail -5 "$LOGS/update-payload-build.log"; die "tests/qemu/$1: building the 0.1.1 payload failed"; }
-        UPDATE_PAYLOAD_BUILT=1
+        local log=$LOGS/update-payload-build.log
+        [ -n "$UPDATE_PAYLOAD" ] && return 0
+        UPDATE_PAYLOAD=$( (
+                prepare
+                stage_variant next "HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1))" tree selinux usr uki payload
+                stage_run next-payload
+                echo "$(stage_out next-payload)/payload" >&3
+        ) 3>&1 >"$log" 2>&1) || { tail -5 "$log"; die "tests/qemu/$1: building the 0.1.1 payload failed (log: $log)"; }
 }
 
 # One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every

@@ -1,7 +1,7 @@
 # Measured boot across an update: booted from slot B, PCR 11 is what the 0.1.1 payload's signed
 # manifest predicts for its UKI ("pcr11"), not 0.1.0's prediction (out/pcr11).
 set -eu
-want=$(sed -n 's/^  "pcr11": "\([0-9a-f]*\)",$/\1/p' "$HULL_BUILD/update-b/out/payload/manifest.json")
+want=$(sed -n 's/^  "pcr11": "\([0-9a-f]*\)",$/\1/p' "$HULL_BUILD/stages/next-payload/payload/manifest.json")
 old=$(cat "$HULL_OUT/pcr11")
 got=$(guest -t 60 'cat /sys/class/tpm/tpm0/pcr-sha256/11' | tr -d '\r\n' | tr 'A-F' 'a-f')
 echo "0.1.1 predicted $want"
