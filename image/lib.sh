@@ -215,18 +215,21 @@ stage_run() {
                 printf '    %s done in %.1f s (%s)\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)" "$dir"
         fi
         STAGE_DIR[$name]=$dir
+        # This stage's other outputs: NAME-KEY and NAME-KEY.tmp only, so that a stage whose name
+        # starts with another's (foo, foo-bar) never removes the other's outputs.
+        local mine=".*/$name-[0-9a-f]{16}(\.tmp)?"
         if [ "${STAGE_WHERE[$name]}" = cache ]; then
                 # The cache is shared by checkouts, each on its own keys: an output goes when no
                 # build has used it for HULL_CACHE_DAYS (default 14), and what a stage that failed
                 # or was interrupted left (NAME-KEY.tmp) after 12 hours, longer than any stage runs.
                 touch "$dir"
-                find "$root" -mindepth 1 -maxdepth 1 -name "$name-*" ! -name "$name-$key" \
+                find "$root" -mindepth 1 -maxdepth 1 -regextype posix-extended -regex "$mine" ! -name "$name-$key" \
                         \( -mtime +"${HULL_CACHE_DAYS:-14}" -o \( -name "$name-*.tmp" -mmin +720 \) \) -exec rm -rf {} +
         else
                 # The latest output of a build-side stage, for tests and people; older ones go.
                 ln -sfn "$name-$key" "$root/.$name.link"
                 mv -T "$root/.$name.link" "$root/$name"
-                find "$root" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+                find "$root" -maxdepth 1 -regextype posix-extended -regex "$mine" ! -name "$name-$key" -exec rm -rf {} +
         fi
 }
 
