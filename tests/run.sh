@@ -174,7 +174,7 @@ test_image_tar() {
 # UPDATE_PAYLOAD, the payload folder of the stage next-payload. The stages from tree to payload
 # again as variants (stage_variant, image/lib.sh) with HULL_VERSION and SOURCE_DATE_EPOCH of
 # their own; services, rootfs, the policy and the initrd are the image's. Built once (about
-# 40 s), whichever suite asks first, and kept like any stage: a rerun with the same inputs
+# 20 s on a warm cache), whichever suite asks first, and kept like any stage: a rerun with the same inputs
 # builds nothing.
 # A subshell, so that a stage that fails (die) fails this suite, not the whole run; it prints
 # the payload's folder on fd 3.
