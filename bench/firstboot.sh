@@ -4,7 +4,7 @@
 # (provisioning, and for a cloud the fetch it waits for), and the fetch alone. One QEMU at a
 # time; median of N boots each.
 #   qemu   the Ignition config on QEMU fw_cfg (tests/qemu/firstboot/config.ign)
-#   aws, gcp, azure   the cloud suites' setups (tests/qemu/cloud-*/boot.conf: SMBIOS strings,
+#   aws, gcp, azure   the cloud suites' settings and setups (tests/qemu/cloud-*: SMBIOS strings,
 #          tests/qemu/metadata-server behind QEMU's restricted network, Azure's media), without
 #          their scripted faults
 #
@@ -46,18 +46,20 @@ for p in "${platforms[@]}"; do
                 vm=$HULL_BUILD/vm/bench-firstboot-$p
                 rm -rf "$vm"
                 mkdir -p "$vm"
-                # What qemu_suite (tests/run.sh) sets before it sources a suite's boot.conf.
-                local_admin=$VM_ADMIN qemu_extra=() VM_NET="" config=""
+                local_admin=$VM_ADMIN VM_NET="" SUITE_QEMU=()
                 if [ "$p" = qemu ]; then
                         vm_config "$vm/fw_cfg.ign" tests/qemu/firstboot/config.ign
                 else
-                        here=$(cd "tests/qemu/cloud-$p" && pwd)
-                        # shellcheck disable=SC1090
-                        . "$here/boot.conf"
+                        # The suite's settings and setup, as qemu_suite (tests/run.sh) reads them.
+                        d=tests/qemu/cloud-$p
+                        if ! { suite_conf "$d" && suite_setup "$d" "$vm" "$vm/setup.log" && suite_qemu_args "$d" "$vm"; }; then
+                                die "$p: the settings or setup of $d failed (log: $vm/setup.log)"
+                        fi
+                        VM_ADMIN=$SUITE_ADMIN
                         rm -f "$vm/md/faults" "$vm/md/health-gone"
                 fi
                 vm_disk "$vm/disk.qcow2"
-                vm_start "$vm" "$vm/disk.qcow2" "${qemu_extra[@]}"
+                vm_start "$vm" "$vm/disk.qcow2" "${SUITE_QEMU[@]}"
                 until guest -t 10 true >/dev/null 2>&1; do
                         vm_running || die "$p: QEMU exited"
                         [ "$(echo "$(date +%s.%N) - $VM_T0 > 600" | bc)" = 1 ] && die "$p: no SSH login within 600 s"

@@ -177,7 +177,7 @@ test_image_tar() {
 # 20 s on a warm cache), whichever suite asks first, and kept like any stage: a rerun with the same inputs
 # builds nothing.
 # A subshell, so that a stage that fails (die) fails this suite, not the whole run; it prints
-# the payload's folder on fd 3.
+# the payload's folder on fd 3. A suite asks for it with `needs next-payload` (suite.conf).
 UPDATE_PAYLOAD=""
 update_payload() {
         local log=$LOGS/update-payload-build.log
@@ -187,82 +187,69 @@ update_payload() {
                 stage_variant next "HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1))" tree selinux usr uki payload
                 stage_run next-payload
                 echo "$(stage_out next-payload)/payload" >&3
-        ) 3>&1 >"$log" 2>&1) || { tail -5 "$log"; die "tests/qemu/$1: building the 0.1.1 payload failed (log: $log)"; }
+        ) 3>&1 >"$log" 2>&1) || { tail -5 "$log"; echo "tests/qemu/$1: building the 0.1.1 payload failed (log: $log)"; return 1; }
 }
 
 # One boot per folder of tests/qemu: its tests run in order on that boot, then the checks every
-# boot must pass. Logs (serial, journal) of a boot with a failure are kept.
-#
-# The suite's boot.conf (shell, sourced) may set:
-#   qemu_extra+=(...)   more QEMU arguments (disks)
-#   VM_CACHE=writeback  for suites that cut the power
-#   config=FILE         the suite's Ignition config: the harness adds its test administrator and
-#                       hands it to the first boot over fw_cfg (default: the administrator alone)
-#   config_raw=FILE     handed over fw_cfg as it is, with no administrator: the first boot cannot
-#                       be entered; the harness waits for boot_serial (an extended regex) on the
-#                       serial console instead, and a test power-cycles with $HULL_ADMIN_CONFIG
-#   config=none         nothing on fw_cfg (the suite brings its config on a disk or from a
-#                       metadata service; vm_config)
-#   boot_serial=REGEX   the first boot cannot be entered (a refused config): the harness waits
-#                       for REGEX on the serial console instead of an SSH login
-#   VM_NET, VM_ADMIN    options for the user network (qemu.sh) and the user the harness logs
-#                       in as (default hull-admin)
-# The firmware: OVMF without Secure Boot unless the suite says otherwise (HULL_TEST_SECURE_BOOT
-# sets the default: on runs every suite on Secure Boot firmware, as a production machine would;
-# each boot then costs more firmware time under TCG, which CI cannot spare for every suite).
-#   secure_boot=on      OVMF with Secure Boot on and Hull's keys enrolled (vm_enrolled_vars)
-#   secure_boot=enroll  Secure Boot firmware in setup mode (empty variables); the disk's ESP gets
-#                       `secure-boot-enroll force` (vm_esp_enroll_force), so the first boot
-#                       enrolls the image's keys and resets into Secure Boot
-#   VM_TPM=1            a TPM 2.0 (swtpm)
-#   expected_avc, expected_failed, expected_errors   see boot_checks
+# boot must pass. Logs (serial, journal) of a boot with a failure are kept. The suite's settings
+# are data (suite.conf, expected-errors) and the files it needs are made by its setup.sh: see
+# suite_conf in tests/qemu/qemu.sh. HULL_TEST_SECURE_BOOT sets the default firmware: on runs
+# every suite on Secure Boot firmware, as a production machine would; each boot then costs more
+# firmware time under TCG, which CI cannot spare for every suite.
 qemu_suite() {
-        local dir=$1 suite t name st log any=0 qemu_extra=() here expected_avc="" expected_failed="" VM_CACHE=unsafe
-        local secure_boot=${HULL_TEST_SECURE_BOOT:-off} VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
-        local config="" config_raw="" boot_serial="" expected_errors="" VM_NET="" VM_ADMIN=$VM_ADMIN
+        local dir=$1 suite t any=0 st log why
         suite=$(basename "$dir")
         for t in "$dir"/[0-9]*.sh; do
                 selected "qemu/$suite/$(basename "$t")" && any=1
         done
         selected "qemu/$suite" && any=1
         [ "$any" = 1 ] || return 0
-        here=$(cd "$dir" && pwd)
-        local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL suite_t0
+        local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL suite_t0 VM_ADMIN=$VM_ADMIN VM_NET="" VM_CACHE
+        local VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
         suite_t0=$(date +%s)
         rm -rf "$vm"
         mkdir -p "$vm" "$LOGS/qemu-$suite"
-        # shellcheck disable=SC1091
-        if [ -f "$dir/boot.conf" ]; then . "$dir/boot.conf"; fi
+        log=$LOGS/qemu-$suite/setup.log
+        if ! suite_conf "$dir" >"$log" 2>&1; then
+                suite_not_run "$dir" "its settings" "$log"; return
+        fi
+        VM_ADMIN=$SUITE_ADMIN VM_CACHE=$SUITE_CACHE VM_TPM=$SUITE_TPM
+        if [ "$SUITE_NEEDS" = next-payload ] && ! update_payload "$suite" >>"$log" 2>&1; then
+                suite_not_run "$dir" "the 0.1.1 payload" "$log"; return
+        fi
+        if ! suite_setup "$dir" "$vm" "$log" || ! suite_qemu_args "$dir" "$vm" >>"$log" 2>&1; then
+                suite_not_run "$dir" "$dir/setup.sh" "$log"; return
+        fi
         vm_config "$vm/admin.ign"
-        if [ -n "$config_raw" ]; then
-                cp "$config_raw" "$vm/fw_cfg.ign"
-        elif [ "$config" != none ]; then
-                vm_config "$vm/fw_cfg.ign" "$config"
+        if [ -n "$SUITE_CONFIG_RAW" ]; then
+                cp "$(suite_path "$dir" "$vm" "$SUITE_CONFIG_RAW")" "$vm/fw_cfg.ign"
+        elif [ "$SUITE_CONFIG" != none ]; then
+                vm_config "$vm/fw_cfg.ign" "${SUITE_CONFIG:+$(suite_path "$dir" "$vm" "$SUITE_CONFIG")}"
         fi
         vm_disk "$vm/disk.qcow2"
-        case $secure_boot in
+        case $SUITE_SECURE_BOOT in
         enroll) VM_FIRMWARE=secureboot; vm_esp_enroll_force "$vm/disk.qcow2" ;;
         on) VM_FIRMWARE=secureboot; vm_enrolled_vars ;;
-        off) ;;
-        *) die "tests/qemu/$suite: secure_boot=$secure_boot (on, off or enroll)" ;;
         esac
         test_image_tar
-        vm_start "$vm" "$vm/disk.qcow2" \
+        if ! vm_start "$vm" "$vm/disk.qcow2" \
                 -drive file="$TEST_IMAGE_TAR",if=none,id=testimage,format=raw,readonly=on \
                 -device virtio-blk-pci,drive=testimage,serial=hull-test-image \
-                "${qemu_extra[@]}" || { result "qemu/$suite: start QEMU" 1; return; }
+                "${SUITE_QEMU[@]}" >"$LOGS/qemu-$suite/qemu-start.log" 2>&1; then
+                suite_not_run "$dir" "QEMU, which did not start" "$LOGS/qemu-$suite/qemu-start.log"; return
+        fi
         export HULL_ADMIN_CONFIG=$vm/admin.ign
         log=$LOGS/qemu-$suite/boot.log
         st=0
-        if [ -n "$boot_serial" ]; then
-                vm_wait_serial "$boot_serial" 1 400 >"$log" 2>&1 || st=$?
-                echo "boot to /$boot_serial/: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
-                result "qemu/$suite: first boot shows /$boot_serial/ on the console" "$st" "$VM_DIR/serial.log"
+        if [ -n "$SUITE_BOOT_SERIAL" ]; then
+                why="first boot shows /$SUITE_BOOT_SERIAL/ on the console"
+                vm_wait_serial "$SUITE_BOOT_SERIAL" 1 400 >"$log" 2>&1 || st=$?
         else
+                why="boots to multi-user, the test administrator logs in over SSH"
                 vm_wait_up 400 >"$log" 2>&1 || st=$?
-                echo "boot to running: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
-                result "qemu/$suite: boots to multi-user, the test administrator logs in over SSH" "$st" "$VM_DIR/serial.log"
         fi
+        echo "boot: $(echo "$(date +%s.%N) - $VM_T0" | bc) s" >>"$log"
+        result "qemu/$suite: $why" "$st" "$VM_DIR/serial.log"
         if [ "$st" = 0 ]; then
                 for t in "$dir"/[0-9]*.sh; do
                         name="qemu/$suite/$(basename "$t" .sh)"
@@ -276,18 +263,12 @@ qemu_suite() {
                         fi
                         result "$name" "$st" "$log"
                 done
-                boot_checks "$suite" "$expected_avc" "$expected_failed" "$expected_errors"
+                boot_checks "$suite" "$SUITE_EXPECTED_AVC" "$dir/expected-errors"
                 if [ "$T_FAIL" != "$failed_before" ]; then
                         guest -t 60 'journalctl -b --no-pager -o short-monotonic' >"$LOGS/qemu-$suite/journal.txt" 2>&1 || true
                 fi
         else
-                # The suite's tests did not run: each is a failure with its name.
-                for t in "$dir"/[0-9]*.sh; do
-                        name="qemu/$suite/$(basename "$t" .sh)"
-                        selected "$name" || selected "qemu/$suite" || continue
-                        echo "not run: the boot of qemu/$suite failed" >"$LOGS/qemu-$suite/$(basename "$t" .sh).log"
-                        result "$name" 1
-                done
+                suite_tests_not_run "$dir" "the boot of qemu/$suite failed"
         fi
         vm_stop
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
@@ -295,6 +276,28 @@ qemu_suite() {
         if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
         echo "    qemu/$suite: $(($(date +%s) - suite_t0)) s"
         rm -f "$vm/disk.qcow2"
+}
+
+# suite_not_run DIR WHAT LOG: the suite in DIR could not boot because of WHAT (its log in LOG):
+# one failure for that, and each of its selected tests a failure with its name.
+suite_not_run() {
+        local suite
+        suite=$(basename "$1")
+        result "qemu/$suite: $2" 1 "$3"
+        suite_tests_not_run "$1" "qemu/$suite did not boot: $2 failed"
+        echo "    logs: $LOGS/qemu-$suite/"
+}
+
+# suite_tests_not_run DIR WHY: each selected test of the suite in DIR fails, with WHY in its log.
+suite_tests_not_run() {
+        local t name suite
+        suite=$(basename "$1")
+        for t in "$1"/[0-9]*.sh; do
+                name="qemu/$suite/$(basename "$t" .sh)"
+                selected "$name" || selected "qemu/$suite" || continue
+                echo "not run: $2" >"$LOGS/qemu-$suite/$(basename "$t" .sh).log"
+                result "$name" 1
+        done
 }
 
 # guest_check NAME SCRIPT: a guest-side check that is not a file of its own.
@@ -305,20 +308,15 @@ guest_check() {
         result "$1" "$st" "$log"
 }
 
-# What every boot must show, whatever its tests did. A suite whose test provokes a denial on
-# purpose names it in boot.conf (expected_avc, an extended regex over the AVC line); one whose
-# boot fails a unit on purpose names the unit (expected_failed), which must then have failed;
-# one whose tests make errors on purpose lists them (expected_errors: extended regexes, one a
-# line, over "identifier[pid]: message").
+# What every boot must show, whatever its tests did: no failed unit, no dm-verity error, no SELinux
+# denial but the one the suite provokes on purpose (expected-avc in suite.conf, an extended
+# regex over the AVC line), no error-priority journal line but those of tests/qemu/expected-errors
+# and of the suite's own expected-errors (extended regexes, one a line, over
+# "identifier[pid]: message"), and no panic or emergency shell on the console.
 boot_checks() {
-        local s=$1 expected=${2:-} failed=${3:-} errors=${4:-} st=0
-        if [ -n "$failed" ]; then
-                guest_check "qemu/$s: only $failed failed" \
-                        "f=\$(systemctl --failed --no-legend --plain | awk '{print \$1}' | sort); echo \"failed: \$f\"; [ \"\$f\" = '$failed' ]"
-        else
-                guest_check "qemu/$s: no failed unit" \
-                        'systemctl --failed --no-legend --plain | grep . && exit 1; exit 0'
-        fi
+        local s=$1 expected=${2:-} errors=$3 st=0
+        guest_check "qemu/$s: no failed unit" \
+                'systemctl --failed --no-legend --plain | grep . && exit 1; exit 0'
         guest_check "qemu/$s: no dm-verity error" \
                 'journalctl -b -k --no-pager | grep -iE "device-mapper: verity.*(corrupt|error)" && exit 1; exit 0'
         # Every boot of this VM's disk, not only the last: a suite that reboots (updates, power
@@ -326,9 +324,9 @@ boot_checks() {
         guest_check "qemu/$s: no SELinux AVC denial${expected:+ (but the expected one)}" \
                 "journalctl --no-pager | grep -E 'avc: +denied' | { if [ -n '$expected' ]; then grep -vE '$expected'; else cat; fi; } | grep . && exit 1; exit 0"
         # Error-priority journal lines of every boot of the disk: each must match a line of
-        # tests/qemu/expected-errors (every image) or the suite's expected_errors (boot.conf).
+        # tests/qemu/expected-errors (every image) or the suite's own.
         local allowed=$HULL_BUILD/vm/$s/expected-errors
-        { grep -v -e '^#' -e '^$' tests/qemu/expected-errors || true; [ -z "$errors" ] || printf '%s\n' "$errors"; } >"$allowed"
+        { cat tests/qemu/expected-errors; if [ -f "$errors" ]; then cat "$errors"; fi; } | grep -v -e '^#' -e '^$' >"$allowed"
         guest -t 120 "journalctl --no-pager -q -p err -o short-monotonic | sed -E 's/^\\[ *[0-9.]+\\] [^ ]+ //'" \
                 >"$HULL_BUILD/vm/$s/journal-errors" 2>"$LOGS/qemu-$s/journal-errors.log" || st=1
         grep -vE -f "$allowed" "$HULL_BUILD/vm/$s/journal-errors" >>"$LOGS/qemu-$s/journal-errors.log" && st=1

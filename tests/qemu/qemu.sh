@@ -26,6 +26,137 @@ vm_net_metadata() {
         VM_NET+=",guestfwd=tcp:$addr:80-cmd:$QEMU_TESTS/metadata-server $platform $(cd "$dir" && pwd)"
 }
 
+# A QEMU suite's settings are data: tests/qemu/SUITE/suite.conf, one "KEY VALUE" a line (the
+# value is the rest of the line; # starts a comment line):
+#   secure-boot on|off|enroll   the firmware (default off, or HULL_TEST_SECURE_BOOT): on is
+#                       OVMF with Secure Boot on and Hull's keys enrolled (vm_enrolled_vars);
+#                       enroll is Secure Boot firmware in setup mode, and the disk's ESP gets
+#                       `secure-boot-enroll force` (vm_esp_enroll_force), so the first boot
+#                       enrolls the image's keys and resets into Secure Boot
+#   tpm on              a TPM 2.0 (swtpm)
+#   cache writeback     the disk honours flushes (for suites that cut the power; default unsafe)
+#   admin USER          the user the harness logs in as (default hull-admin)
+#   config FILE|none    the suite's Ignition config: the harness adds its test administrator and
+#                       hands it to the first boot over fw_cfg (default: the administrator
+#                       alone); none: nothing on fw_cfg (the config comes on a disk or from a
+#                       metadata service)
+#   config-raw FILE     handed over fw_cfg as it is, with no administrator: the first boot cannot
+#                       be entered, so boot-serial is needed
+#   boot-serial REGEX   the first boot cannot be entered (a refused config): the harness waits
+#                       for REGEX (extended) on the serial console instead of an SSH login
+#   smbios VALUE        a QEMU -smbios option (the cloud the machine says it runs on); repeatable
+#   metadata PLATFORM [ADDRESS]   a metadata service on the restricted network (vm_net_metadata),
+#                       serving the files under $VM/md
+#   disk FILE SERIAL    a raw read-only virtio disk with that serial; repeatable
+#   cdrom FILE          a read-only CD-ROM on the IDE bus
+#   needs next-payload  the 0.1.1 update payload (update_payload in tests/run.sh), built before
+#                       setup.sh runs, which finds it in HULL_NEXT_PAYLOAD
+#   expected-avc REGEX  the one SELinux denial the suite provokes on purpose (over the AVC line)
+# FILE is relative to the suite's folder; $VM/NAME is a file setup.sh made. Error-priority
+# journal lines the suite makes on purpose are in tests/qemu/SUITE/expected-errors, one
+# extended regex a line, as in tests/qemu/expected-errors.
+# tests/qemu/SUITE/setup.sh, when there is one, makes the files the suite needs (disks, metadata,
+# configs): a script of its own process, run in the VM's folder ($VM), whose failure fails
+# that suite alone.
+#
+# suite_conf DIR: reads DIR/suite.conf into SUITE_* (SUITE_QEMU_CONF: the smbios, disk and
+# cdrom lines, made into QEMU arguments by suite_qemu_args after setup). An unknown key, a
+# bad value or a missing argument is a one-line error naming the file and line (status 1).
+# shellcheck disable=SC2034  # SUITE_* are read by the caller
+suite_conf() {
+        local f=$1/suite.conf n=0 key val
+        SUITE_SECURE_BOOT=${HULL_TEST_SECURE_BOOT:-off} SUITE_TPM="" SUITE_CACHE=unsafe SUITE_ADMIN=$VM_ADMIN
+        SUITE_CONFIG="" SUITE_CONFIG_RAW="" SUITE_BOOT_SERIAL="" SUITE_METADATA="" SUITE_NEEDS=""
+        SUITE_EXPECTED_AVC="" SUITE_QEMU_CONF=()
+        [ -f "$f" ] || return 0
+        while IFS= read -r line || [ -n "$line" ]; do
+                n=$((n + 1))
+                case $line in '' | '#'*) continue ;; esac
+                key=${line%%[[:space:]]*}
+                val=${line#"$key"}
+                val=${val#"${val%%[![:space:]]*}"}
+                [ -n "$val" ] || { echo "$f:$n: $key: no value"; return 1; }
+                case $key in
+                secure-boot)
+                        case $val in on | off | enroll) SUITE_SECURE_BOOT=$val ;;
+                        *) echo "$f:$n: secure-boot '$val' (on, off or enroll)"; return 1 ;; esac ;;
+                tpm) [ "$val" = on ] || { echo "$f:$n: tpm '$val' (on)"; return 1; }; SUITE_TPM=1 ;;
+                cache)
+                        case $val in writeback | unsafe) SUITE_CACHE=$val ;;
+                        *) echo "$f:$n: cache '$val' (writeback or unsafe)"; return 1 ;; esac ;;
+                admin) SUITE_ADMIN=$val ;;
+                config) SUITE_CONFIG=$val ;;
+                config-raw) SUITE_CONFIG_RAW=$val ;;
+                boot-serial) SUITE_BOOT_SERIAL=$val ;;
+                metadata) SUITE_METADATA=$val ;;
+                needs) [ "$val" = next-payload ] || { echo "$f:$n: needs '$val' (next-payload)"; return 1; }
+                        SUITE_NEEDS=$val ;;
+                expected-avc) SUITE_EXPECTED_AVC=$val ;;
+                smbios | cdrom) SUITE_QEMU_CONF+=("$key $val") ;;
+                disk) [[ $val == *[[:space:]]?* ]] || { echo "$f:$n: disk '$val' (FILE SERIAL)"; return 1; }
+                        SUITE_QEMU_CONF+=("$key $val") ;;
+                *) echo "$f:$n: unknown key '$key'"; return 1 ;;
+                esac
+        done <"$f"
+        if [ -n "$SUITE_CONFIG_RAW" ] && [ -z "$SUITE_BOOT_SERIAL" ]; then
+                echo "$f: config-raw needs boot-serial (nobody can log in to that boot)"; return 1
+        fi
+}
+
+# suite_path DIR VM FILE: FILE of a suite.conf as a path: $VM/NAME in the VM's folder, anything
+# else relative to the suite's folder DIR.
+suite_path() {
+        # shellcheck disable=SC2016  # $VM/ is literal text of suite.conf
+        case $3 in
+        '$VM/'*) echo "$(cd "$2" && pwd)/${3#\$VM/}" ;;
+        /*) echo "$3" ;;
+        *) echo "$(cd "$1" && pwd)/$3" ;;
+        esac
+}
+
+# suite_setup DIR VM LOG: runs DIR/setup.sh (when there is one) in VM, output to LOG, with the
+# build's paths and the suite's in its environment.
+suite_setup() {
+        local dir vm log=$3
+        [ -f "$1/setup.sh" ] || return 0
+        dir=$(cd "$1" && pwd) vm=$(cd "$2" && pwd)
+        (cd "$vm" && env HULL_TOP="$TOP" HULL_BUILD="$HULL_BUILD" HULL_OUT="$HULL_OUT" HULL_CACHE="$HULL_CACHE" \
+                HULL_SERVICES_OUT="$SERVICES_OUT" HULL_VERSION="$HULL_VERSION" SUITE_DIR="$dir" VM="$vm" \
+                VM_ADMIN="$SUITE_ADMIN" HULL_NEXT_PAYLOAD="${UPDATE_PAYLOAD:-}" bash "$dir/setup.sh") >>"$log" 2>&1
+}
+
+# suite_qemu_args DIR VM: the suite's smbios, disk and cdrom settings as QEMU arguments in
+# SUITE_QEMU, and VM_NET for its metadata service; a file that is not there is an error naming
+# it (status 1).
+suite_qemu_args() {
+        local dir=$1 vm=$2 l key val file serial n=0
+        SUITE_QEMU=()
+        for l in "${SUITE_QEMU_CONF[@]}"; do
+                key=${l%% *} val=${l#* }
+                case $key in
+                smbios) SUITE_QEMU+=(-smbios "$val") ;;
+                disk | cdrom)
+                        file=$(suite_path "$dir" "$vm" "${val%%[[:space:]]*}")
+                        [ -f "$file" ] || { echo "$dir/suite.conf: $key $file: no such file"; return 1; }
+                        n=$((n + 1))
+                        if [ "$key" = disk ]; then
+                                serial=${val#*[[:space:]]}
+                                SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,format=raw,readonly=on"
+                                        -device "virtio-blk-pci,drive=suite$n,serial=${serial#"${serial%%[![:space:]]*}"}")
+                        else
+                                SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,media=cdrom,readonly=on,format=raw"
+                                        -device "ide-cd,drive=suite$n,bus=ide.1")
+                        fi
+                        ;;
+                esac
+        done
+        VM_NET=""
+        if [ -n "$SUITE_METADATA" ]; then
+                read -r key val <<<"$SUITE_METADATA"
+                vm_net_metadata "$key" "$vm" ${val:+"$val"}
+        fi
+}
+
 # vm_ssh_key: the run's SSH key pair ($HULL_BUILD/test-ssh/id_ed25519), made once per build
 # folder; sets VM_SSH_KEY.
 vm_ssh_key() {
@@ -92,8 +223,8 @@ vm_env() {
 # on the network card, which under TCG waits minutes for DHCP answers that never come.
 #
 # The disk cache mode is VM_CACHE (default unsafe: guest flushes are ignored, which is fast
-# and fine while QEMU is never killed). A suite that kills QEMU sets VM_CACHE=writeback in its
-# boot.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
+# and fine while QEMU is never killed). A suite that kills QEMU says `cache writeback` in its
+# suite.conf: then what the guest flushed is in the image file when QEMU dies, as on a disk that
 # honours flushes, and what it did not flush may be lost.
 vm_start() {
         local dir=$1 disk=$2

@@ -19,7 +19,7 @@ PUT /latest/api/token 404
 GET /latest/meta-data/public-keys/0/openssh-key 200
 PUT /latest/api/token 404
 GET /latest/meta-data/hostname 404" ] || fail "the server saw other requests than IMDSv1's"
-[ "$HULL_ADMIN" = core ] || fail "the harness does not log in as core (boot.conf sets VM_ADMIN=core)"
+[ "$HULL_ADMIN" = core ] || fail "the harness does not log in as core (suite.conf: admin core)"
 guest <<'G'
 set -u
 bad=0

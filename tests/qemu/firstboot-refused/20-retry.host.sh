@@ -6,7 +6,7 @@ set -u
 log=$HULL_VM_DIR/serial.log
 want='storage\.filesystems: unsupported field "filesystems"'
 sleep 35
-guest-powercycle --config "$HULL_BUILD/firstboot-unsupported.ign" --no-wait 120 || exit 1
+guest-powercycle --config "$HULL_VM_DIR/unsupported.ign" --no-wait 120 || exit 1
 # The last line of the refusal: the lines before it (the field) are on the console by then.
 guest-wait-console 'Nothing was changed\. Fix the config and reboot' 2 400 ||
         { echo "FAIL: no second refusal on the console within 400 s of the power cycle"; exit 1; }

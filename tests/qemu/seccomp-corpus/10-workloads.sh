@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The seccomp workload corpus (tests/corpus) on the running image, for each image on the
 # read-only disk with serial hull-corpus (a tar of image tars, NAME.tar, and the static
-# hull-syscall-census of tests/probes; this suite's boot.conf puts the one image CI runs on it,
+# hull-syscall-census of tests/probes; this suite's setup.sh puts the one image CI runs on it,
 # bench/seccomp-corpus.sh every image):
 #   1. loaded with docker import; its workload passes ("corpus ok") under Hull's default
 #   2. two starts under the logging profile (hull-seccomp record --make-logging-profile),

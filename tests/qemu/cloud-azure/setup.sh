@@ -1,22 +1,16 @@
 # shellcheck shell=bash
-# A boot on "Azure": QEMU's SMBIOS has Microsoft's vendor and Azure's chassis asset tag, the
-# provisioning media is a CD-ROM holding ovf-env.xml (ISO 9660; Azure uses UDF or ISO 9660),
-# and the wireserver at 168.63.129.16 is tests/qemu/metadata-server, reached only through
-# QEMU's restricted user network. ovf-env.xml, as Azure writes it for
-# `az vm create --admin-username azureuser --ssh-key-values ... --custom-data config.ign`:
-# the user name, the harness's key, a host name, a password (never used) and, as custom data
-# (base64), an Ignition config with a file and no user, so the keys go to azureuser, as whom
-# the harness logs in. After provisioning the machine must report ready to the wireserver; its
-# first answer to the report is 410 Gone (the goal state changed meanwhile), so the check-in
-# has to start over from the goal state.
-# shellcheck disable=SC2034  # read by qemu_suite in tests/run.sh
-config=none VM_ADMIN=azureuser
-vmdir=$(cd "$vm" && pwd)
-mkdir -p "$vmdir/md/machine" "$vmdir/ovf"
+# ovf-env.xml, as Azure writes it for `az vm create --admin-username azureuser --ssh-key-values
+# ... --custom-data config.ign`: the user name, the harness's key, a host name, a password
+# (never used) and, as custom data (base64), an Ignition config with a file and no user, so the
+# keys go to azureuser; on the CD-ROM ovf.iso. After provisioning the machine must report ready
+# to the wireserver; its first answer to the report is 410 Gone (md/health-gone: the goal state
+# changed meanwhile), so the check-in has to start over from the goal state.
+. "$HULL_TOP/tests/qemu/setup-lib.sh"
+mkdir -p md/machine ovf
 vm_ssh_key
 custom=$(jq -cn '{ignition: {version: "3.4.0"}, storage: {files: [{path: "/etc/hull-test/from-custom-data",
         mode: 420, contents: {source: "data:,provisioned%20from%20Azure%20custom%20data%0A"}}]}}' | base64 -w 76)
-cat >"$vmdir/ovf/ovf-env.xml" <<XML
+cat >"ovf/ovf-env.xml" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <Environment xmlns="http://schemas.dmtf.org/ovf/environment/1" xmlns:oe="http://schemas.dmtf.org/ovf/environment/1" xmlns:wa="http://schemas.microsoft.com/windowsazure" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
 <wa:ProvisioningSection><wa:Version>1.0</wa:Version>
@@ -36,10 +30,10 @@ $custom
 <wa:PlatformSettingsSection><PlatformSettings xmlns="http://schemas.microsoft.com/windowsazure"><ProvisionGuestAgent>false</ProvisionGuestAgent></PlatformSettings></wa:PlatformSettingsSection>
 </Environment>
 XML
-genisoimage -quiet -o "$vmdir/ovf.iso" -V rd_rdfe_stable -J -R "$vmdir/ovf" ||
-        die "tests/qemu/cloud-azure: genisoimage failed"
+genisoimage -quiet -o ovf.iso -V rd_rdfe_stable -J -R ovf ||
+        die "genisoimage failed"
 # The goal state, as the wireserver describes the VM's container and role instance.
-cat >"$vmdir/md/goalstate.xml" <<'XML'
+cat >md/goalstate.xml <<'XML'
 <?xml version="1.0" encoding="utf-8"?>
 <GoalState xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="goalstate10.xsd">
   <Version>2012-11-30</Version>
@@ -54,9 +48,4 @@ cat >"$vmdir/md/goalstate.xml" <<'XML'
   </Container>
 </GoalState>
 XML
-qemu_extra=(-smbios "type=1,manufacturer=Microsoft Corporation,product=Virtual Machine"
-        -smbios "type=3,manufacturer=Microsoft Corporation,asset=7783-7084-3265-9085-8269-3286-77"
-        -drive "file=$vmdir/ovf.iso,if=none,id=ovf,media=cdrom,readonly=on,format=raw"
-        -device ide-cd,drive=ovf,bus=ide.1)
-vm_net_metadata azure "$vm" 168.63.129.16
-echo 1 >"$vmdir/md/health-gone"
+echo 1 >md/health-gone
