@@ -64,7 +64,7 @@ declare_stages() {
                 vars="HULL_VERSION HULL_SERVICES HOST_CC_VERSION HOST_LD_VERSION" code="service_makefiles"
         stage_declare rootfs stage_rootfs cache \
                 files="$HULL_PACKAGES/*.list" \
-                vars="SUITES HULL_DEBIAN_SNAPSHOT HULL_KERNEL ROOTFS_PATH_FILTERS" code="package_names prune_rules kernel_packages"
+                vars="SUITES HULL_DEBIAN_SNAPSHOT HULL_KERNEL ROOTFS_PATH_FILTERS" code="package_names prune_rules kernel_packages snapshot_epoch"
         if [ -n "$k" ]; then
                 stage_declare kernel stage_kernel cache files="$KERNEL_FRAGMENT" \
                         vars="LINUX_SOURCE_VERSION HOST_CC_VERSION HOST_LD_VERSION" code="kernel_source kernel_config"
@@ -201,6 +201,12 @@ prune_rules() {
                 awk -v k="$1" -v kernel="kernel=$HULL_KERNEL" '$1 == k && ($3 == "" || $3 == kernel) { print $2 }'
 }
 
+# snapshot_epoch: HULL_DEBIAN_SNAPSHOT (20261203T000000Z) in seconds since the epoch.
+snapshot_epoch() {
+        local d=$HULL_DEBIAN_SNAPSHOT
+        date -u -d "${d:0:4}-${d:4:2}-${d:6:2} ${d:9:2}:${d:11:2}:${d:13:2}" +%s
+}
+
 # Output: rootfs.tar. With Hull's kernel (image/kernel.sh) it has no linux-image-amd64.
 stage_rootfs() {
         local pkgs opts=() g log tmp=$OUT/rootfs.tar missing where
@@ -212,7 +218,12 @@ stage_rootfs() {
         # from the finished tree, with Hull's dracut settings.
         # A snapshot's Release files are old on purpose.
         case $HULL_MIRROR in *snapshot.debian.org*) opts+=(--aptopt='Acquire::Check-Valid-Until "false"') ;; esac
-        if ! env INITRD=No mmdebstrap --mode=root --format=tar --variant=minbase --include="$pkgs" \
+        # The rootfs is dated by its own input, the Debian snapshot date, not by the commit being
+        # built: what maintainer scripts stamp (the last-change day of each account in
+        # /etc/shadow, the mtimes of what they create) depends on SOURCE_DATE_EPOCH, which is
+        # not part of this stage's key, so a rootfs cached at one commit would differ from one
+        # built cold at another.
+        if ! env INITRD=No SOURCE_DATE_EPOCH="$(snapshot_epoch)" mmdebstrap --mode=root --format=tar --variant=minbase --include="$pkgs" \
                 --aptopt='Acquire::Retries "3"' "${opts[@]}" \
                 bookworm "$tmp" \
                 "deb $HULL_MIRROR bookworm main" \
@@ -605,7 +616,11 @@ stage_usr() {
 make_usr_image() {
         local src=$1 dir=$2 h salt
         rm -f "$dir/usr.erofs" "$dir/usr.verity"
-        mkfs.erofs -zlz4hc,9 -C65536 -Eztailpacking -T"$SOURCE_DATE_EPOCH" -U "$(uuid_for "usr-$HULL_VERSION")" \
+        # Every inode gets the same mtime, SOURCE_DATE_EPOCH (-T), as OSTree gives every file of a
+        # commit one: mtimes in a sealed /usr tell nothing. erofs-utils 1.5 only clamps to -T,
+        # keeping older mtimes (the packages', the rootfs build's), when SOURCE_DATE_EPOCH is in
+        # its environment, so it is not.
+        env -u SOURCE_DATE_EPOCH mkfs.erofs -zlz4hc,9 -C65536 -Eztailpacking -T"$SOURCE_DATE_EPOCH" -U "$(uuid_for "usr-$HULL_VERSION")" \
                 "$dir/usr.erofs" "$src" >"$HULL_BUILD/mkfs.erofs.log" 2>&1 ||
                 die "mkfs.erofs failed: $(tail -1 "$HULL_BUILD/mkfs.erofs.log")"
         salt=$(sha256sum <"$dir/usr.erofs" | cut -c1-64)

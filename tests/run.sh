@@ -143,7 +143,7 @@ build_tests() {
         for t in tests/build/[0-9]*.sh; do
                 if [ ! -f "$t" ]; then continue; fi
                 check "build/$(basename "$t" .sh)" env HULL_TOP="$TOP" HULL_BUILD="$HULL_BUILD" HULL_SERVICES_OUT="$SERVICES_OUT" \
-                        HULL_OUT="$HULL_OUT" bash "$t"
+                        HULL_OUT="$HULL_OUT" HULL_CACHE="$HULL_CACHE" bash "$t"
         done
 }
 
