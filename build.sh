@@ -10,6 +10,8 @@
 #   ./build.sh payload      build only the signed update payload (out/payload)
 #   ./build.sh gce          build, then out/hull-gce.tar.gz (disk.raw as Google Compute Engine
 #                           imports it)
+#   ./build.sh azure        build, then out/hull.vhd (fixed VHD: Azure, Hyper-V)
+#   ./build.sh vmware       build, then out/hull.vmdk (stream-optimised VMDK: VMware, VirtualBox)
 #   ./build.sh stage [NAME] bring one stage (and the stages it reads) up to date and print
 #                           where its output is; without NAME, list the stages
 #   ./build.sh kernel-config  merge and check Hull's kernel configuration (image/kernel/)
@@ -35,7 +37,7 @@ cd "$TOP"
 . image/secureboot.sh
 
 usage() {
-        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -50,7 +52,9 @@ main() {
                 ;;
         usr) build_usr ;;
         payload) build_payload ;;
-        gce) build_gce ;;
+        gce) build_platform gce hull-gce.tar.gz disk_gce ;;
+        azure) build_platform azure hull.vhd disk_vhd ;;
+        vmware) build_platform vmware hull.vmdk disk_vmdk ;;
         kernel-config) mkdir -p "$HULL_BUILD"; host_tools; build_kernel_config ;;
         kernel) prepare; stage_run kernel; stage_out kernel ;;
         test)
