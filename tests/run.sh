@@ -119,9 +119,11 @@ checksec_tests() {
 
 # The image checks read what was published, not the build's work tree: out/usr.erofs extracted
 # (fsck.erofs checks every file's encoding on the way) into a root with the image's merged-/usr
-# links and its factory /etc as /etc.
+# links and its factory /etc as /etc (TREE), and, read-only through the kernel's own file
+# systems, out/usr.erofs as the machine mounts it (USR: fsck.erofs's extraction loses the
+# setuid and setgid bits) and the state partition of out/hull.raw (STATE).
 image_tests() {
-        local t root=$HULL_BUILD/image-check l st=0 any=0
+        local t root=$HULL_BUILD/image-check l st=0 any=0 start size
         for t in tests/image/[0-9]*.sh; do selected "image/$(basename "$t" .sh)" && any=1; done
         [ "$any" = 1 ] || return 0
         rm -rf "$root"
@@ -131,11 +133,23 @@ image_tests() {
         [ "$st" = 0 ] || return 0
         for l in bin sbin lib lib64; do ln -s "usr/$l" "$root/$l"; done
         ln -s usr/share/factory/etc "$root/etc"
-        for t in tests/image/[0-9]*.sh; do
-                if [ ! -f "$t" ]; then continue; fi
-                check "image/$(basename "$t" .sh)" env TREE="$root" STATE="$HULL_BUILD/state" \
-                        OUT="$HULL_OUT" HULL_VERSION="$HULL_VERSION" bash "$t"
-        done
+        mkdir -p "$root.usr" "$root.state"
+        read -r start size < <(sfdisk -J "$HULL_OUT/hull.raw" |
+                jq -r '.partitiontable.partitions[] | select(.name == "state") | "\(.start) \(.size)"')
+        { mount -t erofs -o loop,ro "$HULL_OUT/usr.erofs" "$root.usr" &&
+                mount -t ext4 -o "loop,ro,noload,offset=$((start * 512)),sizelimit=$((size * 512))" \
+                        "$HULL_OUT/hull.raw" "$root.state"; } >"$LOGS/image-mount.log" 2>&1 || st=$?
+        result "image/00-mount: $HULL_OUT/usr.erofs and the state partition of $HULL_OUT/hull.raw mount read-only" \
+                "$st" "$LOGS/image-mount.log"
+        if [ "$st" = 0 ]; then
+                for t in tests/image/[0-9]*.sh; do
+                        if [ ! -f "$t" ]; then continue; fi
+                        check "image/$(basename "$t" .sh)" env HULL_TOP="$TOP" TREE="$root" USR="$root.usr" STATE="$root.state" \
+                                OUT="$HULL_OUT" HULL_VERSION="$HULL_VERSION" bash "$t"
+                done
+        fi
+        umount "$root.usr" 2>/dev/null || true
+        umount "$root.state" 2>/dev/null || true
 }
 
 build_tests() {

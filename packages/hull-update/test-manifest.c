@@ -93,7 +93,8 @@ int main(void) {
         bad_edit(text, "\"version\": \"0.2.0\"", "\"version\": \"\"", "\"version\"");
         bad_edit(text, "\"build\": 7", "\"build\": -7", "\"build\"");
         bad_edit(text, "\"build\": 7", "\"build\": 7.5", "\"build\"");
-        bad_edit(text, "\"build\": 7", "\"build\": 99999999999999999999999", "");
+        /* json-c saturates a number past INT64_MAX; the re-formatted text then differs. */
+        bad_edit(text, "\"build\": 7", "\"build\": 99999999999999999999999", "canonical");
         bad_edit(text, "\"key\": \"abab", "\"key\": \"ABAB", "canonical");
         bad_edit(text, "\"key\": \"abab", "\"key\": \"xyab", "\"key\"");
         bad_edit(text, "\"usrhash\": \"1111", "\"usrhash\": \"11", "\"usrhash\"");

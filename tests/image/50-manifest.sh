@@ -15,5 +15,27 @@ unknown=$(awk -F'\t' '!/^#/ && ($2 == "" || $2 == "unknown")' "$m")
 dups=$(grep -v '^#' "$m" | cut -f1 | uniq -d)
 [ -z "$dups" ] || { echo "listed twice: $dups"; fail=1; }
 awk -F'\t' '!/^#/ && $3 !~ /^[0-9]+$/ { print "bad size: " $0; bad = 1 } END { exit bad }' "$m" || fail=1
+# Owners known beforehand, not computed: a sample across every kind of origin (Debian packages,
+# Hull's services, units, keys, generated files).
+while read -r p o; do
+        got=$(awk -F'\t' -v p="$p" '$1 == p { print $2 }' "$m")
+        [ "$got" = "$o" ] || { echo "$p: owner '$got' in the manifest, expected '$o'"; fail=1; }
+done <<'OWNERS'
+/usr/sbin/dockerd docker.io
+/usr/bin/containerd containerd
+/usr/lib/systemd/systemd systemd
+/usr/bin/bash bash
+/usr/bin/sudo sudo
+/usr/share/zoneinfo/UTC tzdata
+/usr/bin/hull-health hull:packages/hull-health
+/usr/lib/systemd/system/hull-health.service hull:units
+/usr/lib/hull/update-key.pem hull:update-key
+/usr/lib/hull/secureboot-db.crt hull:secureboot-db-certificate
+/usr/lib/os-release hull:generated
+OWNERS
+# A hull:PATH owner names a file or folder of this repository.
+for src in $(awk -F'\t' '!/^#/ && $2 ~ /^hull:.*\// { sub(/^hull:/, "", $2); print $2 }' "$m" | sort -u); do
+        [ -e "$HULL_TOP/$src" ] || { echo "owner hull:$src: no such path in the repository"; fail=1; }
+done
 echo "$(grep -vc '^#' "$m") files, $(awk -F'\t' '!/^#/ { s += $3 } END { printf "%.1f MiB", s / 1048576 }' "$m")"
 exit $fail
