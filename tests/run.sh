@@ -141,13 +141,15 @@ image_tests() {
                         "$HULL_OUT/hull.raw" "$root.state"; } >"$LOGS/image-mount.log" 2>&1 || st=$?
         result "image/00-mount: $HULL_OUT/usr.erofs and the state partition of $HULL_OUT/hull.raw mount read-only" \
                 "$st" "$LOGS/image-mount.log"
-        if [ "$st" = 0 ]; then
-                for t in tests/image/[0-9]*.sh; do
-                        if [ ! -f "$t" ]; then continue; fi
+        for t in tests/image/[0-9]*.sh; do
+                if [ ! -f "$t" ]; then continue; fi
+                if [ "$st" = 0 ]; then
                         check "image/$(basename "$t" .sh)" env HULL_TOP="$TOP" TREE="$root" USR="$root.usr" STATE="$root.state" \
                                 OUT="$HULL_OUT" HULL_VERSION="$HULL_VERSION" bash "$t"
-                done
-        fi
+                else
+                        selected "image/$(basename "$t" .sh)" && result "image/$(basename "$t" .sh): not run (the image did not mount)" 1
+                fi
+        done
         umount "$root.usr" 2>/dev/null || true
         umount "$root.state" 2>/dev/null || true
 }
