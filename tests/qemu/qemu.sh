@@ -129,31 +129,27 @@ suite_setup() {
 # SUITE_QEMU, and VM_NET for its metadata service; a file that is not there is an error naming
 # it (status 1).
 suite_qemu_args() {
-        local dir=$1 vm=$2 l key val file serial n=0
+        local dir=$1 vm=$2 l key val file serial platform addr n=0
         SUITE_QEMU=()
         for l in "${SUITE_QEMU_CONF[@]}"; do
                 key=${l%% *} val=${l#* }
-                case $key in
-                smbios) SUITE_QEMU+=(-smbios "$val") ;;
-                disk | cdrom)
-                        file=$(suite_path "$dir" "$vm" "${val%%[[:space:]]*}")
-                        [ -f "$file" ] || { echo "$dir/suite.conf: $key $file: no such file"; return 1; }
-                        n=$((n + 1))
-                        if [ "$key" = disk ]; then
-                                serial=${val#*[[:space:]]}
-                                SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,format=raw,readonly=on"
-                                        -device "virtio-blk-pci,drive=suite$n,serial=${serial#"${serial%%[![:space:]]*}"}")
-                        else
-                                SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,media=cdrom,readonly=on,format=raw"
-                                        -device "ide-cd,drive=suite$n,bus=ide.1")
-                        fi
-                        ;;
-                esac
+                [ "$key" = smbios ] && { SUITE_QEMU+=(-smbios "$val"); continue; }
+                read -r file serial <<<"$val"
+                file=$(suite_path "$dir" "$vm" "$file")
+                [ -f "$file" ] || { echo "$dir/suite.conf: $key $file: no such file"; return 1; }
+                n=$((n + 1))
+                if [ "$key" = disk ]; then
+                        SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,format=raw,readonly=on"
+                                -device "virtio-blk-pci,drive=suite$n,serial=$serial")
+                else
+                        SUITE_QEMU+=(-drive "file=$file,if=none,id=suite$n,media=cdrom,readonly=on,format=raw"
+                                -device "ide-cd,drive=suite$n,bus=ide.1")
+                fi
         done
         VM_NET=""
         if [ -n "$SUITE_METADATA" ]; then
-                read -r key val <<<"$SUITE_METADATA"
-                vm_net_metadata "$key" "$vm" ${val:+"$val"}
+                read -r platform addr <<<"$SUITE_METADATA"
+                vm_net_metadata "$platform" "$vm" ${addr:+"$addr"}
         fi
 }
 
