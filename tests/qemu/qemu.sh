@@ -308,13 +308,25 @@ vm_console_tail() {
 # 300; a firmware prints and hands over in about 10) and whose serial log since byte START (its
 # power-on) holds no "Linux version" gets its power cut, as a BMC's watchdog would; the
 # supervisor powers it on again and "firmware hung" goes into DIR/resets with the console's
-# last line. Once the kernel has started the guard goes away: a hang from there on is the
-# image's, and the tests see it.
+# last line. The same goes for a kernel that reports an RCU stall before it has started init:
+# under a loaded host TCG now and then loses a halted vCPU's timer wakeup in the kernel's first
+# seconds ("rcu_preempt kthread timer wakeup didn't happen"), and the boot never gets further;
+# "kernel stalled" goes into DIR/resets. Once the kernel runs init the guard goes away: a hang
+# from there on is the image's, and the tests see it.
 vm_firmware_guard() {
-        local qpid=$1 start=$2 size last=-1 still=0
+        local qpid=$1 start=$2 size last=-1 still=0 log
         while sleep 10; do
                 kill -0 "$qpid" 2>/dev/null || return 0
-                tail -c +$((start + 1)) "$VM_DIR/serial.log" 2>/dev/null | grep -aq 'Linux version' && return 0
+                log=$(tail -c +$((start + 1)) "$VM_DIR/serial.log" 2>/dev/null | tr -d '\0')
+                grep -aq '^\[ *[0-9.]*\] Run /' <<<"$log" && return 0
+                if grep -aqE 'rcu: INFO: .* detected stalls|rcu_.* kthread timer wakeup didn.t happen' <<<"$log"; then
+                        echo "$(date +%s.%N) kernel stalled before init: $(grep -aE 'rcu' <<<"$log" |
+                                tail -n 1 | cut -c1-120)" >>"$VM_DIR/resets"
+                        touch "$VM_DIR/powercycle"
+                        kill -9 "$qpid" 2>/dev/null
+                        return 0
+                fi
+                grep -aq 'Linux version' <<<"$log" && continue
                 size=$(stat -c %s "$VM_DIR/serial.log" 2>/dev/null || echo 0)
                 if [ "$size" != "$last" ]; then last=$size still=0; continue; fi
                 still=$((still + 10))
