@@ -1,7 +1,8 @@
 #!/bin/bash
 # dracut module: Hull's /etc. The image's /etc defaults live in /usr/share/factory/etc (part
 # of the verified /usr); the administrator's changes live on the state partition. This module
-# lays one over the other at /sysroot/etc before the system proper reads any of it.
+# lays one over the other at /sysroot/etc before the system proper reads any of it. It also
+# narrows the initrd's udev coldplug to block devices (udev-trigger-block.conf).
 
 check() {
         return 0
@@ -21,4 +22,5 @@ install() {
         inst_simple "$moddir/hull-etc-overlay.service" "$systemdsystemunitdir/hull-etc-overlay.service"
         mkdir -p "$initdir$systemdsystemunitdir/initrd-fs.target.wants"
         ln -sf ../hull-etc-overlay.service "$initdir$systemdsystemunitdir/initrd-fs.target.wants/hull-etc-overlay.service"
+        inst_simple "$moddir/udev-trigger-block.conf" "$systemdsystemunitdir/systemd-udev-trigger.service.d/50-hull-block.conf"
 }
