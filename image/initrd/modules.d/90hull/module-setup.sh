@@ -1,8 +1,10 @@
 #!/bin/bash
 # dracut module: Hull's /etc. The image's /etc defaults live in /usr/share/factory/etc (part
 # of the verified /usr); the administrator's changes live on the state partition. This module
-# lays one over the other at /sysroot/etc before the system proper reads any of it. It also
-# narrows the initrd's udev coldplug to block devices (udev-trigger-block.conf).
+# lays one over the other at /sysroot/etc before the system proper reads any of it. With Hull's
+# kernel (dracut --no-kernel: every driver built in) it also narrows the initrd's udev coldplug
+# to block devices (udev-trigger-block.conf); Debian's kernel needs the full coldplug to load
+# its storage drivers by modalias.
 
 check() {
         return 0
@@ -22,5 +24,8 @@ install() {
         inst_simple "$moddir/hull-etc-overlay.service" "$systemdsystemunitdir/hull-etc-overlay.service"
         mkdir -p "$initdir$systemdsystemunitdir/initrd-fs.target.wants"
         ln -sf ../hull-etc-overlay.service "$initdir$systemdsystemunitdir/initrd-fs.target.wants/hull-etc-overlay.service"
-        inst_simple "$moddir/udev-trigger-block.conf" "$systemdsystemunitdir/systemd-udev-trigger.service.d/50-hull-block.conf"
+        if [[ $no_kernel == yes ]]; then
+                inst_simple "$moddir/udev-trigger-block.conf" \
+                        "$systemdsystemunitdir/systemd-udev-trigger.service.d/50-hull-block.conf"
+        fi
 }
