@@ -212,8 +212,10 @@ update_payload() {
 # suite_conf in tests/qemu/qemu.sh. HULL_TEST_SECURE_BOOT sets the default firmware: on runs
 # every suite on Secure Boot firmware, as a production machine would; each boot then costs more
 # firmware time under TCG, which CI cannot spare for every suite. A suite that failed after its
-# guest kernel reported a lost timer (TCG_TIMER_LOST below) runs once more, and only the second
-# run counts.
+# guest kernel reported a lost timer (TCG_TIMER_LOST, tests/qemu/qemu.sh: after init the guest
+# hangs until the watchdog resets it, and the tests fail on an unreachable machine) runs once
+# more, and only the second run counts. Once per suite: a second stall, or an image whose kernel
+# really loses timers, fails as it is.
 qemu_suite() {
         local suite pass=$T_PASS fail=$T_FAIL skip=$T_SKIP nfailed=${#T_FAILED[@]} stall
         suite=$(basename "$1")
@@ -228,14 +230,6 @@ qemu_suite() {
         mv "$LOGS/qemu-$suite" "$LOGS/qemu-$suite.try1"
         qemu_suite_run "$1"
 }
-
-# What a suite's failures must come with for qemu_suite to run it again: the guest kernel's
-# report that a CPU's timer never fired ("rcu_preempt kthread timer wakeup didn't happen ...
-# Possible timer handling issue on cpu=N"). Under TCG on a loaded host QEMU now and then loses
-# a halted vCPU's timer interrupt for good; the guest then hangs until the watchdog resets it,
-# and the suite's tests fail on an unreachable machine. Once per suite: a second stall, or an
-# image whose kernel really loses timers, fails as it is.
-TCG_TIMER_LOST='rcu: rcu_[a-z]+ kthread timer wakeup didn.t happen'
 
 # qemu_suite_run DIR: one run of the suite in DIR (see qemu_suite).
 qemu_suite_run() {
