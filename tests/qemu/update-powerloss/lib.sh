@@ -18,6 +18,9 @@ check_old_slot_boots() {
         s=$(guest -t 60 '. /etc/os-release; echo "$IMAGE_VERSION $(veritysetup status usr | sed -n "s/^ *status: *//p") $(systemctl is-system-running)"')
         echo "after the power cut: $s"
         [ "$s" = "0.1.0 verified running" ] || { echo "FAIL: want '0.1.0 verified running'"; bad=1; }
+        # A second boot of the same build: /etc has its users already, sysusers is skipped.
+        s=$(guest -t 60 'systemctl show -p ConditionResult --value systemd-sysusers.service')
+        [ "$s" = no ] || { echo "FAIL: systemd-sysusers ran again on a later boot of the same build (ConditionResult=$s)"; bad=1; }
         s=$(guest -t 60 'hull-update status --json')
         echo "$s" | jq -e '.booted_slot == "a" and ([.slots[] | select(.booted | not) | .uki] | all(. == null))' >/dev/null ||
                 { echo "FAIL: not booted from slot a, or the other slot has a boot entry"; echo "$s"; bad=1; }
