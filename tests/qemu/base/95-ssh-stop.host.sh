@@ -10,9 +10,7 @@ conns() { guest -t 30 "ss -Htn state established '( sport = :22 )' | wc -l"; }
 n0=$(conns)
 proxy="exec 3<>/dev/tcp/127.0.0.1/$HULL_SSH_PORT || exit 1; touch $hold/open"
 proxy+="; until [ -e $hold/go ]; do sleep 0.2; done; cat <&3 & exec cat >&3"
-ssh -q -i "$HULL_SSH_KEY" -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityAgent=none \
-        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ControlPath=none \
-        -o ProxyCommand="bash -c '$proxy'" "$HULL_ADMIN@127.0.0.1" 'echo held-login-ok' \
+guest-ssh-as --key "$HULL_SSH_KEY" "$HULL_ADMIN" -o ProxyCommand="bash -c '$proxy'" -- echo held-login-ok \
         >"$hold/out" 2>&1 &
 login=$!
 # Wait until the guest's sshd has the connection: one more established connection to port 22.
