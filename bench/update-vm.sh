@@ -23,6 +23,15 @@ rm -f "$upd/payload.img"
 mke2fs -q -t ext4 -L hull-payload -d "$upd/out/payload" "$upd/payload.img" 320M
 echo "payload: $(du -sm --apparent-size "$upd/out/payload" | cut -f1) MiB ($(cd "$upd/out/payload" && echo *))"
 trap vm_stop EXIT
+# stuck: what the guest and its console say, then die with the message
+stuck() {
+        echo "bench/update-vm.sh: $*; hull-update.service in the guest:" >&2
+        guest -t 30 'systemctl status --no-pager hull-update.service | head -5; journalctl -b --no-pager -o short-monotonic -u hull-update.service | tail -15' >&2 ||
+                echo "(the guest does not answer over SSH)" >&2
+        echo "the console's last lines:" >&2
+        tail -c 3000 "$vm/serial.log" | tr -d '\r' | grep -av '^$' | tail -15 >&2
+        die "$*"
+}
 mkdir -p "$(dirname "$vm")"
 : >"$vm.results"
 for _ in $(seq "$runs"); do
@@ -42,12 +51,12 @@ sync' >/dev/null
         new=$old
         until [ -n "$new" ] && [ "$new" != "$old" ]; do
                 sleep 2
-                [ "$(echo "$(date +%s.%N) - $t0 > 1200" | bc)" = 1 ] && die "no reboot within 1200 s"
+                [ "$(echo "$(date +%s.%N) - $t0 > 1200" | bc)" = 1 ] && stuck "no reboot within 1200 s"
                 new=$(guest -t 5 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null) || new=""
         done
         until guest -t 10 'ls /efi/EFI/Linux/' 2>/dev/null | grep -q '^hull_0\.1\.1\.efi$'; do
                 sleep 1
-                [ "$(echo "$(date +%s.%N) - $t0 > 1800" | bc)" = 1 ] && die "0.1.1 not blessed within 1800 s"
+                [ "$(echo "$(date +%s.%N) - $t0 > 1800" | bc)" = 1 ] && stuck "0.1.1 not blessed within 1800 s"
         done
         blessed=$(echo "$(date +%s.%N) - $t0" | bc)
         # The apply, from the previous boot's journal: the unit's start to hull-update's
@@ -59,6 +68,7 @@ sync' >/dev/null
         [ -n "$apply" ] || die "no 'Applied' line after the start of hull-update.service in the previous boot's journal"
 
         echo "$apply $blessed" >>"$vm.results"
+        printf 'run %s: apply %s s, service start to blessed %.1f s\n' "$(wc -l <"$vm.results")" "$apply" "$blessed"
         vm_stop
 done
 echo "apply (hull-update.service start to Applied, median of $runs): $(cut -d' ' -f1 "$vm.results" | median) s"
