@@ -20,8 +20,9 @@
 # census-{docker,hull,unconfined}.txt (the census per profile), unrecorded.txt (calls Hull's
 # default lets a container reach that no workload made) and summary.txt (what it prints).
 # --default-only: step 2 only runs each workload under Hull's default (no recording), for a
-# change that narrows the default; the census files are written, evidence.tsv is left alone,
-# and summary.txt is not touched (the run prints to the terminal only).
+# change that narrows the default; the census files and unrecorded.txt (from the evidence as
+# it stands) are written, evidence.tsv is left alone, and summary.txt is not touched (the run
+# prints to the terminal only). Exits non-zero when a workload failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cold=0 mode=record
