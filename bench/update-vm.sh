@@ -29,7 +29,7 @@ stuck() {
         guest -t 30 'systemctl status --no-pager hull-update.service | head -5; journalctl -b --no-pager -o short-monotonic -u hull-update.service | tail -15' >&2 ||
                 echo "(the guest does not answer over SSH)" >&2
         echo "the console's last lines:" >&2
-        tail -c 3000 "$vm/serial.log" | tr -d '\r' | grep -av '^$' | tail -15 >&2
+        vm_console_tail 15 >&2
         die "$*"
 }
 mkdir -p "$(dirname "$vm")"
