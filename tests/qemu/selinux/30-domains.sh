@@ -34,6 +34,9 @@ want_domain "what init runs /usr/bin/hull-health as" \
         "$(selinuxexeccon /usr/bin/hull-health system_u:system_r:init_t:s0)" hull_health_t
 want_domain "what init runs /usr/bin/hull-update as" \
         "$(selinuxexeccon /usr/bin/hull-update system_u:system_r:init_t:s0)" hull_update_t
+want_domain "what init runs /usr/bin/hull-seccomp-agent as" \
+        "$(selinuxexeccon /usr/bin/hull-seccomp-agent system_u:system_r:init_t:s0)" hull_seccomp_agent_t
+want_domain "the agent's socket" "$(stat -c %C /run/hull-seccomp-agent.sock)" hull_seccomp_agent_runtime_t
 # hull-firstboot again, as a transient unit (restarting hull-firstboot.service would restart
 # sysinit.target, which requires it); no config on this VM: it only writes its marker again.
 rm -f /var/lib/hull/firstboot.done
