@@ -161,8 +161,10 @@ static int read_config(const char *bundle, char **ret_path, char **ret_text, siz
         return 0;
 }
 
+/* container_drop_set() on config.json's text; *ret_docker tells whether the bundle is a Docker
+ * container's (its mounts name Docker's containers directory, id is a Docker id). */
 static int drop_set_of(const char *bundle, const char *config_path, const char *text, size_t size, const char *id,
-                       Diag *d, uint32_t *ret_drop, bool *ret_step) {
+                       Diag *d, uint32_t *ret_drop, bool *ret_step, bool *ret_docker) {
         _cleanup_(spec_facts_done) SpecFacts f = {};
         int r;
 
@@ -177,7 +179,8 @@ static int drop_set_of(const char *bundle, const char *config_path, const char *
                 return fail(d, r, config_path, "is not a valid OCI configuration (JSON object with a mounts list, string cgroupsPath, string lists as capability sets)");
 
         *ret_step = false;
-        if (f.containers_dir && docker_id_valid(id))
+        *ret_docker = f.containers_dir && docker_id_valid(id);
+        if (*ret_docker)
                 return docker_drop_set(f.containers_dir, id, d, ret_drop);
         if (buildkit_bundle(bundle, id)) {
                 /* RUN --security=insecure (CAP_SYS_ADMIN, an entitlement the daemon grants
@@ -196,12 +199,13 @@ static int drop_set_of(const char *bundle, const char *config_path, const char *
 int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *ret_drop, bool *ret_step) {
         _cleanup_free_ char *path = NULL, *text = NULL;
         size_t size;
+        bool docker;
         int r;
 
         r = read_config(bundle, &path, &text, &size, NULL, d);
         if (r < 0)
                 return r;
-        return drop_set_of(bundle, path, text, size, id, d, ret_drop, ret_step);
+        return drop_set_of(bundle, path, text, size, id, d, ret_drop, ret_step, &docker);
 }
 
 /* A build step's confinement on top of the capabilities: text is the document as it stands
@@ -228,12 +232,34 @@ static int confine_step(const char *step_seccomp, const char *config_path, OciTa
         return 0;
 }
 
+/* A Docker container's listener for SCMP_ACT_NOTIFY: text (size bytes) is the config.json as
+ * it stands, *edited (NULL while nothing was edited) is replaced by the document with
+ * linux.seccomp.listenerPath when it needs one, and kept as it is otherwise. */
+static int add_seccomp_listener(const char *config_path, const char *text, size_t size, char **edited, Diag *d) {
+        _cleanup_free_ char *with = NULL;
+        int r;
+
+        r = oci_seccomp_listener(text, size, HULL_SECCOMP_AGENT_SOCKET, &with);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -EFBIG)
+                return fail(d, r, config_path, "is too large");
+        if (r < 0)
+                return fail(d, r, config_path,
+                            "is not a valid OCI configuration (linux.seccomp an object, its syscalls a list of objects, actions and listenerPath strings)");
+        if (r > 0) {
+                free(*edited);
+                *edited = TAKE_PTR(with);
+        }
+        return 0;
+}
+
 int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
         _cleanup_free_ char *bundle = NULL, *config_path = NULL, *config = NULL, *target = NULL, *edited = NULL;
         size_t config_size, target_size;
         OciTarget kind;
         uint32_t drop;
-        bool step;
+        bool step, docker = false;
         mode_t mode;
         int r;
 
@@ -245,7 +271,7 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
                 r = read_config(call->bundle, &config_path, &config, &config_size, &mode, d);
                 if (r < 0)
                         return r;
-                r = drop_set_of(call->bundle, config_path, config, config_size, call->id, d, &drop, &step);
+                r = drop_set_of(call->bundle, config_path, config, config_size, call->id, d, &drop, &step, &docker);
                 if (r < 0)
                         return r;
                 kind = OCI_TARGET_BUNDLE;
@@ -260,6 +286,8 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
                         return 0; /* runc has no such container: its exec fails by itself */
                 if (r < 0)
                         return r;
+                /* docker stays false: a process.json has no seccomp filter; runc loads the
+                 * container's, its listenerPath included, from the config it saved at create. */
                 r = container_drop_set(bundle, call->id, d, &drop, &step);
                 if (r < 0)
                         return r;
@@ -274,7 +302,7 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
         default:
                 return 0;
         }
-        if (drop == 0 && !step)
+        if (drop == 0 && !step && !docker)
                 return 0;
 
         if (drop != 0) {
@@ -292,6 +320,12 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
                         edited = TAKE_PTR(target);
                 }
                 r = confine_step(step_seccomp, config_path, kind, &edited, d);
+                if (r < 0)
+                        return r;
+        }
+        if (docker) {
+                r = add_seccomp_listener(config_path, edited ?: target, edited ? strlen(edited) : target_size,
+                                         &edited, d);
                 if (r < 0)
                         return r;
         }

@@ -36,11 +36,19 @@ int container_drop_set(const char *bundle, const char *id, Diag *d, uint32_t *re
  * step's capabilities at image build time (packages/hull-seccomp/Makefile). */
 #define STEP_SECCOMP_PATH "/usr/share/hull/seccomp/build-step.oci.json"
 
+/* The socket of Hull's seccomp notification agent, which answers a container's
+ * SCMP_ACT_NOTIFY calls: systemd listens on it for the agent (units/hull-seccomp-agent.socket,
+ * ListenStream=). runc connects to it when a spec's linux.seccomp.listenerPath names it. */
+#define HULL_SECCOMP_AGENT_SOCKET "/run/hull-seccomp-agent.sock"
+
 /* Edits the file a create/run (BUNDLE/config.json) or exec (--process FILE) call hands to
  * runc, removing the capabilities container_drop_set() gives; for exec the bundle is found
  * in runc's state (call->root, or RUNC_STATE_ROOT_DEFAULT). A build step also gets
  * no_new_privs and, for create/run, the seccomp filter in the file step_seccomp
- * (oci_confine_step()); a step whose filter cannot be read does not start. Returns 1 if the
+ * (oci_confine_step()); a step whose filter cannot be read does not start. A Docker
+ * container's config.json (create/run) whose seccomp profile has SCMP_ACT_NOTIFY actions and
+ * no listenerPath gets HULL_SECCOMP_AGENT_SOCKET (oci_seccomp_listener()); exec needs none,
+ * runc loads the filter from the container's saved config. Returns 1 if the
  * file was rewritten (atomically, mode kept), 0 if it was left alone, or a negative errno with
  * the problem added to d (may be NULL) as "<file>: <what is wrong>". */
 int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d);

@@ -273,3 +273,102 @@ int oci_confine_step(const char *text, size_t size, OciTarget target, const char
         *ret_text = strdup(out);
         return *ret_text ? 1 : -ENOMEM;
 }
+
+/* Whether an OCI action member (NULL or json null: absent) is SCMP_ACT_NOTIFY; -EINVAL if it
+ * is not a string. */
+static int action_is_notify(json_object *action) {
+        if (!action)
+                return 0;
+        if (!json_object_is_type(action, json_type_string))
+                return -EINVAL;
+        /* By length too: "SCMP_ACT_NOTIFY\u0000x" is another (unknown) action to runc. */
+        return json_object_get_string_len(action) == STRLEN(SECCOMP_ACTION_NOTIFY) &&
+               memcmp(json_object_get_string(action), SECCOMP_ACTION_NOTIFY, STRLEN(SECCOMP_ACTION_NOTIFY)) == 0;
+}
+
+/* Whether a linux.seccomp object asks for SCMP_ACT_NOTIFY anywhere: 1 or 0, -EINVAL for a
+ * member of the wrong type. Every entry is looked at, so a malformed one is refused whether
+ * a NOTIFY comes before it or not. */
+static int seccomp_has_notify(json_object *seccomp) {
+        json_object *v, *syscalls;
+        size_t n;
+        int r, found = 0;
+
+        r = action_is_notify(json_object_object_get_ex(seccomp, "defaultAction", &v) ? v : NULL);
+        if (r < 0)
+                return r;
+        found |= r;
+        if (!json_object_object_get_ex(seccomp, "syscalls", &syscalls) || !syscalls)
+                return found;
+        if (!json_object_is_type(syscalls, json_type_array))
+                return -EINVAL;
+        n = json_object_array_length(syscalls);
+        for (size_t i = 0; i < n; i++) {
+                json_object *rule = json_object_array_get_idx(syscalls, i);
+
+                if (!json_object_is_type(rule, json_type_object))
+                        return -EINVAL;
+                r = action_is_notify(json_object_object_get_ex(rule, "action", &v) ? v : NULL);
+                if (r < 0)
+                        return r;
+                found |= r;
+        }
+        return found;
+}
+
+/* The linux.seccomp object of an OCI config root that needs a listener path: NOTIFY somewhere
+ * and listenerPath absent, null or "". 1 with *ret_seccomp, 0 if none needs one, -EINVAL for a
+ * member of the wrong type. */
+static int seccomp_needing_listener(json_object *root, json_object **ret_seccomp) {
+        json_object *linux_, *seccomp, *path;
+        int r;
+
+        if (!json_object_object_get_ex(root, "linux", &linux_) || !linux_)
+                return 0;
+        if (!json_object_is_type(linux_, json_type_object))
+                return -EINVAL;
+        if (!json_object_object_get_ex(linux_, "seccomp", &seccomp) || !seccomp)
+                return 0;
+        if (!json_object_is_type(seccomp, json_type_object))
+                return -EINVAL;
+        if (!json_object_object_get_ex(seccomp, "listenerPath", &path))
+                path = NULL;
+        if (path && !json_object_is_type(path, json_type_string))
+                return -EINVAL;
+        r = seccomp_has_notify(seccomp);
+        if (r <= 0)
+                return r;
+        /* A listener of the spec's own is not ours to replace. */
+        if (path && json_object_get_string_len(path) > 0)
+                return 0;
+        *ret_seccomp = seccomp;
+        return 1;
+}
+
+int oci_seccomp_listener(const char *text, size_t size, const char *listener, char **ret_text) {
+        _cleanup_json_ json_object *root = NULL;
+        json_object *seccomp = NULL, *path;
+        const char *out;
+        int r;
+
+        r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
+        if (r < 0)
+                return r;
+        r = seccomp_needing_listener(root, &seccomp);
+        if (r < 0)
+                return r;
+        if (r == 0) {
+                *ret_text = NULL;
+                return 0;
+        }
+        path = json_object_new_string(listener);
+        if (!path || json_object_object_add(seccomp, "listenerPath", path) < 0) {
+                json_object_put(path);
+                return -ENOMEM;
+        }
+        out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!out)
+                return -ENOMEM;
+        *ret_text = strdup(out);
+        return *ret_text ? 1 : -ENOMEM;
+}

@@ -63,3 +63,19 @@ int oci_confine_step(const char *text, size_t size, OciTarget target, const char
  * tell which input was wrong (the config's errors are -EINVAL/-EFBIG). */
 int edit_config(const char *config, size_t config_size, const char *hostconfig, size_t hostconfig_size,
                 OciTarget target, char **ret_text);
+
+/* runc's name of the seccomp action that hands a call to a supervisor process (an OCI
+ * linux.seccomp action string, compared exactly, as runc does). */
+#define SECCOMP_ACTION_NOTIFY "SCMP_ACT_NOTIFY"
+
+/* Gives a bundle's config.json the seccomp listener path runc needs for SCMP_ACT_NOTIFY:
+ * sets linux.seccomp.listenerPath to listener when linux.seccomp.defaultAction or the action
+ * of a linux.seccomp.syscalls entry is SCMP_ACT_NOTIFY and listenerPath is absent, null or "".
+ * A listenerPath already set is kept. Returns 0 if nothing had to change (*ret_text is set to
+ * NULL; the caller keeps its bytes), 1 with the new document in *ret_text (caller frees)
+ * otherwise; every other member is kept. null members count as absent (as runc's decoder
+ * reads them). -EINVAL for malformed JSON, a non-object root, or, wherever they are present,
+ * "linux" or "seccomp" not objects, "syscalls" not a list of objects, an action, defaultAction
+ * or listenerPath not a string: the types runc cannot decode either; -EFBIG above
+ * OCI_CONFIG_SIZE_MAX; -ENOMEM. */
+int oci_seccomp_listener(const char *text, size_t size, const char *listener, char **ret_text);

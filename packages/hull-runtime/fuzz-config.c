@@ -2,11 +2,13 @@
 /* The JSON edit and what a config.json shows (spec_facts). The input is a hostconfig.json and
  * a config.json separated by the first NUL byte; without a NUL the input is the config and the
  * hostconfig is "{}". Both targets (a bundle's config.json and exec's process.json) are tried,
- * and a build step's confinement with the hostconfig part as its seccomp filter. */
+ * a build step's confinement with the hostconfig part as its seccomp filter, and the seccomp
+ * listener path a Docker container's SCMP_ACT_NOTIFY rules need. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "caps.h"
 #include "spec.h"
 
@@ -55,6 +57,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         __builtin_trap();
                 free(out);
                 free(again);
+        }
+        {
+                static const char listener[] = HULL_SECCOMP_AGENT_SOCKET;
+                char *out = NULL, *again = NULL;
+                int r = oci_seccomp_listener(config, config_size, listener, &out);
+                if (r == 1) {
+                        /* The output names the listener and needs nothing more. */
+                        if (!out || !strstr(out, listener) || oci_seccomp_listener(out, strlen(out), listener, &again) != 0 ||
+                            again)
+                                __builtin_trap();
+                } else if (out)
+                        __builtin_trap();
+                free(out);
         }
         return 0;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* hull-runtime, installed as runc: for `create` and `run` (and `exec --process`)
  * of a Docker container or a BuildKit build step it removes CAP_NET_RAW, CAP_MKNOD,
- * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, then executes
- * runc with the same command line. Everything else goes to runc untouched. See README.md. */
+ * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, and gives a
+ * Docker container's SCMP_ACT_NOTIFY rules the seccomp agent's socket as listenerPath, then
+ * executes runc with the same command line. Everything else goes to runc untouched. See
+ * README.md. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,10 +34,12 @@ static void help(void) {
                "step, first remove CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE and CAP_SETPCAP from all\n"
                "capability sets unless the container's hostconfig.json names them in CapAdd, holds\n"
                "\"ALL\" there, or is Privileged (a build step: unless it holds CAP_SYS_ADMIN).\n"
+               "A Docker container whose seccomp profile has SCMP_ACT_NOTIFY actions and no\n"
+               "listenerPath gets %s.\n"
                "-h, --help and --version are runc's.\n\n"
                "     --hull-help        show this help\n"
                "     --hull-version     show hull-runtime's version\n",
-               program_invocation_short_name, program_invocation_short_name, RUNC_PATH);
+               program_invocation_short_name, program_invocation_short_name, RUNC_PATH, HULL_SECCOMP_AGENT_SOCKET);
 }
 
 static int parse_argv(int argc, char *argv[], RuncCall *ret_call) {

@@ -292,6 +292,218 @@ static void test_cases(void) {
                 run_case(&cases[i]);
 }
 
+/* SCMP_ACT_NOTIFY in a container's seccomp profile (hull-seccomp record writes such rules):
+ * runc needs linux.seccomp.listenerPath, which Docker 20.10 cannot set. A Docker container's
+ * config.json gets the agent's socket; every other bundle is left as before. */
+#define NOTIFY_RULE "{\"names\":[\"mount\",\"umount2\"],\"action\":\"SCMP_ACT_NOTIFY\"}"
+#define PROFILE(extra, rules)                                                                          \
+        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1," extra                             \
+        "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],\"syscalls\":["                     \
+        "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}" rules "]}"
+#define NOTIFY_PROFILE PROFILE("", "," NOTIFY_RULE)
+#define ERRNO_PROFILE PROFILE("", ",{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}")
+
+typedef enum Bytes {
+        BYTES_SAME,  /* config.json exactly as it was */
+        BYTES_TODAY, /* exactly what the capability edit alone writes (oci_drop_caps()) */
+        BYTES_OTHER, /* the listener added, or a build step's confinement */
+} Bytes;
+
+typedef struct NotifyCase {
+        const char *name;
+        const char *containers; /* as in Case */
+        const char *hostconfig;
+        const char *bundle;
+        const char *id;
+        bool sys_admin;
+        const char *seccomp;       /* linux.seccomp; the text goes in as it is */
+        int want_r;                /* runtime_prepare() for create and for run */
+        const char *want_listener; /* linux.seccomp.listenerPath afterwards; NULL: none */
+        Bytes bytes;
+} NotifyCase;
+
+/* spec() with linux.seccomp set to the text seccomp, spliced in as it is written. */
+static char *spec_with_seccomp(const char *containers, const char *id, bool sys_admin, const char *seccomp) {
+        char *text = spec(containers, id, NULL, sys_admin), *s = NULL;
+        json_object *o = json_tokener_parse(text), *l;
+
+        CHECK(o != NULL && json_object_object_get_ex(o, "linux", &l));
+        json_object_object_add(l, "seccomp", json_object_new_string("@SECCOMP@"));
+        {
+                const char *t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+                const char *at = strstr(t, "\"@SECCOMP@\"");
+                CHECK(at != NULL);
+                CHECK(asprintf(&s, "%.*s%s%s", (int) (at - t), t, seccomp, at + STRLEN("\"@SECCOMP@\"")) > 0);
+        }
+        json_object_put(o);
+        free(text);
+        return s;
+}
+
+/* linux.seccomp.listenerPath of a config.json (strdup), NULL if none. */
+static char *listener_of(const char *path) {
+        char *s = get(path), *found = NULL;
+        json_object *o = s ? json_tokener_parse(s) : NULL, *v;
+
+        CHECK(o != NULL);
+        if (o && json_object_object_get_ex(o, "linux", &v) && json_object_object_get_ex(v, "seccomp", &v) &&
+            json_object_object_get_ex(v, "listenerPath", &v))
+                found = strdup(json_object_get_string(v));
+        json_object_put(o);
+        free(s);
+        return found;
+}
+
+static void run_notify_case(const NotifyCase *c) {
+        static const RuncCommand commands[] = { RUNC_CREATE, RUNC_RUN };
+        const char *id = c->id ?: ID;
+        char bundle[PATH_MAX], config[PATH_MAX + 16], containers[PATH_MAX], process[PATH_MAX], state[PATH_MAX];
+        char *text, *today = NULL;
+
+        fprintf(stderr, "notify case: %s\n", c->name);
+        snprintf(bundle, sizeof(bundle), "%s", P(c->bundle ?: "run/containerd/io.containerd.runtime.v2.task/moby/" ID));
+        snprintf(config, sizeof(config), "%s/config.json", bundle);
+        snprintf(containers, sizeof(containers), "%s", c->containers ? P(c->containers) : "");
+        if (c->hostconfig) {
+                char hc[PATH_MAX + 128];
+                snprintf(hc, sizeof(hc), "%s/%s/hostconfig.json", containers, id);
+                put(hc, c->hostconfig, 0600);
+        }
+        text = spec_with_seccomp(c->containers ? containers : NULL, id, c->sys_admin, c->seccomp);
+        if (c->bytes == BYTES_TODAY) {
+                uint32_t drop = 0;
+                CHECK_EQ_INT(hostconfig_drop_set(c->hostconfig, strlen(c->hostconfig), &drop), 0);
+                CHECK_EQ_INT(oci_drop_caps(text, strlen(text), OCI_TARGET_BUNDLE, drop, &today), drop ? 1 : 0);
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+                _cleanup_diag_ Diag e = {};
+                RuncCall call = { .command = commands[i], .id = id, .bundle = bundle };
+                char *s, *l;
+                int r;
+
+                put(config, text, 0600);
+                r = runtime_prepare(&call, STEP, &e);
+                CHECK_EQ_INT(r, c->want_r);
+                s = get(config);
+                if (r < 0) {
+                        /* fails closed: one line naming config.json and what is wrong */
+                        CHECK_EQ_INT((int) e.n, 1);
+                        if (e.n > 0) {
+                                fprintf(stderr, "  error: %s\n", e.msgs[0]);
+                                CHECK(strncmp(e.msgs[0], config, strlen(config)) == 0);
+                                CHECK(strstr(e.msgs[0], "linux.seccomp") != NULL);
+                        }
+                        CHECK_STREQ(s, text);
+                        free(s);
+                        continue;
+                }
+                CHECK_EQ_INT((int) e.n, 0);
+                if (c->bytes == BYTES_SAME)
+                        CHECK_STREQ(s, text);
+                if (c->bytes == BYTES_TODAY)
+                        CHECK_STREQ(s, today ?: text);
+                free(s);
+                l = listener_of(config);
+                if (c->want_listener)
+                        CHECK(l && strcmp(l, c->want_listener) == 0);
+                else
+                        CHECK(l == NULL);
+                free(l);
+        }
+
+        /* exec --process: the process file gets what it got before and never a seccomp member;
+         * the bundle's config.json (runc saved its own at create) is not touched. */
+        if (c->want_r >= 0) {
+                _cleanup_diag_ Diag e = {};
+                RuncCall call;
+                char *s;
+
+                put(config, text, 0600);
+                snprintf(state, sizeof(state), "%s", P("run/containerd/runc/moby"));
+                put_state(state, id, bundle);
+                snprintf(process, sizeof(process), "%s", P("process.json"));
+                put(process, PROCESS_JSON, 0600);
+                call = (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
+                CHECK(runtime_prepare(&call, STEP, &e) >= 0);
+                s = get(config);
+                CHECK_STREQ(s, text);
+                free(s);
+                s = get(process);
+                CHECK(strstr(s, "seccomp") == NULL && strstr(s, "listenerPath") == NULL);
+                free(s);
+                CHECK_EQ_INT(unlink(process), 0);
+        }
+        free(text);
+        free(today);
+        {
+                char rm[PATH_MAX + 64];
+                snprintf(rm, sizeof(rm), "rm -rf '%s/var' '%s/srv' '%s/run'", tmp, tmp, tmp);
+                CHECK_EQ_INT(system(rm), 0);
+        }
+}
+
+#define AGENT HULL_SECCOMP_AGENT_SOCKET
+
+static const NotifyCase notify_cases[] = {
+        /* Docker's container: the agent's socket, the capabilities trimmed as ever. */
+        { "Docker, NOTIFY rule", DOCKER, HOSTCONFIG("null", "false"), .seccomp = NOTIFY_PROFILE, .want_r = 1,
+          .want_listener = AGENT, .bytes = BYTES_OTHER },
+        { "Docker --cap-add ALL, NOTIFY rule", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"), .seccomp = NOTIFY_PROFILE,
+          .want_r = 1, .want_listener = AGENT, .bytes = BYTES_OTHER },
+        { "userns-remap, NOTIFY rule", USERNS, HOSTCONFIG("[\"NET_RAW\"]", "false"), .seccomp = NOTIFY_PROFILE,
+          .want_r = 1, .want_listener = AGENT, .bytes = BYTES_OTHER },
+        { "moved data-root, NOTIFY rule", MOVED, HOSTCONFIG("null", "false"), .seccomp = NOTIFY_PROFILE, .want_r = 1,
+          .want_listener = AGENT, .bytes = BYTES_OTHER },
+        { "Docker, NOTIFY as defaultAction (runc refuses it itself)", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"),
+          .seccomp = "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}", .want_r = 1, .want_listener = AGENT,
+          .bytes = BYTES_OTHER },
+        { "Docker, listenerPath \"\"", DOCKER, HOSTCONFIG("null", "false"),
+          .seccomp = PROFILE("\"listenerPath\":\"\",", "," NOTIFY_RULE), .want_r = 1, .want_listener = AGENT,
+          .bytes = BYTES_OTHER },
+        /* Without NOTIFY, or with a listener of its own: byte for byte what it was before. */
+        { "Docker, no NOTIFY", DOCKER, HOSTCONFIG("null", "false"), .seccomp = ERRNO_PROFILE, .want_r = 1,
+          .bytes = BYTES_TODAY },
+        { "Docker --cap-add ALL, no NOTIFY", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"), .seccomp = ERRNO_PROFILE,
+          .want_r = 0, .bytes = BYTES_SAME },
+        { "Docker --security-opt seccomp=unconfined", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"), .seccomp = "null",
+          .want_r = 0, .bytes = BYTES_SAME },
+        { "Docker, listenerPath set", DOCKER, HOSTCONFIG("null", "false"),
+          .seccomp = PROFILE("\"listenerPath\":\"/run/other.sock\",", "," NOTIFY_RULE), .want_r = 1,
+          .want_listener = "/run/other.sock", .bytes = BYTES_TODAY },
+        { "Docker --cap-add ALL, listenerPath set", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"),
+          .seccomp = PROFILE("\"listenerPath\":\"/run/other.sock\",", "," NOTIFY_RULE), .want_r = 0,
+          .want_listener = "/run/other.sock", .bytes = BYTES_SAME },
+        /* Not Docker's: a build step gets Hull's filter in place of its own, the rest is left alone. */
+        { "BuildKit RUN, NOTIFY rule", NULL, NULL, .bundle = "var/lib/docker/buildkit/executor/" BKID, .id = BKID,
+          .seccomp = NOTIFY_PROFILE, .want_r = 1, .bytes = BYTES_OTHER },
+        { "BuildKit RUN --security=insecure, NOTIFY rule", NULL, NULL, .sys_admin = true,
+          .bundle = "var/lib/docker/buildkit/executor/" BKID, .id = BKID, .seccomp = NOTIFY_PROFILE, .want_r = 0,
+          .bytes = BYTES_SAME },
+        { "plain containerd, NOTIFY rule", NULL, NULL, .seccomp = NOTIFY_PROFILE, .want_r = 0, .bytes = BYTES_SAME },
+        { "CRI sandbox mounts, NOTIFY rule", "var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes", NULL,
+          .seccomp = NOTIFY_PROFILE, .want_r = 0, .bytes = BYTES_SAME },
+        { "plain containerd, malformed seccomp", NULL, NULL, .seccomp = "\"SCMP_ACT_NOTIFY\"", .want_r = 0,
+          .bytes = BYTES_SAME },
+        /* Docker's, with a seccomp section runc could not decode either: refused, file as it was. */
+        { "Docker, seccomp a string", DOCKER, HOSTCONFIG("null", "false"), .seccomp = "\"SCMP_ACT_NOTIFY\"",
+          .want_r = -EINVAL },
+        { "Docker, syscalls an object", DOCKER, HOSTCONFIG("null", "false"),
+          .seccomp = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":{\"mount\":\"SCMP_ACT_NOTIFY\"}}",
+          .want_r = -EINVAL },
+        { "Docker, a rule not an object", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"),
+          .seccomp = PROFILE("", ",\"mount\""), .want_r = -EINVAL },
+        { "Docker, action not a string", DOCKER, HOSTCONFIG("[\"ALL\"]", "false"),
+          .seccomp = PROFILE("", "," NOTIFY_RULE ",{\"names\":[\"x\"],\"action\":7}"), .want_r = -EINVAL },
+        { "Docker, listenerPath not a string", DOCKER, HOSTCONFIG("null", "false"),
+          .seccomp = PROFILE("\"listenerPath\":true,", "," NOTIFY_RULE), .want_r = -EINVAL },
+};
+
+static void test_notify_cases(void) {
+        for (size_t i = 0; i < ELEMENTSOF(notify_cases); i++)
+                run_notify_case(&notify_cases[i]);
+}
+
 /* A hostname mount from elsewhere (docker run -v /srv/h:/etc/hostname): the other two still
  * name the container directory. */
 static void test_hostname_elsewhere(void) {
@@ -545,6 +757,7 @@ int main(void) {
         snprintf(STEP, sizeof(STEP), "%s/step-seccomp.json", tmp);
         put(STEP, STEP_FILTER, 0644);
         test_cases();
+        test_notify_cases();
         test_step_filter_broken();
         test_hostname_elsewhere();
         test_unsafe_files();

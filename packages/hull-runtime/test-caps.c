@@ -223,6 +223,155 @@ static void test_drop_set(void) {
         CHECK_EQ_INT(d, DROP_ALL);
 }
 
+#define AGENT "/run/test-agent.sock"
+#define NOTIFY_RULE "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}"
+#define SECCOMP_CONFIG(seccomp) "{\"ociVersion\":\"1.0.2-dev\",\"linux\":{\"maskedPaths\":[\"/proc/kcore\"],\"seccomp\":" seccomp "}}"
+
+/* Runs the listener edit; returns linux.seccomp of the result (the caller puts *ret_root) or
+ * NULL if unchanged, and checks r. */
+static json_object *listener(const char *config, int want_r, json_object **ret_root) {
+        char *out = (char *) 0x1;
+        json_object *o = NULL, *v = NULL;
+        int r = oci_seccomp_listener(config, strlen(config), AGENT, &out);
+
+        if (r != want_r)
+                fprintf(stderr, "listener(%s): %d\n", config, r);
+        CHECK_EQ_INT(r, want_r);
+        if (r == 1) {
+                CHECK(out != NULL && out != (char *) 0x1);
+                o = json_tokener_parse(out);
+                CHECK(o != NULL);
+                CHECK(json_object_object_get_ex(o, "linux", &v) && json_object_object_get_ex(v, "seccomp", &v));
+                /* A fixed point: the edited document needs nothing more. */
+                {
+                        char *again = (char *) 0x1;
+                        CHECK_EQ_INT(oci_seccomp_listener(out, strlen(out), AGENT, &again), 0);
+                        CHECK(again == NULL);
+                }
+                free(out);
+        } else if (r == 0)
+                CHECK(out == NULL);
+        else
+                CHECK(out == (char *) 0x1); /* untouched on failure */
+        *ret_root = o;
+        return v;
+}
+
+static const char *listener_path(json_object *seccomp) {
+        json_object *v;
+        return json_object_object_get_ex(seccomp, "listenerPath", &v) ? json_object_get_string(v) : NULL;
+}
+
+/* SCMP_ACT_NOTIFY with no listener: the agent's socket; everything else as it was. */
+static void test_seccomp_listener(void) {
+        json_object *root, *sc, *v;
+
+        /* A rule of hull-seccomp record's, among Docker-style rules. */
+        sc = listener(SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+                                     "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":["
+                                     "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}," NOTIFY_RULE
+                                     ",{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}"),
+                      1, &root);
+        CHECK_STREQ(listener_path(sc), AGENT);
+        CHECK(json_object_object_get_ex(sc, "syscalls", &v));
+        CHECK_EQ_INT(json_object_array_length(v), 3);
+        CHECK(json_object_object_get_ex(sc, "defaultErrnoRet", &v) && json_object_get_int(v) == 1);
+        CHECK(json_object_object_get_ex(root, "linux", &v) && json_object_object_get_ex(v, "maskedPaths", &v));
+        CHECK(json_object_object_get_ex(root, "ociVersion", &v));
+        CHECK_STREQ(json_object_get_string(v), "1.0.2-dev");
+        json_object_put(root);
+
+        /* The same rule in the full Docker config: capabilities and the rest kept. */
+        {
+                json_object *o = json_tokener_parse(CONFIG_DEFAULT), *l, *seccomp = json_tokener_parse(
+                        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[" NOTIFY_RULE "]}");
+                const char *text;
+
+                CHECK(o && seccomp && json_object_object_get_ex(o, "linux", &l));
+                json_object_object_add(l, "seccomp", seccomp);
+                text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+                sc = listener(text, 1, &root);
+                CHECK_STREQ(listener_path(sc), AGENT);
+                CHECK_EQ_INT(json_object_array_length(test_caps_set(root, true, "bounding")), 14);
+                CHECK(json_object_object_get_ex(root, "linux", &v) && json_object_object_get_ex(v, "note", &v));
+                CHECK_STREQ(json_object_get_string(v), "a/b \xc3\xa9 \"q\"");
+                json_object_put(root);
+                json_object_put(o);
+        }
+
+        /* defaultAction NOTIFY (runc refuses it, with its own message): the path all the same. */
+        sc = listener(SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}"), 1, &root);
+        CHECK_STREQ(listener_path(sc), AGENT);
+        json_object_put(root);
+
+        /* listenerPath "" or null counts as none. */
+        sc = listener(SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"\",\"syscalls\":[" NOTIFY_RULE "]}"),
+                      1, &root);
+        CHECK_STREQ(listener_path(sc), AGENT);
+        json_object_put(root);
+        sc = listener(SECCOMP_CONFIG("{\"listenerPath\":null,\"syscalls\":[" NOTIFY_RULE "]}"), 1, &root);
+        CHECK_STREQ(listener_path(sc), AGENT);
+        json_object_put(root);
+        /* A listener of the spec's own is kept, with or without metadata. */
+        listener(SECCOMP_CONFIG("{\"listenerPath\":\"/run/other.sock\",\"syscalls\":[" NOTIFY_RULE "]}"), 0, &root);
+        listener(SECCOMP_CONFIG("{\"listenerPath\":\"/run/other.sock\",\"listenerMetadata\":\"m\",\"defaultAction\":\"SCMP_ACT_NOTIFY\"}"),
+                 0, &root);
+
+        /* No NOTIFY: unchanged (the caller keeps its bytes). Actions are compared exactly, as runc does. */
+        static const char *const unchanged[] = {
+                "{}",
+                "{\"linux\":{}}",
+                "{\"linux\":null}",
+                SECCOMP_CONFIG("null"),
+                SECCOMP_CONFIG("{}"),
+                SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"),
+                SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":null}"),
+                SECCOMP_CONFIG("{\"syscalls\":[]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[{\"names\":[\"mount\"]},{\"names\":[\"x\"],\"action\":null}]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"scmp_act_notify\"}]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY \"}]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\\u0000x\"}]}"),
+                SECCOMP_CONFIG("{\"defaultAction\":\"SCMP_ACT_LOG\",\"listenerPath\":\"\"}"),
+                "{\"process\":{\"args\":[\"sh\"]},\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}}",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(unchanged); i++)
+                CHECK(listener(unchanged[i], 0, &root) == NULL);
+
+        /* Shapes runc's decoder refuses too: -EINVAL, also when a NOTIFY comes first. */
+        static const char *const bad[] = {
+                "", "[]", "{\"linux\":[]}", "{\"linux\":\"x\"}",
+                SECCOMP_CONFIG("\"SCMP_ACT_NOTIFY\""),
+                SECCOMP_CONFIG("[]"),
+                SECCOMP_CONFIG("1"),
+                SECCOMP_CONFIG("{\"syscalls\":{}}"),
+                SECCOMP_CONFIG("{\"syscalls\":\"SCMP_ACT_NOTIFY\"}"),
+                SECCOMP_CONFIG("{\"syscalls\":[" NOTIFY_RULE ",1]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[" NOTIFY_RULE ",null]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[" NOTIFY_RULE ",[]]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":1}]}"),
+                SECCOMP_CONFIG("{\"syscalls\":[" NOTIFY_RULE ",{\"action\":[\"SCMP_ACT_NOTIFY\"]}]}"),
+                SECCOMP_CONFIG("{\"defaultAction\":true,\"syscalls\":[" NOTIFY_RULE "]}"),
+                SECCOMP_CONFIG("{\"defaultAction\":0}"),
+                SECCOMP_CONFIG("{\"listenerPath\":1,\"syscalls\":[" NOTIFY_RULE "]}"),
+                SECCOMP_CONFIG("{\"listenerPath\":{},\"defaultAction\":\"SCMP_ACT_ERRNO\"}"),
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                CHECK(listener(bad[i], -EINVAL, &root) == NULL);
+
+        /* Too large. */
+        {
+                size_t n = OCI_CONFIG_SIZE_MAX + 1;
+                char *big = malloc(n), *out = NULL;
+                CHECK(big != NULL);
+                if (big) {
+                        memset(big, ' ', n);
+                        big[0] = '{', big[n - 1] = '}';
+                        CHECK_EQ_INT(oci_seccomp_listener(big, n, AGENT, &out), -EFBIG);
+                        free(big);
+                }
+        }
+}
+
 int main(void) {
         test_drop_names();
         test_default();
@@ -232,5 +381,6 @@ int main(void) {
         test_shapes();
         test_malformed();
         test_drop_set();
+        test_seccomp_listener();
         return TEST_RETURN();
 }
