@@ -41,6 +41,7 @@ static int arg_n_args = 0;
 static bool arg_make_logging = false;
 static const char *arg_base = HULL_DEFAULT_PROFILE;
 static const char *arg_seen = NULL;
+static bool arg_notify = true;
 static const char *arg_docker_root = DOCKER_ROOT;
 static const char *arg_since = NULL, *arg_until = NULL;
 static const char *arg_containers[RECORD_MAX_VALUES], *arg_labels[RECORD_MAX_VALUES], *arg_exes[RECORD_MAX_VALUES],
@@ -58,7 +59,7 @@ static void help(void) {
                "  %1$s record --make-logging-profile [--base PROFILE] [--seen PROFILE] -o FILE\n"
                "  %1$s record --since TIME [--until TIME] [--container ID|NAME]... [--label LABEL]...\n"
                "         [--pid PID]... [--exe PATH]... [--audit-log FILE]... [--base PROFILE]\n"
-               "         [--docker-root DIR] -o FILE\n"
+               "         [--docker-root DIR] [--no-notify] -o FILE\n"
                "\n"
                "Validate, compile, compare and apply Docker/OCI seccomp profiles, resolving\n"
                "includes and excludes (caps, arches, minKernel) exactly as Docker 20.10 and runc 1.1 do.\n"
@@ -70,11 +71,14 @@ static void help(void) {
                "             --caps, --arch and --kernel as an OCI config's linux.seccomp object)\n"
                "  diff       what A allows that B does not (\"-\") and the reverse (\"+\"), per\n"
                "             architecture, syscall and argument rule\n"
-               "  run        set no_new_privs, load the filter, execute CMD\n"
+               "  run        set no_new_privs, load the filter, execute CMD (SCMP_ACT_NOTIFY rules\n"
+               "             answer EPERM: no seccomp agent listens)\n"
                "  stats      reachable syscalls and BPF instruction count\n"
                "  record     with --make-logging-profile: the base profile with every allowed call\n"
                "             logged (SCMP_ACT_LOG); else: a profile allowing only the calls the\n"
-               "             workload made under it, read from the audit log, within the base\n"
+               "             workload made under it, read from the audit log, within the base; the\n"
+               "             calls the base allows that were not recorded are SCMP_ACT_NOTIFY, for\n"
+               "             Hull's seccomp agent to refuse with EPERM and log\n"
                "\n"
                "Options:\n"
                "  -c, --caps LIST     capability bounding set: default (Docker's 14), hull (Docker's\n"
@@ -101,6 +105,9 @@ static void help(void) {
                "      --exe PATH      record: processes running PATH (as the container sees it)\n"
                "      --audit-log FILE  record: the log to read [" AUDIT_LOG "]\n"
                "      --docker-root DIR record: Docker's data root [" DOCKER_ROOT "]\n"
+               "      --no-notify     record: no SCMP_ACT_NOTIFY rule, every call not recorded is\n"
+               "                      refused with EPERM and not logged (a host without Hull's\n"
+               "                      seccomp agent)\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n"
                "\n"
@@ -125,6 +132,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_EXE,
                 ARG_AUDIT_LOG,
                 ARG_DOCKER_ROOT,
+                ARG_NO_NOTIFY,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -147,6 +155,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "exe", required_argument, NULL, ARG_EXE },
                 { "audit-log", required_argument, NULL, ARG_AUDIT_LOG },
                 { "docker-root", required_argument, NULL, ARG_DOCKER_ROOT },
+                { "no-notify", no_argument, NULL, ARG_NO_NOTIFY },
                 {}
         };
         int c;
@@ -199,6 +208,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_DOCKER_ROOT:
                         arg_docker_root = optarg;
+                        break;
+                case ARG_NO_NOTIFY:
+                        arg_notify = false;
                         break;
                 case ARG_CONTAINER:
                 case ARG_LABEL:
@@ -379,12 +391,19 @@ static int verb_stats(void) {
 static int verb_run(void) {
         _cleanup_resolved_ Resolved *res = NULL;
         _cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+        size_t n_notify;
         int r;
 
         if (arg_n_args < 3)
                 return log_error_errno(-EINVAL, "run takes PROFILE -- CMD [ARG...]."), -EINVAL;
         if (load_resolved(arg_args[1], &res) < 0)
                 return -EIO;
+        /* Nobody reads the listener fd seccomp_load() would open: a notified call would hang
+         * until the exec closes it, then fail with ENOSYS. EPERM is what Hull's agent answers. */
+        n_notify = resolved_replace_notify(res, SCMP_ACT_ERRNO(EPERM));
+        if (n_notify > 0)
+                log_warning("%s: no seccomp agent listens to run: its SCMP_ACT_NOTIFY calls (%zu filter rules) get EPERM, unlogged.",
+                            arg_args[1], n_notify);
         r = emit_filter(res, &ctx);
         if (r < 0)
                 return log_error_errno(r, "%s: libseccomp could not build the filter: %m", arg_args[1]), -EIO;
@@ -563,6 +582,8 @@ static int verb_record(void) {
                 return log_error_errno(-EINVAL, "--make-logging-profile takes only --base and -o.");
         if (arg_seen && !arg_make_logging)
                 return log_error_errno(-EINVAL, "--seen goes with --make-logging-profile.");
+        if (!arg_notify && arg_make_logging)
+                return log_error_errno(-EINVAL, "--no-notify goes with record --since, not --make-logging-profile.");
         if (!arg_make_logging && !arg_since)
                 return log_error_errno(-EINVAL, "record needs --since TIME (or --make-logging-profile).");
         if (arg_since && parse_audit_time(arg_since, &f.since_ms) < 0)
@@ -605,7 +626,7 @@ static int verb_record(void) {
         r = record_comment(&f, &rec, &comment);
         if (r < 0)
                 return log_oom(), -EIO;
-        r = record_profile(base, n, &rec, comment, &db, &d, &out);
+        r = record_profile(base, n, &rec, comment, arg_notify, &db, &d, &out);
         diag_print(&db, arg_base);
         diag_print(&d, arg_output);
         if (r == -EINVAL)
@@ -617,6 +638,10 @@ static int verb_record(void) {
         if (strcmp(arg_output, "-") != 0)
                 printf("Wrote %s. Check that it is within the base:\n  %s diff --subset %s %s\n", arg_output,
                        program_invocation_short_name, arg_base, arg_output);
+        if (arg_notify)
+                fprintf(info_stream(), "The calls the base allows that were not recorded are SCMP_ACT_NOTIFY: Hull's seccomp agent\n"
+                                       "refuses them with EPERM and logs them. Without the agent runc will not start the\n"
+                                       "container (\"listenerPath is not set\"): record with --no-notify for such a host.\n");
         return 0;
 }
 

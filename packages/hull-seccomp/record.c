@@ -490,6 +490,141 @@ static size_t narrow_names(json_object *names, char *const *want, size_t n_want,
         return json_object_array_length(names);
 }
 
+/* The i-th of e's names ("names", or the one "name"), NULL past the end; e is not changed
+ * (entry_names() turns "name" into "names", which a kept refusing rule must not show). */
+static const char *entry_name_at(json_object *e, size_t i) {
+        json_object *n;
+        if (json_object_object_get_ex(e, "names", &n) && json_object_is_type(n, json_type_array))
+                return i < json_object_array_length(n) ? json_object_get_string(json_object_array_get_idx(n, i)) : NULL;
+        if (i == 0 && json_object_object_get_ex(e, "name", &n) && json_object_is_type(n, json_type_string))
+                return json_object_get_string(n);
+        return NULL;
+}
+
+static bool cstr_in(const char *s, const char *const *v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(s, v[i]) == 0)
+                        return true;
+        return false;
+}
+
+static int cmp_cstr(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The calls runc 1.1.5's init makes after it loaded a filter with a listener, to hand the
+ * notify fd over (syncParentSeccomp: it writes the fd's number to its parent, reads the parent's
+ * answer and closes its copy). A recording under the logging profile, which has no listener,
+ * never sees them; refused, the container does not start ("sync parent seccomp: read pipe:
+ * operation not permitted"). A profile with a NOTIFY rule allows those base allows without
+ * conditions, in a rule of their own (RECORD_RUNC_COMMENT). */
+static const char *const runc_notify_calls[] = { "close", "read", "write" };
+
+/* The names of the NOTIFY rule, sorted and unique, into *ret (a new array): those base allows
+ * without conditions (ALLOW or LOG) and names (the recording) lacks, except
+ *   - runc_notify_calls (write, read, close): runc 1.1.5's init needs them after loading the
+ *     filter (it refuses SCMP_ACT_NOTIFY on write for that reason); those base allows without
+ *     conditions go to *ret_runc instead, the calls the profile allows for runc;
+ *   - a name in any base rule that refuses or has conditions, whichever the action: the
+ *     recorded profile keeps those rules (narrowed), and libseccomp 2.5.4 lets an
+ *     unconditional rule take the place of another action's conditional rules for the same
+ *     syscall, without an error (personality's argument rules, openat2's ENOSYS would go);
+ *   - a name libseccomp knows on no architecture (runc skips it; validate would refuse it).
+ * Read before narrow_rules() changes the tree. */
+static int names_array(const char **v, size_t n, json_object **ret) {
+        _cleanup_json_ json_object *arr = json_object_new_array();
+
+        if (!arr)
+                return -ENOMEM;
+        qsort(v, n, sizeof(char *), cmp_cstr);
+        for (size_t i = 0; i < n; i++) {
+                json_object *o = json_object_new_string(v[i]);
+                if (!o || json_object_array_add(arr, o) < 0) {
+                        json_object_put(o);
+                        return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(arr);
+        return 0;
+}
+
+static int notify_names(json_object *syscalls, char *const *names, size_t n, json_object **ret,
+                        json_object **ret_runc) {
+        _cleanup_free_ const char **blocked = NULL, **v = NULL, **runc = NULL;
+        _cleanup_json_ json_object *arr = NULL, *arr_runc = NULL;
+        size_t n_blocked = 0, n_v = 0, n_runc = 0, max = 0;
+        int r;
+        const char *s;
+
+        for (size_t i = 0; i < json_object_array_length(syscalls); i++)
+                for (size_t j = 0; entry_name_at(json_object_array_get_idx(syscalls, i), j); j++)
+                        max++;
+        blocked = calloc(max + 1, sizeof(char *));
+        v = calloc(max + 1, sizeof(char *));
+        runc = calloc(max + 1, sizeof(char *));
+        if (!blocked || !v || !runc)
+                return -ENOMEM;
+        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                json_object *e = json_object_array_get_idx(syscalls, i);
+                if (action_is_allowing(member_string(e, "action")) && entry_unconditional(e))
+                        continue;
+                for (size_t j = 0; (s = entry_name_at(e, j)); j++)
+                        blocked[n_blocked++] = s;
+        }
+        for (size_t i = 0; i < json_object_array_length(syscalls); i++) {
+                json_object *e = json_object_array_get_idx(syscalls, i);
+                if (!action_is_allowing(member_string(e, "action")) || !entry_unconditional(e))
+                        continue;
+                for (size_t j = 0; (s = entry_name_at(e, j)); j++) {
+                        if (str_in(s, names, n) || cstr_in(s, blocked, n_blocked) || cstr_in(s, v, n_v) ||
+                            cstr_in(s, runc, n_runc) || seccomp_syscall_resolve_name(s) == __NR_SCMP_ERROR)
+                                continue;
+                        if (cstr_in(s, runc_notify_calls, ELEMENTSOF(runc_notify_calls)))
+                                runc[n_runc++] = s;
+                        else
+                                v[n_v++] = s;
+                }
+        }
+        if ((r = names_array(v, n_v, &arr)) < 0 || (r = names_array(runc, n_runc, &arr_runc)) < 0)
+                return r;
+        *ret = TAKE_PTR(arr);
+        *ret_runc = TAKE_PTR(arr_runc);
+        return 0;
+}
+
+
+/* Adds val (taken; NULL is -ENOMEM) to o under key. */
+static int add_member(json_object *o, const char *key, json_object *val) {
+        if (!val)
+                return -ENOMEM;
+        if (json_object_object_add(o, key, val) < 0) {
+                json_object_put(val);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Appends {"names": names, "action": action, "args": [], "comment": comment, "includes": {},
+ * "excludes": {}} to rules; names is taken. */
+static int add_names_rule(json_object *rules, json_object *names, const char *action, const char *comment) {
+        _cleanup_json_ json_object *rule = json_object_new_object();
+        int r;
+
+        if (!rule) {
+                json_object_put(names);
+                return -ENOMEM;
+        }
+        if ((r = add_member(rule, "names", names)) < 0 || (r = set_string(rule, "action", action)) < 0 ||
+            (r = add_member(rule, "args", json_object_new_array())) < 0 || (r = set_string(rule, "comment", comment)) < 0 ||
+            (r = add_member(rule, "includes", json_object_new_object())) < 0 ||
+            (r = add_member(rule, "excludes", json_object_new_object())) < 0)
+                return r;
+        if (json_object_array_add(rules, rule) < 0)
+                return -ENOMEM;
+        rule = NULL;
+        return 0;
+}
+
 /* base's allowing rules narrowed to names; refusing rules kept; the unconditional names
  * marked in unconditional[] instead of kept. Appended to out. */
 static int narrow_rules(json_object *syscalls, char *const *names, size_t n, bool *used, bool *unconditional, json_object *out) {
@@ -524,13 +659,14 @@ static int narrow_rules(json_object *syscalls, char *const *names, size_t n, boo
         return 0;
 }
 
-int record_profile(const char *base, size_t base_len, const Recording *rec, const char *comment, Diag *base_diag,
-                   Diag *d, char **ret) {
-        _cleanup_json_ json_object *root = NULL, *out = NULL, *rules = NULL, *kept = NULL, *allow = NULL, *allow_names = NULL;
+int record_profile(const char *base, size_t base_len, const Recording *rec, const char *comment, bool notify,
+                   Diag *base_diag, Diag *d, char **ret) {
+        _cleanup_json_ json_object *root = NULL, *out = NULL, *rules = NULL, *kept = NULL, *allow_names = NULL, *notify_list = NULL,
+                                 *runc_list = NULL;
         _cleanup_profile_ Profile *pbase = NULL;
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_free_ bool *used = NULL, *unconditional = NULL;
-        json_object *syscalls, *v;
+        json_object *syscalls = NULL, *v;
         size_t n = 0;
         int r;
 
@@ -545,16 +681,16 @@ int record_profile(const char *base, size_t base_len, const Recording *rec, cons
         out = json_object_new_object();
         rules = json_object_new_array();
         kept = json_object_new_array();
-        allow = json_object_new_object();
         allow_names = json_object_new_array();
-        if (!used || !unconditional || !out || !rules || !kept || !allow || !allow_names)
+        if (!used || !unconditional || !out || !rules || !kept || !allow_names)
                 return -ENOMEM;
 
-        if (json_object_object_get_ex(root, "syscalls", &syscalls) && json_object_is_type(syscalls, json_type_array)) {
-                r = narrow_rules(syscalls, names, n, used, unconditional, kept);
-                if (r < 0)
-                        return r;
-        }
+        if (!json_object_object_get_ex(root, "syscalls", &syscalls) || !json_object_is_type(syscalls, json_type_array))
+                syscalls = NULL;
+        if (notify && syscalls && (r = notify_names(syscalls, names, n, &notify_list, &runc_list)) < 0)
+                return r;
+        if (syscalls && (r = narrow_rules(syscalls, names, n, used, unconditional, kept)) < 0)
+                return r;
         for (size_t k = 0; k < n; k++) {
                 if (!used[k])
                         diag_warning(d, NULL, "\"%s\" was logged but the base profile does not allow it: left out", names[k]);
@@ -574,17 +710,16 @@ int record_profile(const char *base, size_t base_len, const Recording *rec, cons
         if (json_object_object_get_ex(root, "architectures", &v) &&
             json_object_object_add(out, "architectures", json_object_get(v)) < 0)
                 return -ENOMEM;
-        /* the recorded rule first, base's narrowed rules after it */
-        if (json_object_array_length(allow_names) > 0) {
-                if (json_object_object_add(allow, "names", TAKE_PTR(allow_names)) < 0 ||
-                    (r = set_string(allow, "action", "SCMP_ACT_ALLOW")) < 0 ||
-                    json_object_object_add(allow, "args", json_object_new_array()) < 0 ||
-                    (r = set_string(allow, "comment", comment ?: "")) < 0 ||
-                    json_object_object_add(allow, "includes", json_object_new_object()) < 0 ||
-                    json_object_object_add(allow, "excludes", json_object_new_object()) < 0 ||
-                    json_object_array_add(rules, TAKE_PTR(allow)) < 0)
-                        return r < 0 ? r : -ENOMEM;
-        }
+        /* the recorded rule first, then runc's and the notified one, base's narrowed rules after them */
+        if (json_object_array_length(allow_names) > 0 &&
+            (r = add_names_rule(rules, TAKE_PTR(allow_names), "SCMP_ACT_ALLOW", comment ?: "")) < 0)
+                return r;
+        if (runc_list && json_object_array_length(runc_list) > 0 &&
+            (r = add_names_rule(rules, TAKE_PTR(runc_list), "SCMP_ACT_ALLOW", RECORD_RUNC_COMMENT)) < 0)
+                return r;
+        if (notify_list && json_object_array_length(notify_list) > 0 &&
+            (r = add_names_rule(rules, TAKE_PTR(notify_list), "SCMP_ACT_NOTIFY", RECORD_NOTIFY_COMMENT)) < 0)
+                return r;
         for (size_t i = 0; i < json_object_array_length(kept); i++)
                 if (json_object_array_add(rules, json_object_get(json_object_array_get_idx(kept, i))) < 0)
                         return -ENOMEM;

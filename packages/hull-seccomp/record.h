@@ -81,15 +81,32 @@ int recording_read(Recording *rec, const RecordFilter *f, FILE *in, Diag *d);
 int record_logging_profile(const char *base, size_t base_len, const char *seen, size_t seen_len, Diag *d,
                            Diag *seen_diag, char **ret);
 
+/* The comment of the rule for runc's calls in a recorded profile with a NOTIFY rule. */
+#define RECORD_RUNC_COMMENT                                                                            \
+        "not recorded: runc makes these after loading a filter with SCMP_ACT_NOTIFY rules, to hand "   \
+        "the notify fd to Hull's seccomp agent"
+
+/* The comment of the recorded profile's SCMP_ACT_NOTIFY rule. */
+#define RECORD_NOTIFY_COMMENT                                                                          \
+        "allowed by the base profile, not recorded: Hull's seccomp agent refuses each call with EPERM " \
+        "and writes an audit record (hull-seccomp record --no-notify: EPERM without a record)"
+
 /* The recorded profile: defaultAction SCMP_ACT_ERRNO (EPERM), base's architectures, one
  * SCMP_ACT_ALLOW rule with the sorted names of the logged calls that base allows without
- * conditions (comment: its "comment" field), base's conditional allow rules (arguments,
- * capabilities, arches, kernel) narrowed to the logged calls, and base's refusing rules as they
- * are (clone3's ENOSYS). Logged calls outside base, on architectures base does not name, or
- * unknown to libseccomp are left out with a warning in d. So the result allows nothing base
- * does not. 0 and *ret; -EINVAL (base's problems in base_diag); -ENOMEM. */
-int record_profile(const char *base, size_t base_len, const Recording *rec, const char *comment, Diag *base_diag,
-                   Diag *d, char **ret);
+ * conditions (comment: its "comment" field); with notify, an SCMP_ACT_ALLOW rule with those of
+ * close, read and write that were not logged (comment: RECORD_RUNC_COMMENT: runc's init makes
+ * them to hand the notify fd over, after it loaded the filter), and one SCMP_ACT_NOTIFY rule with the
+ * sorted names base allows without conditions that were not logged, less those three, the names
+ * of every base rule that refuses or has conditions and names libseccomp does not know
+ * (comment: RECORD_NOTIFY_COMMENT; no rule if no name is left); base's conditional allow rules
+ * (arguments, capabilities, arches, kernel) narrowed to the logged calls, and base's refusing
+ * rules as they are (clone3's ENOSYS). Logged calls outside base, on architectures base does
+ * not name, or unknown to libseccomp are left out with a warning in d. So the result allows
+ * nothing base does not, and refuses the same calls with notify as without: Hull's seccomp
+ * agent refuses a notified call, and logs it. 0 and *ret; -EINVAL (base's problems in
+ * base_diag); -ENOMEM. */
+int record_profile(const char *base, size_t base_len, const Recording *rec, const char *comment, bool notify,
+                   Diag *base_diag, Diag *d, char **ret);
 
 /* The SELinux label Docker gave a container ("ProcessLabel" in config.v2.json) below
  * containers_dirfd (/var/lib/docker/containers): id is the full ID, a unique prefix of it, or

@@ -251,3 +251,20 @@ int resolve_profile(const Profile *p, CapSet caps, const Target *t, Resolved **r
         *ret = TAKE_PTR(r);
         return 0;
 }
+
+size_t resolved_replace_notify(Resolved *r, uint32_t action) {
+        size_t found = 0, k = 0;
+
+        for (size_t i = 0; i < r->n_rules; i++) {
+                Rule *rule = &r->rules[i];
+                if (rule->action == SCMP_ACT_NOTIFY) {
+                        found++;
+                        rule->action = action;
+                        if (action == r->default_action)
+                                continue;
+                }
+                r->rules[k++] = *rule;
+        }
+        r->n_rules = k;
+        return found;
+}

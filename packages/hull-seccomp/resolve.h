@@ -45,6 +45,11 @@ static inline void resolved_freep(Resolved **r) {
 
 int resolve_profile(const Profile *p, CapSet caps, const Target *t, Resolved **ret);
 
+/* For a filter no supervisor listens to: every SCMP_ACT_NOTIFY rule gets action instead, and
+ * is dropped if that is the default action (as resolve_profile() drops such rules, like runc;
+ * libseccomp refuses them). The number of NOTIFY rules found. */
+size_t resolved_replace_notify(Resolved *r, uint32_t action);
+
 /* "default" (Docker's 14), "hull" (Docker's minus NET_RAW MKNOD AUDIT_WRITE SETPCAP), "none",
  * "all", or a comma-separated list of names with or without CAP_, optionally starting with
  * "default," or "hull," to add to those. */

@@ -4,14 +4,19 @@
  * one container in the time window (its label's records, and those its processes made under
  * runc's label before their execve), parses and checks cleanly with the profile parser, is
  * within Hull's default for every capability set, and its filter refuses the rest with EPERM;
- * the container's label is found in Docker's config.v2.json. */
+ * the NOTIFY rule (record's default) hands the calls the base allows and the recording lacks to
+ * Hull's seccomp agent and changes nothing else: the same calls refused, --no-notify's bytes
+ * as before it; the container's label is found in Docker's config.v2.json. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "bpfsim.h"
 #include "diff.h"
 #include "emit.h"
+#include "hull/json.h"
 #include "hull/tests.h"
 #include "record.h"
 #include "resolve.h"
@@ -25,6 +30,14 @@
  * records; a truncated SECCOMP record and a line that is no record. */
 #define FIXTURE "tests/record/container.log"
 #define LABEL "system_u:system_r:container_t:s0:c1,c2"
+/* A small base: an unconditional allow rule (write among its names; _llseek, which x86_64 does
+ * not have; nosuchcall, which no architecture has), beside it a conditional allow rule
+ * (personality) and a refusing one (kill), a LOG rule with "name", rules with only conditions,
+ * refusing rules (one with "name"); and what record wrote from it before the NOTIFY rule, for
+ * a recording of read, close, mkdir and personality: --no-notify must still write those bytes
+ * (the file was written by that code, record.c of the commit before --no-notify). */
+#define SMALL_BASE "tests/record/small-base.json"
+#define SMALL_NO_NOTIFY "tests/record/small.no-notify.json"
 
 static bool has_msg(const Diag *d, const char *text) {
         for (size_t i = 0; i < d->n; i++)
@@ -179,6 +192,218 @@ static uint32_t run_filter(const struct sock_filter *bpf, size_t n, int nr) {
         return ret;
 }
 
+/* rule's names joined with ",", or NULL */
+static char *joined_names(json_object *rule) {
+        json_object *names;
+        char *s = NULL;
+        size_t size = 0;
+        FILE *m;
+
+        if (!json_object_object_get_ex(rule, "names", &names) || !json_object_is_type(names, json_type_array))
+                return NULL;
+        m = open_memstream(&s, &size);
+        if (!m)
+                return NULL;
+        for (size_t i = 0; i < json_object_array_length(names); i++)
+                fprintf(m, "%s%s", i ? "," : "", json_object_get_string(json_object_array_get_idx(names, i)));
+        if (fclose(m) != 0) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+static const char *rule_string(json_object *rule, const char *key) {
+        json_object *v;
+        return json_object_object_get_ex(rule, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* The shape of the recorded allow rule: names, action, args [], comment, includes {},
+ * excludes {}, in that order and nothing else. */
+static void check_rule_shape(json_object *rule) {
+        static const char *const keys[] = { "names", "action", "args", "comment", "includes", "excludes" };
+        json_object *v;
+        size_t i = 0;
+
+        json_object_object_foreach(rule, key, val) {
+                (void) val;
+                CHECK(i < ELEMENTSOF(keys) && strcmp(key, keys[i]) == 0);
+                i++;
+        }
+        CHECK_EQ_INT(i, ELEMENTSOF(keys));
+        CHECK(json_object_object_get_ex(rule, "args", &v) && json_object_is_type(v, json_type_array) &&
+              json_object_array_length(v) == 0);
+        CHECK(json_object_object_get_ex(rule, "includes", &v) && json_object_is_type(v, json_type_object) &&
+              json_object_object_length(v) == 0);
+        CHECK(json_object_object_get_ex(rule, "excludes", &v) && json_object_is_type(v, json_type_object) &&
+              json_object_object_length(v) == 0);
+}
+
+/* text, a recorded profile, with its rule i removed, as record writes JSON */
+static char *without_rule(const char *text, size_t i) {
+        _cleanup_json_ json_object *root = json_tokener_parse(text);
+        json_object *syscalls;
+        char *out = NULL;
+
+        if (!root || !json_object_object_get_ex(root, "syscalls", &syscalls) || i >= json_object_array_length(syscalls))
+                return NULL;
+        json_object_array_del_idx(syscalls, i, 1);
+        if (asprintf(&out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+                return NULL;
+        return out;
+}
+
+static bool profile_names_in(const ProfileSyscall *s, const char *name) {
+        for (size_t k = 0; k < s->n_names; k++)
+                if (strcmp(s->names[k], name) == 0)
+                        return true;
+        return false;
+}
+
+/* The NOTIFY profile refuses what the --no-notify one refuses: every x86_64 (or arm64 and arm)
+ * syscall number with argument values from the profiles' conditions gets the same answer from
+ * both filters, except calls the --no-notify filter refuses with EPERM that base allows
+ * whatever the arguments, which the NOTIFY filter hands to the agent. And "hull-seccomp run"'s
+ * filter (NOTIFY answered with EPERM) is the --no-notify filter. */
+static void check_same_refusals(const char *base, const char *nn, const char *notify, CapSet caps, const char *arch,
+                                size_t *n_notified) {
+        _cleanup_resolved_ Resolved *rb = resolve_text(base, caps, arch), *rn = resolve_text(nn, caps, arch);
+        _cleanup_resolved_ Resolved *ry = resolve_text(notify, caps, arch), *rr = resolve_text(notify, caps, arch);
+        _cleanup_free_ struct sock_filter *bb = NULL, *bn = NULL, *by = NULL, *br = NULL;
+        size_t nb = 0, nn_ = 0, ny = 0, nr_ = 0, nv = 0;
+        uint64_t vals[128];
+
+        CHECK(rb && rn && ry && rr);
+        if (!rb || !rn || !ry || !rr)
+                return;
+        CHECK_EQ_INT(resolved_replace_notify(rn, SCMP_ACT_ERRNO(EPERM)), 0);
+        CHECK(resolved_replace_notify(rr, SCMP_ACT_ERRNO(EPERM)) > 0);
+        CHECK_EQ_INT(emit_bpf(rb, &bb, &nb), 0);
+        CHECK_EQ_INT(emit_bpf(rn, &bn, &nn_), 0);
+        CHECK_EQ_INT(emit_bpf(ry, &by, &ny), 0);
+        CHECK_EQ_INT(emit_bpf(rr, &br, &nr_), 0);
+        if (!bb || !bn || !by || !br)
+                return;
+        vals[nv++] = 0;
+        vals[nv++] = UINT64_MAX;
+        vals[nv++] = 0x11; /* SIGCHLD */
+        for (size_t i = 0; i < ry->n_rules; i++)
+                for (size_t c = 0; c < ry->rules[i].n_conds && nv + 4 <= ELEMENTSOF(vals); c++) {
+                        vals[nv++] = ry->rules[i].conds[c].datum_a;
+                        vals[nv++] = ry->rules[i].conds[c].datum_a + 1;
+                        vals[nv++] = ry->rules[i].conds[c].datum_a - 1;
+                        vals[nv++] = ry->rules[i].conds[c].datum_b;
+                }
+        for (size_t ai = 0; ai < ry->n_arches; ai++)
+                for (int nr = 0; nr < 512; nr++)
+                        for (size_t vi = 0; vi < nv; vi++)
+                                for (unsigned arg = 0; arg < 2; arg++) {
+                                        struct seccomp_data sd = { .nr = nr, .arch = bpf_audit_arch(ry->arches[ai]) };
+                                        uint32_t b = 0, x = 0, y = 0, z = 0;
+
+                                        sd.args[arg] = vals[vi];
+                                        CHECK_EQ_INT(bpf_run(bb, nb / sizeof(*bb), &sd, &b), 0);
+                                        CHECK_EQ_INT(bpf_run(bn, nn_ / sizeof(*bn), &sd, &x), 0);
+                                        CHECK_EQ_INT(bpf_run(by, ny / sizeof(*by), &sd, &y), 0);
+                                        CHECK_EQ_INT(bpf_run(br, nr_ / sizeof(*br), &sd, &z), 0);
+                                        if (y == SECCOMP_RET_USER_NOTIF && vi == 0 && arg == 0)
+                                                (*n_notified)++;
+                                        if ((y == x || (y == SECCOMP_RET_USER_NOTIF && x == (SECCOMP_RET_ERRNO | EPERM) &&
+                                                        b == SECCOMP_RET_ALLOW)) &&
+                                            z == x)
+                                                continue;
+                                        fprintf(stderr, "%s, caps 0x%" PRIx64 ", arch 0x%x nr %d arg%u=0x%" PRIx64
+                                                        ": base 0x%x, --no-notify 0x%x, notify 0x%x, run 0x%x\n",
+                                                arch, caps, ry->arches[ai], nr, arg, vals[vi], b, x, y, z);
+                                        hull_test_failures++;
+                                        return;
+                                }
+}
+
+/* The recorded profile of the fixture with its NOTIFY rule, beside nn, the same without. */
+static void check_recorded_notify(const char *hull, const Recording *rec, const char *nn) {
+        static const char *const notified[] = { "getpid", "mkdir", "unlink", "getuid", "mkdirat" };
+        static const char *const not_notified[] = { "write", "read", "execve", "personality", "clone", "clone3", "ptrace",
+                                                    "openat2", "bpf", "reboot", "socket", "socketpair", "arch_prctl",
+                                                    "io_uring_setup" };
+        _cleanup_free_ char *out = NULL, *stripped = NULL, *pfc = NULL;
+        _cleanup_profile_ Profile *p = NULL;
+        _cleanup_resolved_ Resolved *res = NULL, *rnn = NULL;
+        const ProfileSyscall *s;
+        size_t n_notified = 0, some = 0, all = 0, some_nn = 0, all_nn = 0;
+        CapSet caps[3] = { 0, capset_docker_default(), capset_all() };
+        Diag db = {}, d = {};
+
+        CHECK_EQ_INT(record_profile(hull, strlen(hull), rec, "from the fixture", true, &db, &d, &out), 0);
+        CHECK_EQ_INT(db.n, 0);
+        CHECK_EQ_INT(d.n, 3); /* bpf, i386, 999: as without */
+        diag_clear(&db);
+        diag_clear(&d);
+        if (!out)
+                return;
+
+        /* validate: parses, and checks without an error (a warning: the names of other ABIs) */
+        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
+        if (p)
+                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
+        CHECK_EQ_INT(d.n_errors, 0);
+        diag_clear(&d);
+        if (!p || p->n_syscalls < 3)
+                return;
+        CHECK_EQ_INT(p->syscalls[0].action, SCMP_ACT_ALLOW);
+        s = &p->syscalls[1];
+        CHECK_EQ_INT(s->action, SCMP_ACT_NOTIFY);
+        CHECK_STREQ(s->comment, RECORD_NOTIFY_COMMENT);
+        CHECK(s->n_names > 200);
+        for (size_t k = 0; k < s->n_names; k++) {
+                if (k > 0)
+                        CHECK(strcmp(s->names[k - 1], s->names[k]) < 0);
+                /* in no other rule: not recorded, and in no rule it keeps */
+                for (size_t i = 0; i < p->n_syscalls; i++)
+                        if (i != 1 && profile_names_in(&p->syscalls[i], s->names[k])) {
+                                fprintf(stderr, "notified %s is in $.syscalls[%zu] too\n", s->names[k], i);
+                                hull_test_failures++;
+                        }
+        }
+        for (size_t i = 2; i < p->n_syscalls; i++)
+                CHECK(p->syscalls[i].action != SCMP_ACT_NOTIFY);
+        for (size_t i = 0; i < ELEMENTSOF(notified); i++)
+                if (!profile_names_in(s, notified[i])) {
+                        fprintf(stderr, "%s is not notified\n", notified[i]);
+                        hull_test_failures++;
+                }
+        for (size_t i = 0; i < ELEMENTSOF(not_notified); i++)
+                if (profile_names_in(s, not_notified[i])) {
+                        fprintf(stderr, "%s is notified\n", not_notified[i]);
+                        hull_test_failures++;
+                }
+
+        /* apart from the NOTIFY rule, the --no-notify profile */
+        stripped = without_rule(out, 1);
+        CHECK_STREQ(stripped, nn);
+
+        /* diff --subset BASE RECORDED still holds (NOTIFY counts as allowing) */
+        check_within(hull, out, false);
+        /* compile, the PFC dump and stats take it; stats counts the notified calls as reachable */
+        res = resolve_text(out, capset_docker_default(), "amd64");
+        rnn = resolve_text(nn, capset_docker_default(), "amd64");
+        CHECK(res && rnn);
+        if (!res || !rnn)
+                return;
+        CHECK_EQ_INT(emit_pfc(res, &pfc), 0);
+        CHECK(pfc && strstr(pfc, "action 0x7fc00000;"));
+        CHECK_EQ_INT(count_reachable(res, SCMP_ARCH_X86_64, &some, &all), 0);
+        CHECK_EQ_INT(count_reachable(rnn, SCMP_ARCH_X86_64, &some_nn, &all_nn), 0);
+        CHECK(some > some_nn + 200);
+
+        /* and refuses the same calls */
+        for (size_t i = 0; i < ELEMENTSOF(caps); i++) {
+                check_same_refusals(hull, nn, out, caps[i], "amd64", &n_notified);
+                check_same_refusals(hull, nn, out, caps[i], "arm64", &n_notified);
+        }
+        CHECK(n_notified > 6 * 150);
+}
+
 static void test_recorded_profile(const char *hull) {
         static char *labels[] = { (char *) LABEL };
         RecordFilter f = { .since_ms = 1733300000000ULL, .until_ms = 1733300010000ULL, .labels = labels, .n_labels = 1 };
@@ -212,7 +437,8 @@ static void test_recorded_profile(const char *hull) {
         CHECK_EQ_INT(d.n, 2);
         diag_clear(&d);
 
-        CHECK_EQ_INT(record_profile(hull, strlen(hull), &rec, "from the fixture", &db, &d, &out), 0);
+        /* --no-notify: the profile as record wrote it before the NOTIFY rule */
+        CHECK_EQ_INT(record_profile(hull, strlen(hull), &rec, "from the fixture", false, &db, &d, &out), 0);
         CHECK_EQ_INT(db.n, 0);
         CHECK(has_msg(&d, "\"bpf\" was logged but the base profile does not allow it"));
         CHECK(has_msg(&d, "architecture 0x40000003, which the base profile does not name"));
@@ -297,6 +523,132 @@ static void test_recorded_profile(const char *hull) {
         CHECK_EQ_INT(run_filter(bpf, n, 435), SECCOMP_RET_ERRNO | ENOSYS); /* clone3 */
         CHECK_EQ_INT(run_filter(bpf, n, 437), SECCOMP_RET_ERRNO | ENOSYS); /* openat2 */
         CHECK_EQ_INT(run_filter(bpf, n, 434), SECCOMP_RET_ERRNO | ENOSYS); /* pidfd_open */
+
+        check_recorded_notify(hull, &rec, out);
+}
+
+/* The NOTIFY rule of a small base, exactly; --no-notify's bytes as before it. */
+static void test_notify_rule(void) {
+        RecordedCall calls[] = {
+                { .arch = SCMP_ARCH_X86_64, .nr = 0, .count = 1 },   /* read */
+                { .arch = SCMP_ARCH_X86_64, .nr = 3, .count = 2 },   /* close */
+                { .arch = SCMP_ARCH_X86_64, .nr = 83, .count = 1 },  /* mkdir */
+                { .arch = SCMP_ARCH_X86_64, .nr = 135, .count = 1 }, /* personality */
+        };
+        const Recording rec = { .logged = { .calls = calls, .n = ELEMENTSOF(calls) } };
+        _cleanup_free_ char *base = test_read(SMALL_BASE, NULL), *want = test_read(SMALL_NO_NOTIFY, NULL);
+        _cleanup_free_ char *out = NULL, *nn = NULL, *stripped = NULL, *names = NULL, *allowed = NULL, *runc = NULL,
+                            *without_notify = NULL;
+        _cleanup_json_ json_object *root = NULL;
+        _cleanup_profile_ Profile *p = NULL;
+        json_object *syscalls;
+        Diag db = {}, d = {};
+
+        CHECK(base && want);
+        if (!base || !want)
+                return;
+        CHECK_EQ_INT(record_profile(base, strlen(base), &rec, "from the small recording", false, &db, &d, &nn), 0);
+        CHECK_EQ_INT(db.n + d.n, 0);
+        CHECK_STREQ(nn, want);
+        CHECK_EQ_INT(record_profile(base, strlen(base), &rec, "from the small recording", true, &db, &d, &out), 0);
+        CHECK_EQ_INT(db.n + d.n, 0);
+        diag_clear(&db);
+        diag_clear(&d);
+        if (!out || !nn)
+                return;
+        root = json_tokener_parse(out);
+        CHECK(root && json_object_object_get_ex(root, "syscalls", &syscalls));
+        if (!root || !json_object_object_get_ex(root, "syscalls", &syscalls))
+                return;
+        /* allow, runc's, notify, then base's: personality's argument rule, kill, clone3, sync */
+        CHECK_EQ_INT(json_object_array_length(syscalls), 7);
+        allowed = joined_names(json_object_array_get_idx(syscalls, 0));
+        CHECK_STREQ(allowed, "close,mkdir,personality,read");
+        /* runc's calls to hand the notify fd over that were not recorded: write */
+        runc = joined_names(json_object_array_get_idx(syscalls, 1));
+        CHECK_STREQ(runc, "write");
+        CHECK_STREQ(rule_string(json_object_array_get_idx(syscalls, 1), "action"), "SCMP_ACT_ALLOW");
+        CHECK_STREQ(rule_string(json_object_array_get_idx(syscalls, 1), "comment"), RECORD_RUNC_COMMENT);
+        /* sorted; not write, not the recorded calls, not personality (conditional rule too),
+         * kill (refusing rule too) or nosuchcall; getuid (LOG, "name") and _llseek (arm) */
+        names = joined_names(json_object_array_get_idx(syscalls, 2));
+        CHECK_STREQ(names, "_llseek,exit,getpid,getppid,getuid,unlink");
+        CHECK_STREQ(rule_string(json_object_array_get_idx(syscalls, 2), "action"), "SCMP_ACT_NOTIFY");
+        CHECK_STREQ(rule_string(json_object_array_get_idx(syscalls, 2), "comment"), RECORD_NOTIFY_COMMENT);
+        check_rule_shape(json_object_array_get_idx(syscalls, 0));
+        check_rule_shape(json_object_array_get_idx(syscalls, 1));
+        check_rule_shape(json_object_array_get_idx(syscalls, 2));
+        for (size_t i = 3; i < json_object_array_length(syscalls); i++)
+                CHECK(strcmp(rule_string(json_object_array_get_idx(syscalls, i), "action") ?: "", "SCMP_ACT_NOTIFY") != 0);
+        /* the rest is the --no-notify profile, "name" of the kept sync rule included */
+        without_notify = without_rule(out, 2);
+        stripped = without_notify ? without_rule(without_notify, 1) : NULL;
+        CHECK_STREQ(stripped, nn);
+        CHECK(strstr(out, "\"name\":\"sync\""));
+        /* validate: no error (a warning: _llseek is not on x86_64) */
+        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
+        if (p)
+                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
+        CHECK_EQ_INT(d.n_errors, 0);
+        diag_clear(&d);
+        /* within the base (minus nosuchcall, which validate refuses, resolve skips) */
+        check_within(base, out, false);
+}
+
+/* Nothing to notify: no NOTIFY rule, the same bytes as --no-notify. */
+static void test_notify_empty(void) {
+        static const char *const bases[] = {
+                /* write is never notified; close has a refusing rule with a condition too */
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\": ["
+                "{\"names\": [\"read\", \"write\", \"close\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                "{\"names\": [\"close\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]},"
+                "{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_SYS_PTRACE\"]}}]}",
+                /* no rules at all */
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86_64\"]}",
+        };
+        /* read and write: recorded, so no rule for runc's calls either (close: refused by base) */
+        RecordedCall calls[] = { { .arch = SCMP_ARCH_X86_64, .nr = 0, .count = 1 }, { .arch = SCMP_ARCH_X86_64, .nr = 1, .count = 1 } };
+        const Recording rec = { .logged = { .calls = calls, .n = ELEMENTSOF(calls) } };
+
+        for (size_t i = 0; i < ELEMENTSOF(bases); i++) {
+                _cleanup_free_ char *out = NULL, *nn = NULL;
+                Diag db = {}, d = {};
+
+                CHECK_EQ_INT(record_profile(bases[i], strlen(bases[i]), &rec, "c", true, &db, &d, &out), 0);
+                CHECK_EQ_INT(record_profile(bases[i], strlen(bases[i]), &rec, "c", false, &db, &d, &nn), 0);
+                CHECK_EQ_INT(db.n, 0);
+                CHECK_STREQ(out, nn);
+                CHECK(out && !strstr(out, "NOTIFY"));
+                diag_clear(&db);
+                diag_clear(&d);
+        }
+}
+
+/* hull-seccomp run: NOTIFY rules answer EPERM; those that become the default go. */
+static void test_replace_notify(void) {
+        Rule rules[3] = {
+                { .name = "getpid", .nr = 39, .action = SCMP_ACT_NOTIFY },
+                { .name = "openat2", .nr = 437, .action = SCMP_ACT_ERRNO(ENOSYS) },
+                { .name = "mkdir", .nr = 83, .action = SCMP_ACT_NOTIFY },
+        };
+        Rule copy[3];
+        Resolved r = { .default_action = SCMP_ACT_ERRNO(EPERM), .rules = copy, .n_rules = 3 };
+
+        memcpy(copy, rules, sizeof(rules));
+        CHECK_EQ_INT(resolved_replace_notify(&r, SCMP_ACT_ERRNO(EPERM)), 2);
+        CHECK_EQ_INT(r.n_rules, 1);
+        CHECK_STREQ(r.rules[0].name, "openat2");
+        CHECK_EQ_INT(r.rules[0].action, SCMP_ACT_ERRNO(ENOSYS));
+        CHECK_EQ_INT(resolved_replace_notify(&r, SCMP_ACT_ERRNO(EPERM)), 0);
+
+        memcpy(copy, rules, sizeof(rules));
+        r = (Resolved) { .default_action = SCMP_ACT_ALLOW, .rules = copy, .n_rules = 3 };
+        CHECK_EQ_INT(resolved_replace_notify(&r, SCMP_ACT_ERRNO(EPERM)), 2);
+        CHECK_EQ_INT(r.n_rules, 3);
+        CHECK_EQ_INT(r.rules[0].action, SCMP_ACT_ERRNO(EPERM));
+        CHECK_EQ_INT(r.rules[1].action, SCMP_ACT_ERRNO(ENOSYS));
+        CHECK_EQ_INT(r.rules[2].action, SCMP_ACT_ERRNO(EPERM));
+        CHECK_STREQ(r.rules[2].name, "mkdir");
 }
 
 static void test_filters(void) {
@@ -429,6 +781,9 @@ int main(void) {
                 test_logging_profile(hull);
                 test_recorded_profile(hull);
         }
+        test_notify_rule();
+        test_notify_empty();
+        test_replace_notify();
         test_filters();
         test_read_lines();
         test_container_label();

@@ -2,7 +2,8 @@
 # workload started three times under the logging profile is recorded from the audit log by its
 # containers' SELinux labels (and runc's last calls, by pid); the recorded profile is within
 # Hull's default (diff --subset), runs the same workload, and refuses a call the workload never
-# made (mkdir) with EPERM, which Hull's default allows.
+# made (mkdir) with EPERM, which Hull's default allows, through hull-seccomp-agent, which writes
+# the refusal to the audit log.
 set -u
 W=/var/tmp/hull-seccomp-record
 DEFAULT=/usr/share/hull/seccomp/docker-default.json
@@ -68,13 +69,39 @@ out=$(docker run --rm --security-opt seccomp="$W/rec.json" hull-test sh -c "$WOR
         fail "the workload failed under its recorded profile: $out"
 [ "$out" = recorded ] || fail "the workload printed '$out' under its recorded profile"
 
-# a call it never made is refused with EPERM; Hull's default allows it
-out=$(docker run --rm --security-opt seccomp="$W/rec.json" hull-test sh -c "$WORKLOAD && mkdir /tmp/d" 2>&1)
+# a call it never made is refused with EPERM; Hull's default allows it, so the recorded profile
+# hands it to hull-seccomp-agent (SCMP_ACT_NOTIFY; write excepted, which runc refuses to notify)
+# and the agent writes the refusal to the audit log
+grep -qF '"SCMP_ACT_NOTIFY"' "$W/rec.json" || fail "the recorded profile has no SCMP_ACT_NOTIFY rule"
+# attached, not -d: docker logs of a container that is gone at once may come back empty (journald)
+out=$(docker run --name hull-seccomp-refused --security-opt seccomp="$W/rec.json" hull-test sh -c "$WORKLOAD && mkdir /tmp/d" 2>&1)
 st=$?
+cid=$(docker inspect -f '{{.Id}}' hull-seccomp-refused) || fail "docker run under the recorded profile (with its notified calls) made no container: $out"
+cids=$cid
 echo "$out"
-[ $st != 0 ] || fail "mkdir, never recorded, was allowed"
+[ "$st" != 0 ] || fail "mkdir, never recorded, was allowed"
 echo "$out" | grep -qF "mkdir: can't create directory '/tmp/d': Operation not permitted" ||
         fail "mkdir did not fail with EPERM under the recorded profile"
+rec=
+for _ in $(seq 1 20); do
+        # libaudit quotes the id (audit_encode_nv_string); an id it would hex-encode is no Docker id
+        rec=$(grep -F "op=seccomp-refuse container=\"$cid\" " "$AUDIT_LOG") && break
+        sleep 1
+done
+echo "$rec"
+[ -n "$rec" ] || fail "no op=seccomp-refuse record of container $cid in $AUDIT_LOG"
+echo "$rec" | grep -q '^type=TRUSTED_APP .* arch=x86_64 syscall=mkdir nr=83 errno=1 ' ||
+        fail "the agent's record is not a TRUSTED_APP record of mkdir (83) on x86_64"
+echo "$rec" | grep -qF 'subj=system_u:system_r:hull_seccomp_agent_t:s0 ' ||
+        fail "the record did not come from hull_seccomp_agent_t"
+# the same record through the audit tools
+ausearch --input-logs -m TRUSTED_APP -i 2>/dev/null | grep -aF "$cid" | grep -aq ' syscall=mkdir ' ||
+        fail "ausearch -m TRUSTED_APP does not find the refusal of mkdir"
+[ "$(ps -o label= -C hull-seccomp-agent)" = system_u:system_r:hull_seccomp_agent_t:s0 ] ||
+        fail "hull-seccomp-agent runs as '$(ps -o label= -C hull-seccomp-agent)'"
+docker rm "$cid" >/dev/null || fail "docker rm failed"
+cids=
+# Hull's default allows the call the recorded profile refused
 docker run --rm hull-test sh -c 'mkdir /tmp/d' || fail "mkdir fails under Hull's default too"
 
 cleanup
