@@ -171,6 +171,21 @@ static bool confined(const char *path, bool bundle) {
         return nnp && filter;
 }
 
+/* A case's paths below tmp: its bundle (containerd's moby bundle of ID when NULL), the
+ * bundle's config.json and its containers directory ("" when NULL), with hostconfig (when
+ * not NULL) written to <containers>/<id>/hostconfig.json. */
+static void case_layout(const char *bundle_dir, const char *containers_dir, const char *hostconfig, const char *id,
+                        char bundle[static PATH_MAX], char config[static PATH_MAX + 16], char containers[static PATH_MAX]) {
+        snprintf(bundle, PATH_MAX, "%s", P(bundle_dir ?: "run/containerd/io.containerd.runtime.v2.task/moby/" ID));
+        snprintf(config, PATH_MAX + 16, "%s/config.json", bundle);
+        snprintf(containers, PATH_MAX, "%s", containers_dir ? P(containers_dir) : "");
+        if (hostconfig) {
+                char hc[PATH_MAX + 128];
+                snprintf(hc, sizeof(hc), "%s/%s/hostconfig.json", containers, id);
+                put(hc, hostconfig, 0600);
+        }
+}
+
 static void run_case(const Case *c) {
         _cleanup_diag_ Diag e = {};
         const char *id = c->id ?: ID;
@@ -180,14 +195,7 @@ static void run_case(const Case *c) {
         int r;
 
         fprintf(stderr, "case: %s\n", c->name);
-        snprintf(bundle, sizeof(bundle), "%s", P(c->bundle ?: "run/containerd/io.containerd.runtime.v2.task/moby/" ID));
-        snprintf(config, sizeof(config), "%s/config.json", bundle);
-        snprintf(containers, sizeof(containers), "%s", c->containers ? P(c->containers) : "");
-        if (c->hostconfig) {
-                char hc[PATH_MAX + 128];
-                snprintf(hc, sizeof(hc), "%s/%s/hostconfig.json", containers, id);
-                put(hc, c->hostconfig, 0600);
-        }
+        case_layout(c->bundle, c->containers, c->hostconfig, id, bundle, config, containers);
         text = spec(c->containers ? containers : NULL, c->from ?: id, c->cgroups, c->sys_admin);
         put(config, text, 0600);
 
@@ -361,14 +369,7 @@ static void run_notify_case(const NotifyCase *c) {
         char *text, *today = NULL;
 
         fprintf(stderr, "notify case: %s\n", c->name);
-        snprintf(bundle, sizeof(bundle), "%s", P(c->bundle ?: "run/containerd/io.containerd.runtime.v2.task/moby/" ID));
-        snprintf(config, sizeof(config), "%s/config.json", bundle);
-        snprintf(containers, sizeof(containers), "%s", c->containers ? P(c->containers) : "");
-        if (c->hostconfig) {
-                char hc[PATH_MAX + 128];
-                snprintf(hc, sizeof(hc), "%s/%s/hostconfig.json", containers, id);
-                put(hc, c->hostconfig, 0600);
-        }
+        case_layout(c->bundle, c->containers, c->hostconfig, id, bundle, config, containers);
         text = spec_with_seccomp(c->containers ? containers : NULL, id, c->sys_admin, c->seccomp);
         if (c->bytes == BYTES_TODAY) {
                 uint32_t drop = 0;

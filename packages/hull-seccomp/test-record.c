@@ -253,6 +253,20 @@ static char *without_rule(const char *text, size_t i) {
         return out;
 }
 
+/* What validate does with a written profile: it parses, and checks on x86_64 without an error
+ * (warnings allowed: names of other ABIs). The parsed profile, NULL if it did not parse. */
+static Profile *check_validates(const char *out) {
+        Profile *p = NULL;
+        Diag d = {};
+
+        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
+        if (p)
+                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
+        CHECK_EQ_INT(d.n_errors, 0);
+        diag_clear(&d);
+        return p;
+}
+
 static bool profile_names_in(const ProfileSyscall *s, const char *name) {
         for (size_t k = 0; k < s->n_names; k++)
                 if (strcmp(s->names[k], name) == 0)
@@ -343,11 +357,7 @@ static void check_recorded_notify(const char *hull, const Recording *rec, const 
                 return;
 
         /* validate: parses, and checks without an error (a warning: the names of other ABIs) */
-        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
-        if (p)
-                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
-        CHECK_EQ_INT(d.n_errors, 0);
-        diag_clear(&d);
+        p = check_validates(out);
         if (!p || p->n_syscalls < 3)
                 return;
         CHECK_EQ_INT(p->syscalls[0].action, SCMP_ACT_ALLOW);
@@ -450,11 +460,7 @@ static void test_recorded_profile(const char *hull) {
                 return;
 
         /* the existing parser and checker accept it */
-        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
-        if (p)
-                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
-        CHECK_EQ_INT(d.n_errors, 0);
-        diag_clear(&d);
+        p = check_validates(out);
         if (!p)
                 return;
         CHECK_EQ_INT(p->default_action, SCMP_ACT_ERRNO(EPERM));
@@ -586,11 +592,7 @@ static void test_notify_rule(void) {
         CHECK_STREQ(stripped, nn);
         CHECK(strstr(out, "\"name\":\"sync\""));
         /* validate: no error (a warning: _llseek is not on x86_64) */
-        CHECK_EQ_INT(profile_parse(out, strlen(out), &d, &p), 0);
-        if (p)
-                CHECK_EQ_INT(profile_check(p, SCMP_ARCH_X86_64, &d), 0);
-        CHECK_EQ_INT(d.n_errors, 0);
-        diag_clear(&d);
+        p = check_validates(out);
         /* within the base (minus nosuchcall, which validate refuses, resolve skips) */
         check_within(base, out, false);
 }
