@@ -186,6 +186,18 @@ static void case_layout(const char *bundle_dir, const char *containers_dir, cons
         }
 }
 
+/* exec --process of container id: config.json (config) holds text again, runc's state (the
+ * shim's --root, into state) names bundle, process.json (into process) is docker exec's. */
+static RuncCall exec_layout(const char *config, const char *text, const char *id, const char *bundle,
+                            char state[static PATH_MAX], char process[static PATH_MAX]) {
+        put(config, text, 0600);
+        snprintf(state, PATH_MAX, "%s", P("run/containerd/runc/moby"));
+        put_state(state, id, bundle);
+        snprintf(process, PATH_MAX, "%s", P("process.json"));
+        put(process, PROCESS_JSON, 0600);
+        return (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
+}
+
 static void run_case(const Case *c) {
         _cleanup_diag_ Diag e = {};
         const char *id = c->id ?: ID;
@@ -222,12 +234,7 @@ static void run_case(const Case *c) {
         }
 
         /* exec --process: the bundle is found through runc's state (the shim's --root). */
-        put(config, text, 0600);
-        snprintf(state, sizeof(state), "%s", P("run/containerd/runc/moby"));
-        put_state(state, id, bundle);
-        snprintf(process, sizeof(process), "%s", P("process.json"));
-        put(process, PROCESS_JSON, 0600);
-        call = (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
+        call = exec_layout(config, text, id, bundle, state, process);
         r = runtime_prepare(&call, STEP, &e);
         CHECK_EQ_INT(r, c->want_r);
         if (r < 0) {
@@ -420,12 +427,7 @@ static void run_notify_case(const NotifyCase *c) {
                 RuncCall call;
                 char *s;
 
-                put(config, text, 0600);
-                snprintf(state, sizeof(state), "%s", P("run/containerd/runc/moby"));
-                put_state(state, id, bundle);
-                snprintf(process, sizeof(process), "%s", P("process.json"));
-                put(process, PROCESS_JSON, 0600);
-                call = (RuncCall) { .command = RUNC_EXEC, .id = id, .root = state, .process = process };
+                call = exec_layout(config, text, id, bundle, state, process);
                 CHECK(runtime_prepare(&call, STEP, &e) >= 0);
                 s = get(config);
                 CHECK_STREQ(s, text);
