@@ -240,11 +240,20 @@ static json_object *member_object(json_object *obj, const char *key, int *ret_r)
         return v;
 }
 
+/* The edited document root as compact JSON, into *ret_text: 1, or -ENOMEM. */
+static int edited_text(json_object *root, char **ret_text) {
+        const char *out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+        if (!out)
+                return -ENOMEM;
+        *ret_text = strdup(out);
+        return *ret_text ? 1 : -ENOMEM;
+}
+
 int oci_confine_step(const char *text, size_t size, OciTarget target, const char *seccomp, size_t seccomp_size,
                      char **ret_text) {
         _cleanup_json_ json_object *root = NULL, *filter = NULL;
         json_object *process = NULL, *linux_;
-        const char *out;
         int r;
 
         r = parse_json_object(seccomp, seccomp_size, OCI_CONFIG_SIZE_MAX, &filter);
@@ -267,11 +276,7 @@ int oci_confine_step(const char *text, size_t size, OciTarget target, const char
                         return -ENOMEM;
                 }
         }
-        out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!out)
-                return -ENOMEM;
-        *ret_text = strdup(out);
-        return *ret_text ? 1 : -ENOMEM;
+        return edited_text(root, ret_text);
 }
 
 /* Whether an OCI action member (NULL or json null: absent) is SCMP_ACT_NOTIFY; -EINVAL if it
@@ -348,7 +353,6 @@ static int seccomp_needing_listener(json_object *root, json_object **ret_seccomp
 int oci_seccomp_listener(const char *text, size_t size, const char *listener, char **ret_text) {
         _cleanup_json_ json_object *root = NULL;
         json_object *seccomp = NULL, *path;
-        const char *out;
         int r;
 
         r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
@@ -366,9 +370,5 @@ int oci_seccomp_listener(const char *text, size_t size, const char *listener, ch
                 json_object_put(path);
                 return -ENOMEM;
         }
-        out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!out)
-                return -ENOMEM;
-        *ret_text = strdup(out);
-        return *ret_text ? 1 : -ENOMEM;
+        return edited_text(root, ret_text);
 }
