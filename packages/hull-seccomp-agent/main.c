@@ -218,7 +218,7 @@ static void record(Listener *l, uint32_t arch, int32_t nr, uint32_t pid) {
 }
 
 /* Every pending notification of l: EPERM, and a record. */
-static void answer(int epfd, Listener *l) {
+static void answer(Listener *l) {
         int r;
 
         memset(req, 0, sizeof(*req));
@@ -319,7 +319,7 @@ int main(int argc, char *argv[]) {
                                 continue;
                         }
                         if (ev[i].events & EPOLLIN)
-                                answer(epfd, l);
+                                answer(l);
                         /* Every task of the filter is gone (the container stopped). */
                         else if (ev[i].events & (EPOLLHUP | EPOLLERR)) {
                                 log_info("container %s: stopped", l->id);
