@@ -194,10 +194,11 @@ test_image_tar() {
 # builds nothing.
 # A subshell, so that a stage that fails (die) fails this suite, not the whole run; it prints
 # the payload's folder on fd 3. A suite asks for it with `needs next-payload` (suite.conf).
-UPDATE_PAYLOAD=""
+UPDATE_PAYLOAD="" UPDATE_PAYLOAD_FAILED=""
 update_payload() {
         local log=$LOGS/update-payload-build.log
         [ -n "$UPDATE_PAYLOAD" ] && return 0
+        [ -z "$UPDATE_PAYLOAD_FAILED" ] || { echo "tests/qemu/$1: building the 0.1.1 payload failed (log: $log)"; return 1; }
         UPDATE_PAYLOAD=$( (
                 prepare
                 stage_variant next "HULL_VERSION=0.1.1 SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1))" tree selinux usr uki payload
@@ -310,8 +311,100 @@ qemu_suite_run() {
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
         cp "$VM_DIR/resets" "$VM_DIR/exits" "$LOGS/qemu-$suite/" 2>/dev/null || true
         if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
-        echo "    qemu/$suite: $(($(date +%s) - suite_t0)) s"
+        echo "$(($(date +%s) - suite_t0))" >"$LOGS/qemu-$suite/seconds"
+        echo "    qemu/$suite: $(cat "$LOGS/qemu-$suite/seconds") s"
         rm -f "$vm/disk.qcow2"
+}
+
+# suite_selected DIR: the suite in DIR, or one of its tests, is selected by FILTER.
+suite_selected() {
+        local t suite
+        suite=$(basename "$1")
+        selected "qemu/$suite" && return 0
+        for t in "$1"/[0-9]*.sh; do
+                selected "qemu/$suite/$(basename "$t")" && return 0
+        done
+        return 1
+}
+
+# The QEMU suites run HULL_TEST_JOBS at a time (default 2, or 1 on a one-core machine): a
+# guest under TCG keeps about 1.4 of this machine's cores busy on average (its boot more, its
+# tests less, waiting on SSH, reboots and timers), so two at a time finish the set in less time
+# than one after the other. Each suite's output is kept and printed whole once it has ended,
+# then its results are counted as if it had run alone. The longest suites start first (their
+# durations of the last run are kept in $HULL_CACHE/qemu-suite-seconds), so that no long suite
+# is left running alone at the end. What suites share is made before any starts: the container
+# image, the 0.1.1 payload and the Secure Boot variable store.
+QEMU_TIMES=$HULL_CACHE/qemu-suite-seconds
+qemu_suites() {
+        local jobs=${HULL_TEST_JOBS:-} d dirs=() order=() running=() out
+        [ -n "$jobs" ] || { jobs=2; [ "$(nproc)" -ge 2 ] || jobs=1; }
+        [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "HULL_TEST_JOBS=$jobs: want a number of suites at a time (1 or more)"
+        for d in tests/qemu/*/; do
+                d=${d%/}
+                [ -d "$d" ] && suite_selected "$d" && dirs+=("$d")
+        done
+        [ ${#dirs[@]} -gt 0 ] || return 0
+        test_image_tar
+        if grep -qsx 'needs next-payload' "${dirs[@]/%//suite.conf}"; then
+                update_payload "the suites that need it" || UPDATE_PAYLOAD_FAILED=1
+        fi
+        if [ "${HULL_TEST_SECURE_BOOT:-off}" = on ] || grep -qsx 'secure-boot on' "${dirs[@]/%//suite.conf}"; then
+                (vm_enrolled_vars) >"$LOGS/enrolled-vars.log" 2>&1 || { cat "$LOGS/enrolled-vars.log"; }
+        fi
+        if [ "$jobs" = 1 ] || [ ${#dirs[@]} = 1 ]; then
+                for d in "${dirs[@]}"; do qemu_suite "$d" || true; qemu_suite_time "$d"; done
+                return 0
+        fi
+        # Longest first: the last run's seconds, a suite never timed before counting as long.
+        mapfile -t order < <(for d in "${dirs[@]}"; do
+                echo "$(awk -v s="$(basename "$d")" '$1 == s { t = $2 } END { print t == "" ? 99999 : t }' \
+                        "$QEMU_TIMES" 2>/dev/null || echo 99999) $d"
+        done | sort -k1,1nr -k2 | cut -d' ' -f2)
+        echo "    QEMU suites: ${#order[@]}, $jobs at a time"
+        for d in "${order[@]}"; do
+                while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+                out=$LOGS/suite-$(basename "$d")
+                (
+                        T_PASS=0 T_FAIL=0 T_SKIP=0 T_FAILED=()
+                        qemu_suite "$d" >"$out.out" 2>&1 || true
+                        { echo "$T_PASS $T_FAIL $T_SKIP"; if [ ${#T_FAILED[@]} -gt 0 ]; then printf '%s\n' "${T_FAILED[@]}"; fi; } >"$out.result"
+                ) </dev/null &
+                running+=("$d")
+                qemu_suites_flush
+        done
+        wait
+        qemu_suites_flush
+        for d in "${running[@]}"; do
+                result "qemu/$(basename "$d"): the suite ended without recording its results" 1 "$LOGS/suite-$(basename "$d").out"
+        done
+}
+
+# qemu_suites_flush: print and count, in start order, the suites of `running` that have ended.
+qemu_suites_flush() {
+        local d out p f s failed
+        while [ ${#running[@]} -gt 0 ]; do
+                d=${running[0]} out=$LOGS/suite-$(basename "${running[0]}")
+                [ -f "$out.result" ] || return 0
+                cat "$out.out"
+                { read -r p f s; mapfile -t failed; } <"$out.result"
+                T_PASS=$((T_PASS + p)) T_FAIL=$((T_FAIL + f)) T_SKIP=$((T_SKIP + s))
+                T_FAILED+=("${failed[@]}")
+                qemu_suite_time "$d"
+                rm -f "$out.out" "$out.result"
+                running=("${running[@]:1}")
+        done
+}
+
+# qemu_suite_time DIR: keeps the seconds the suite in DIR took in $QEMU_TIMES, for the next
+# run's order.
+qemu_suite_time() {
+        local s n
+        s=$(basename "$1")
+        n=$(cat "$LOGS/qemu-$s/seconds" 2>/dev/null) || return 0
+        [[ $n =~ ^[0-9]+$ ]] || return 0
+        mkdir -p "$(dirname "$QEMU_TIMES")"
+        { grep -v "^$s " "$QEMU_TIMES" 2>/dev/null; echo "$s $n"; } >"$QEMU_TIMES.tmp" && mv "$QEMU_TIMES.tmp" "$QEMU_TIMES"
 }
 
 # suite_not_run DIR WHAT LOG: the suite in DIR could not boot because of WHAT (its log in LOG):
@@ -386,9 +479,7 @@ run_tests() {
         fuzz_tests
         image_tests
         build_tests
-        for d in tests/qemu/*/; do
-                if [ -d "$d" ]; then qemu_suite "${d%/}"; fi
-        done
+        qemu_suites
         if [ $((T_PASS + T_FAIL + T_SKIP)) = 0 ]; then
                 result "tests matching '$FILTER': none found" 1
         fi
