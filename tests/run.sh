@@ -328,9 +328,11 @@ suite_selected() {
 }
 
 # The QEMU suites run HULL_TEST_JOBS at a time (default 2, or 1 on a one-core machine): a
-# guest under TCG keeps about 1.4 of this machine's cores busy on average (its boot more, its
-# tests less, waiting on SSH, reboots and timers), so two at a time finish the set in less time
-# than one after the other. Each suite's output is kept and printed whole once it has ended,
+# guest under TCG keeps about 1.5 of two cores busy on average (its boot more, its tests less:
+# they wait on SSH, reboots, retries and timers), so two at a time finish the set sooner than
+# one after the other, most for the suites that wait (the six cloud suites: 776 s one after the
+# other, 544 s two at a time) and least for those that boot and compute (firstboot, 177 s
+# alone, 261-329 s beside another). Each suite's output is kept and printed whole once it has ended,
 # then its results are counted as if it had run alone. The longest suites start first (their
 # durations of the last run are kept in $HULL_CACHE/qemu-suite-seconds), so that no long suite
 # is left running alone at the end. What suites share is made before any starts: the container
