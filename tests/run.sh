@@ -327,20 +327,21 @@ suite_selected() {
         return 1
 }
 
-# The QEMU suites run HULL_TEST_JOBS at a time (default 2, or 1 on a one-core machine): a
-# guest under TCG keeps about 1.5 of two cores busy on average (its boot more, its tests less:
-# they wait on SSH, reboots, retries and timers), so two at a time finish the set sooner than
-# one after the other, most for the suites that wait (the six cloud suites: 776 s one after the
-# other, 544 s two at a time) and least for those that boot and compute (firstboot, 177 s
-# alone, 261-329 s beside another). Each suite's output is kept and printed whole once it has ended,
-# then its results are counted as if it had run alone. The longest suites start first (their
+# The QEMU suites run HULL_TEST_JOBS at a time, by default one per two cores (on a 2-core
+# machine, one after the other). A TCG guest with 2 vCPUs keeps about 1.5 cores busy, and two
+# of them on two cores contend: measured on this kind of machine, suites that wait (the six
+# cloud suites) took 544 s two at a time against 776 s one after the other, but those that
+# compute took 1.5-1.9 times as long beside another (security 1356 s against 785 s,
+# seccomp-corpus 412 s against 263 s), and a whole run gained about 4 %. With more cores, two
+# or more at a time pay. Each suite's output is kept and printed whole once it has ended, then
+# its results are counted as if it had run alone. The longest suites start first (their
 # durations of the last run are kept in $HULL_CACHE/qemu-suite-seconds), so that no long suite
 # is left running alone at the end. What suites share is made before any starts: the container
 # image, the 0.1.1 payload and the Secure Boot variable store.
 QEMU_TIMES=$HULL_CACHE/qemu-suite-seconds
 qemu_suites() {
         local jobs=${HULL_TEST_JOBS:-} d dirs=() order=() running=() out
-        [ -n "$jobs" ] || { jobs=2; [ "$(nproc)" -ge 2 ] || jobs=1; }
+        [ -n "$jobs" ] || { jobs=$(($(nproc) / 2)); [ "$jobs" -ge 1 ] || jobs=1; }
         [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "HULL_TEST_JOBS=$jobs: want a number of suites at a time (1 or more)"
         for d in tests/qemu/*/; do
                 d=${d%/}
