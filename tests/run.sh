@@ -234,13 +234,9 @@ qemu_suite() {
 
 # qemu_suite_run DIR: one run of the suite in DIR (see qemu_suite).
 qemu_suite_run() {
-        local dir=$1 suite t any=0 st log why
+        local dir=$1 suite t st log why secs
         suite=$(basename "$dir")
-        for t in "$dir"/[0-9]*.sh; do
-                selected "qemu/$suite/$(basename "$t")" && any=1
-        done
-        selected "qemu/$suite" && any=1
-        [ "$any" = 1 ] || return 0
+        suite_selected "$dir" || return 0
         local vm=$HULL_BUILD/vm/$suite failed_before=$T_FAIL suite_t0 VM_ADMIN=$VM_ADMIN VM_NET="" VM_CACHE
         local VM_FIRMWARE=uefi VM_TPM="" VM_VARS=""
         suite_t0=$(date +%s)
@@ -311,8 +307,9 @@ qemu_suite_run() {
         cp "$VM_DIR/serial.log" "$LOGS/qemu-$suite/serial.log" 2>/dev/null || true
         cp "$VM_DIR/resets" "$VM_DIR/exits" "$LOGS/qemu-$suite/" 2>/dev/null || true
         if [ "$T_FAIL" != "$failed_before" ]; then echo "    logs: $LOGS/qemu-$suite/"; fi
-        echo "$(($(date +%s) - suite_t0))" >"$LOGS/qemu-$suite/seconds"
-        echo "    qemu/$suite: $(cat "$LOGS/qemu-$suite/seconds") s"
+        secs=$(($(date +%s) - suite_t0))
+        echo "$secs" >"$LOGS/qemu-$suite/seconds"
+        echo "    qemu/$suite: $secs s"
         rm -f "$vm/disk.qcow2"
 }
 
