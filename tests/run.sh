@@ -345,6 +345,8 @@ qemu_suites() {
                 [ -d "$d" ] && suite_selected "$d" && dirs+=("$d")
         done
         [ ${#dirs[@]} -gt 0 ] || return 0
+        qemu_select
+        echo "    QEMU: $("${QEMU_CMD[@]}" --version | head -1)"
         test_image_tar
         if grep -qsx 'needs next-payload' "${dirs[@]/%//suite.conf}"; then
                 update_payload "the suites that need it" || UPDATE_PAYLOAD_FAILED=1

@@ -1,13 +1,73 @@
 # Booting Hull images in QEMU (TCG; KVM hangs on these machines). Sourced by build.sh.
 # shellcheck shell=bash
 
-# The emulated CPU: QEMU's "max" (every feature TCG implements: AVX2, SMEP, SMAP, UMIP, PKU...)
-# without ERMS. ERMS tells the kernel and glibc that `rep movsb`/`rep stosb` are the fastest
-# way to copy and clear memory, as on real hardware; TCG emulates them a byte at a time, so with
-# ERMS the guest kernel spends twice the system time (PID 1: 14-17 s of system CPU by the end of
-# a first boot, 8.7 s without) and the first boot is about 15 s longer (up over SSH: 78-83 s,
-# 65 s without). The image is the same either way; only which copy loop the guest picks changes.
-QEMU_CPU=max,-erms
+# QEMU. Bookworm's QEMU 7.2 keys each block of guest code it has translated by the virtual
+# address it ran at. With address-space randomisation every process finds its loader and
+# libraries at new addresses, so every program started has its code translated anew: about
+# 60 ms a program under TCG on these machines (20 runs of /bin/true: 1.2 s). QEMU 8.0 and
+# later translate x86 code independently of where it sits and reuse it. Debian has such a QEMU
+# in bookworm-backports. Measured on the probe VM (one VM at a time), QEMU 10.0 against 7.2:
+#   20 runs of /bin/true                        0.31-0.43 s    1.15-1.25 s
+#   docker version (the client, warm)           0.54-0.63 s    1.26-1.81 s
+#   docker run --rm IMG true, warm              5.1-6.2 s      7.5-10.5 s
+#   first boot: QEMU start to SSH and dockerd   55-57 s        63-72 s
+# qemu_select fetches it with apt from the archive HULL_MIRROR names (the index checked against
+# Debian's archive key, each package against the index) into $HULL_CACHE/qemu-backports,
+# unpacked there and not installed: the host's own QEMU stays as it is. Fetched once; delete
+# that folder to fetch the archive's current one. When it cannot be had (no backports in the
+# mirror, a library the host lacks), the system's qemu-system-x86_64 runs the guests, slower,
+# and a line says so. HULL_QEMU=system chooses the system's.
+QEMU_CMD=()
+qemu_select() {
+        local d=$HULL_CACHE/qemu-backports st=0
+        [ ${#QEMU_CMD[@]} -gt 0 ] && return 0
+        QEMU_CMD=(qemu-system-x86_64)
+        [ "${HULL_QEMU:-backports}" = system ] && return 0
+        mkdir -p "$d"
+        if [ ! -x "$d/current/usr/bin/qemu-system-x86_64" ]; then
+                qemu_fetch_backports "$d" >"$d/fetch.log" 2>&1 || st=$?
+        fi
+        if [ "$st" = 0 ] && "$d/current/usr/bin/qemu-system-x86_64" --version >/dev/null 2>&1; then
+                QEMU_CMD=(env "QEMU_MODULE_DIR=$d/current/usr/lib/x86_64-linux-gnu/qemu"
+                          "$d/current/usr/bin/qemu-system-x86_64" -L "$d/current/usr/share/qemu")
+        else
+                echo "    QEMU from bookworm-backports could not be had (log: $d/fetch.log); the guests run on the system's $(qemu-system-x86_64 --version | head -1), slower" >&2
+        fi
+}
+
+# qemu_fetch_backports DIR: bookworm-backports' qemu-system-x86 and the two packages of data it
+# needs, unpacked into DIR/VERSION; DIR/current points at it. apt runs on lists and an archive
+# folder of its own, so the host's sources, lists and package cache are not touched.
+qemu_fetch_backports() {
+        local d=$1 tmp=$1/tmp v f
+        rm -rf "$tmp"
+        mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/root"
+        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${HULL_MIRROR:-http://deb.debian.org/debian} bookworm-backports main" \
+                >"$tmp/sources.list"
+        local apt=(apt-get -q -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+                   -o Dir::State::Lists="$tmp/lists" -o Dir::Cache="$tmp/cache" -o Debug::NoLocking=1
+                   -o APT::Sandbox::User=root)
+        "${apt[@]}" update || return 1
+        (cd "$tmp/cache/archives" && "${apt[@]}" download qemu-system-x86/bookworm-backports \
+                qemu-system-common/bookworm-backports qemu-system-data/bookworm-backports) || return 1
+        for f in "$tmp"/cache/archives/*.deb; do dpkg-deb -x "$f" "$tmp/root" || return 1; done
+        # Every library it needs is on the host (the binary starts).
+        "$tmp/root/usr/bin/qemu-system-x86_64" --version || return 1
+        v=$(dpkg-deb -f "$tmp"/cache/archives/qemu-system-x86_*.deb Version) || return 1
+        v=${v//[^A-Za-z0-9.+~-]/_}
+        rm -rf "${d:?}/$v"
+        mv "$tmp/root" "$d/$v"
+        ln -sfn "$v" "$d/current"
+        rm -rf "$tmp"
+}
+
+# The emulated CPU: QEMU's generic x86-64 with the SSE4.2 level most distributions' libraries
+# pick their fast paths by, and the kernel's hardening features (SMEP, SMAP, UMIP, FSGSBASE).
+# Not "max": QEMU 10's "max" hangs this kernel early in its boot (after "LSM: Security
+# Framework initializing"). Without ERMS, as with QEMU 7.2's "max,-erms" before: ERMS tells
+# the kernel and glibc that `rep movsb` is the fastest way to copy and clear memory, which TCG
+# emulates a byte at a time (a first boot then took 15 s longer).
+QEMU_CPU=qemu64,+smep,+smap,+umip,+fsgsbase,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand,+aes,+pclmulqdq
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 # OVMF built with Secure Boot; it needs SMM, which keeps the variable store out of the OS's
@@ -250,7 +310,8 @@ vm_start() {
                 fw+=(-chardev socket,id=chrtpm,path="$VM_DIR/swtpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
                      -device tpm-tis,tpmdev=tpm0)
         fi
-        local qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -cpu "$QEMU_CPU" -smp 2 -m 2048
+        qemu_select
+        local qemu=("${QEMU_CMD[@]}" -machine "$machine" -accel tcg -cpu "$QEMU_CPU" -smp 2 -m 2048
                 -nodefaults -display none -no-user-config -no-reboot
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$code"
                 -drive if=pflash,format=raw,unit=1,file="$VM_DIR/vars.fd"
@@ -408,7 +469,8 @@ vm_enrolled_vars() {
         cp "$OVMF_VARS" "$d/vars.fd"
         vm_disk "$d/disk.qcow2"
         vm_esp_enroll_force "$d/disk.qcow2"
-        qemu-system-x86_64 -machine q35,smm=on -accel tcg -cpu "$QEMU_CPU" -smp 1 -m 1024 -nodefaults -display none \
+        qemu_select
+        "${QEMU_CMD[@]}" -machine q35,smm=on -accel tcg -cpu "$QEMU_CPU" -smp 1 -m 1024 -nodefaults -display none \
                 -no-user-config -no-reboot -global driver=cfi.pflash01,property=secure,value=on \
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE_SECBOOT" \
                 -drive if=pflash,format=raw,unit=1,file="$d/vars.fd" \
@@ -523,7 +585,8 @@ run_interactive() {
         if [ "$keep" = 0 ] || [ ! -f "$disk" ]; then vm_disk "$disk"; fi
         cp "$OVMF_VARS" "$dir/vars.fd"
         echo "Booting $HULL_OUT/hull.raw (changes go to $disk; Ctrl-a x quits)."
-        exec qemu-system-x86_64 -machine q35 -accel tcg -cpu "$QEMU_CPU" -smp 2 -m 2048 -nodefaults \
+        qemu_select
+        exec "${QEMU_CMD[@]}" -machine q35 -accel tcg -cpu "$QEMU_CPU" -smp 2 -m 2048 -nodefaults \
                 -nographic -serial mon:stdio \
                 -drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
                 -drive if=pflash,format=raw,unit=1,file="$dir/vars.fd" \
