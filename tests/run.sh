@@ -290,7 +290,7 @@ qemu_suite_run() {
                         log=$LOGS/qemu-$suite/$(basename "$t" .sh).log
                         st=0
                         if [[ $t == *.host.sh ]]; then
-                                HULL_OUT=$HULL_OUT HULL_BUILD=$HULL_BUILD PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
+                                HULL_OUT=$HULL_OUT HULL_BUILD=$HULL_BUILD HULL_CACHE=$HULL_CACHE PATH="$TOP/tests/qemu:$PATH" bash "$t" >"$log" 2>&1 || st=$?
                         else
                                 guest -t 900 <"$t" >"$log" 2>&1 || st=$?
                         fi
