@@ -25,7 +25,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w=build/libc-syscalls
-mkdir -p "$w/bullseye/lists/partial" "$w/bullseye/cache/archives/partial"
+mkdir -p "$w"
+# shellcheck source=tests/qemu/qemu.sh
+. tests/qemu/qemu.sh # debian_download
 for t in objdump:binutils gawk:gawk go:golang-go; do
         command -v "${t%%:*}" >/dev/null || { echo "${t%%:*} is missing (apt install ${t#*:})" >&2; exit 1; }
 done
@@ -37,12 +39,7 @@ fetch() { # SUITE PACKAGE DIR
         [ -d "$d" ] && return 0
         (cd "$w" && rm -f "$2"_*.deb &&
                 if [ "$1" = bullseye ]; then
-                        echo 'deb http://deb.debian.org/debian bullseye main' >bullseye/sources.list
-                        apt-get -qq -o Dir::Etc::SourceList="$PWD/bullseye/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-                                -o Dir::State::Lists="$PWD/bullseye/lists" -o Dir::Cache="$PWD/bullseye/cache" update &&
-                        apt-get -qq -o Dir::Etc::SourceList="$PWD/bullseye/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-                                -o Dir::State::Lists="$PWD/bullseye/lists" -o Dir::Cache="$PWD/bullseye/cache" \
-                                download "$2:amd64/bullseye"
+                        debian_download bullseye . "$2:amd64" >/dev/null
                 else
                         apt-get -qq download "$2:amd64"
                 fi 2>/dev/null && dpkg-deb -x "$2"_*.deb "$3.tmp" && mv "$3.tmp" "$3")

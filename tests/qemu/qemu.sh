@@ -11,8 +11,7 @@
 #   docker version (the client, warm)           0.54-0.63 s    1.26-1.81 s
 #   docker run --rm IMG true, warm              5.1-6.2 s      7.5-10.5 s
 #   first boot: QEMU start to SSH and dockerd   55-57 s        63-72 s
-# qemu_select fetches it with apt from the archive HULL_MIRROR names (the index checked against
-# Debian's archive key, each package against the index) into $HULL_CACHE/qemu-backports,
+# qemu_select fetches it with apt (debian_download, below) into $HULL_CACHE/qemu-backports,
 # unpacked there and not installed: the host's own QEMU stays as it is. Fetched once; delete
 # that folder to fetch the archive's current one. When it cannot be had (no backports in the
 # mirror, a library the host lacks), the system's qemu-system-x86_64 runs the guests, slower,
@@ -35,25 +34,33 @@ qemu_select() {
         fi
 }
 
+# debian_download SUITE DIR PACKAGE...: the .deb files of PACKAGE... as SUITE of Debian's
+# archive (HULL_MIRROR, by default deb.debian.org) has them, into DIR. apt runs on a source
+# list, lists and a cache of its own in DIR/apt, so the host's sources, lists and package cache
+# are not touched; the index is checked against Debian's archive key, each package against
+# the index. Also used by bench/libc-syscalls.sh for bullseye's libc.
+debian_download() {
+        local suite=$1 dir=$2 a=$2/apt
+        shift 2
+        mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${HULL_MIRROR:-http://deb.debian.org/debian} $suite main" >"$a/sources.list"
+        local apt=(apt-get -q -o Dir::Etc::SourceList="$a/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+                   -o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache" -o Debug::NoLocking=1
+                   -o APT::Sandbox::User=root)
+        "${apt[@]}" update && (cd "$dir" && "${apt[@]}" download "${@/%//$suite}")
+}
+
 # qemu_fetch_backports DIR: bookworm-backports' qemu-system-x86 and the two packages of data it
-# needs, unpacked into DIR/VERSION; DIR/current points at it. apt runs on lists and an archive
-# folder of its own, so the host's sources, lists and package cache are not touched.
+# needs (debian_download), unpacked into DIR/VERSION; DIR/current points at it.
 qemu_fetch_backports() {
         local d=$1 tmp=$1/tmp v f
         rm -rf "$tmp"
-        mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/root"
-        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${HULL_MIRROR:-http://deb.debian.org/debian} bookworm-backports main" \
-                >"$tmp/sources.list"
-        local apt=(apt-get -q -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-                   -o Dir::State::Lists="$tmp/lists" -o Dir::Cache="$tmp/cache" -o Debug::NoLocking=1
-                   -o APT::Sandbox::User=root)
-        "${apt[@]}" update || return 1
-        (cd "$tmp/cache/archives" && "${apt[@]}" download qemu-system-x86/bookworm-backports \
-                qemu-system-common/bookworm-backports qemu-system-data/bookworm-backports) || return 1
-        for f in "$tmp"/cache/archives/*.deb; do dpkg-deb -x "$f" "$tmp/root" || return 1; done
+        mkdir -p "$tmp/root"
+        debian_download bookworm-backports "$tmp" qemu-system-x86 qemu-system-common qemu-system-data || return 1
+        for f in "$tmp"/*.deb; do dpkg-deb -x "$f" "$tmp/root" || return 1; done
         # Every library it needs is on the host (the binary starts).
         "$tmp/root/usr/bin/qemu-system-x86_64" --version || return 1
-        v=$(dpkg-deb -f "$tmp"/cache/archives/qemu-system-x86_*.deb Version) || return 1
+        v=$(dpkg-deb -f "$tmp"/qemu-system-x86_*.deb Version) || return 1
         v=${v//[^A-Za-z0-9.+~-]/_}
         rm -rf "${d:?}/$v"
         mv "$tmp/root" "$d/$v"
