@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,30 @@ static const char *const names[_SRC_MAX] = {
         [SRC_UKI] = "hull.efi",
 };
 
+/* The /usr image is hashed and sent by a second thread while this one reads and decompresses
+ * the bytes after them, so a compressed image keeps both cores busy: zstd here, SHA-256 and
+ * the copy into the socket there, and the writer's dm-verity hashing in the other process.
+ * The threads hand each other whole message-sized slots of a small ring. */
+#define RING_SLOTS 4
+
+typedef struct Ring {
+        pthread_mutex_t lock;
+        pthread_cond_t changed;
+        uint8_t *slot[RING_SLOTS];
+        size_t len[RING_SLOTS];
+        uint64_t filled;  /* slots handed to the sender */
+        uint64_t sent;    /* slots the sender is done with */
+        size_t fill;      /* bytes in slot[filled % RING_SLOTS], not yet handed over */
+        bool closed;      /* no more slots will come */
+        bool cancel;      /* drop what is left: the stream was refused */
+        int error;        /* the sender's failure (negative errno), or 0 */
+        bool running;
+        pthread_t thread;
+        int out_fd;
+        MsgType type;
+        EVP_MD_CTX *sha;
+} Ring;
+
 typedef struct Sink {
         const char *name;
         int out_fd;
@@ -33,10 +58,133 @@ typedef struct Sink {
         uint8_t *buf;          /* collected bytes (small files) or decompression output */
         size_t buf_size;
         EVP_MD_CTX *sha;
+        Ring *ring;            /* hash and send on the ring's thread */
         ZSTD_DCtx *z;
         size_t zret;           /* 0 once a zstd frame ended */
         char err[MSG_ERROR_MAX];
 } Sink;
+
+static int hash_and_send(int out_fd, MsgType type, EVP_MD_CTX *sha, const uint8_t *p, size_t n) {
+        if (sha && EVP_DigestUpdate(sha, p, n) != 1)
+                return -EIO;
+        while (n > 0) {
+                size_t k = n < MSG_CHUNK_MAX ? n : MSG_CHUNK_MAX;
+                int r = msg_send(out_fd, type, p, k);
+                if (r < 0)
+                        return r;
+                p += k, n -= k;
+        }
+        return 0;
+}
+
+static void *ring_sender(void *userdata) {
+        Ring *g = userdata;
+
+        pthread_mutex_lock(&g->lock);
+        for (;;) {
+                while (g->sent == g->filled && !g->closed && !g->cancel)
+                        pthread_cond_wait(&g->changed, &g->lock);
+                if (g->cancel || g->sent == g->filled)
+                        break;
+                unsigned i = (unsigned) (g->sent % RING_SLOTS);
+                pthread_mutex_unlock(&g->lock);
+                int r = hash_and_send(g->out_fd, g->type, g->sha, g->slot[i], g->len[i]);
+                pthread_mutex_lock(&g->lock);
+                if (r < 0) {
+                        g->error = r;
+                        pthread_cond_signal(&g->changed);
+                        break;
+                }
+                g->sent++;
+                pthread_cond_signal(&g->changed);
+        }
+        pthread_mutex_unlock(&g->lock);
+        return NULL;
+}
+
+static int ring_start(Ring *g, int out_fd, MsgType type, EVP_MD_CTX *sha) {
+        *g = (Ring) { .out_fd = out_fd, .type = type, .sha = sha };
+        pthread_mutex_init(&g->lock, NULL);
+        pthread_cond_init(&g->changed, NULL);
+        for (unsigned i = 0; i < RING_SLOTS; i++) {
+                g->slot[i] = malloc(MSG_CHUNK_MAX);
+                if (!g->slot[i])
+                        return -ENOMEM;
+        }
+        int r = pthread_create(&g->thread, NULL, ring_sender, g);
+        if (r != 0)
+                return -r;
+        g->running = true;
+        return 0;
+}
+
+/* Hands the slot being filled to the sender, and waits for the next one to be free. */
+static int ring_publish(Ring *g) {
+        int r;
+
+        pthread_mutex_lock(&g->lock);
+        g->len[g->filled % RING_SLOTS] = g->fill;
+        g->filled++;
+        pthread_cond_signal(&g->changed);
+        while (g->filled - g->sent >= RING_SLOTS && !g->error)
+                pthread_cond_wait(&g->changed, &g->lock);
+        r = g->error;
+        pthread_mutex_unlock(&g->lock);
+        g->fill = 0;
+        return r;
+}
+
+/* Where the next bytes go, and how many fit. */
+static uint8_t *ring_space(Ring *g, size_t *ret_size) {
+        *ret_size = MSG_CHUNK_MAX - g->fill;
+        return g->slot[g->filled % RING_SLOTS] + g->fill;
+}
+
+/* n bytes were written at ring_space(). */
+static int ring_commit(Ring *g, size_t n) {
+        g->fill += n;
+        return g->fill == MSG_CHUNK_MAX ? ring_publish(g) : 0;
+}
+
+static int ring_put(Ring *g, const uint8_t *p, size_t n) {
+        while (n > 0) {
+                size_t k;
+                uint8_t *d = ring_space(g, &k);
+                if (k > n)
+                        k = n;
+                memcpy(d, p, k);
+                p += k, n -= k;
+                int r = ring_commit(g, k);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Ends the stream: with drain, sends what is left and returns the sender's result; else drops
+ * it. Frees the ring either way. */
+static int ring_finish(Ring *g, bool drain) {
+        int r = 0;
+
+        if (g->running) {
+                if (drain && g->fill > 0)
+                        r = ring_publish(g);
+                pthread_mutex_lock(&g->lock);
+                g->closed = true;
+                g->cancel = !drain || r < 0;
+                pthread_cond_signal(&g->changed);
+                pthread_mutex_unlock(&g->lock);
+                pthread_join(g->thread, NULL);
+                g->running = false;
+                if (r == 0)
+                        r = g->error;
+        }
+        for (unsigned i = 0; i < RING_SLOTS; i++)
+                free(g->slot[i]);
+        pthread_mutex_destroy(&g->lock);
+        pthread_cond_destroy(&g->changed);
+        return r;
+}
 
 static int sink_fail(Sink *s, const char *fmt, ...) _printf_(2, 3);
 static int sink_fail(Sink *s, const char *fmt, ...) {
@@ -50,24 +198,26 @@ static int sink_fail(Sink *s, const char *fmt, ...) {
         return -EBADMSG;
 }
 
-static int sink_out(Sink *s, const uint8_t *p, size_t n) {
+static int sink_count(Sink *s, size_t n) {
         if (n > s->limit - s->count)
                 return sink_fail(s, "%s: longer than the %" PRIu64 " bytes the manifest gives", s->name, s->limit);
         s->count += n;
-        if (s->sha && EVP_DigestUpdate(s->sha, p, n) != 1)
-                return -EIO;
+        return 0;
+}
+
+static int sink_out(Sink *s, const uint8_t *p, size_t n) {
+        int r = sink_count(s, n);
+        if (r < 0)
+                return r;
+        if (s->ring)
+                return ring_put(s->ring, p, n);
         if (!s->type) {
+                if (s->sha && EVP_DigestUpdate(s->sha, p, n) != 1)
+                        return -EIO;
                 memcpy(s->buf + s->count - n, p, n);
                 return 0;
         }
-        while (n > 0) {
-                size_t k = n < MSG_CHUNK_MAX ? n : MSG_CHUNK_MAX;
-                int r = msg_send(s->out_fd, s->type, p, k);
-                if (r < 0)
-                        return r;
-                p += k, n -= k;
-        }
-        return 0;
+        return hash_and_send(s->out_fd, s->type, s->sha, p, n);
 }
 
 static int sink_feed(Sink *s, const void *data, size_t size) {
@@ -75,12 +225,23 @@ static int sink_feed(Sink *s, const void *data, size_t size) {
 
         if (!s->z)
                 return sink_out(s, data, size);
-        while (in.pos < in.size) {
+        /* A call that fills the output to its end may hold more: call again until one does not,
+         * even when the input is used up. */
+        for (bool full = true; in.pos < in.size || full;) {
                 ZSTD_outBuffer out = { s->buf, s->buf_size, 0 };
+                int r;
+                if (s->ring) /* straight into the ring's slot */
+                        out.dst = ring_space(s->ring, &out.size);
                 s->zret = ZSTD_decompressStream(s->z, &out, &in);
                 if (ZSTD_isError(s->zret))
                         return sink_fail(s, "%s: not valid zstd data (%s)", s->name, ZSTD_getErrorName(s->zret));
-                int r = sink_out(s, s->buf, out.pos);
+                full = out.pos == out.size;
+                if (s->ring) {
+                        r = sink_count(s, out.pos);
+                        if (r >= 0)
+                                r = ring_commit(s->ring, out.pos);
+                } else
+                        r = sink_out(s, s->buf, out.pos);
                 if (r < 0)
                         return r;
         }
@@ -153,8 +314,9 @@ static int refuse(int out_fd, const char *msg) {
 
 /* Streams one payload file, checks its size and SHA-256, sends the END message. */
 static int stream_file(const SourceOptions *o, int out_fd, int idx, const char *name, MsgType type,
-                       MsgType end, const ManifestFile *f, bool zstd) {
+                       MsgType end, const ManifestFile *f, bool zstd, bool threaded) {
         Sink s = { .name = name, .out_fd = out_fd, .type = type, .limit = f->size };
+        Ring ring;
         uint8_t h[32];
         char want[65], got[65];
         int r;
@@ -163,6 +325,12 @@ static int stream_file(const SourceOptions *o, int out_fd, int idx, const char *
         if (!s.sha || EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL) != 1) {
                 r = -ENOMEM;
                 goto finish;
+        }
+        if (threaded) {
+                s.ring = &ring;
+                r = ring_start(&ring, out_fd, type, s.sha);
+                if (r < 0)
+                        goto finish;
         }
         if (zstd) {
                 s.z = ZSTD_createDCtx();
@@ -175,6 +343,10 @@ static int stream_file(const SourceOptions *o, int out_fd, int idx, const char *
                 }
         }
         r = fetch(o, idx, name, &s);
+        if (r >= 0 && s.ring) {
+                r = ring_finish(s.ring, true);
+                s.ring = NULL;
+        }
         if (r < 0)
                 goto finish;
         if (zstd && s.zret != 0) {
@@ -198,6 +370,8 @@ static int stream_file(const SourceOptions *o, int out_fd, int idx, const char *
         }
         r = msg_send(out_fd, end, NULL, 0);
 finish:
+        if (s.ring)
+                (void) ring_finish(s.ring, false);
         if (s.err[0])
                 r = refuse(out_fd, s.err);
         EVP_MD_CTX_free(s.sha);
@@ -281,14 +455,14 @@ int source_run(const SourceOptions *o, int out_fd) {
                 return r;
         /* The tree first (the writer needs its salt to hash the image as it writes it), then the
          * UKI (the writer checks its signature before it writes anything), then the image. */
-        r = stream_file(o, out_fd, SRC_VERITY, names[SRC_VERITY], MSG_VERITY, MSG_VERITY_END, &m.verity, false);
+        r = stream_file(o, out_fd, SRC_VERITY, names[SRC_VERITY], MSG_VERITY, MSG_VERITY_END, &m.verity, false, false);
         if (r < 0)
                 return r;
-        r = stream_file(o, out_fd, SRC_UKI, names[SRC_UKI], MSG_UKI, MSG_UKI_END, &m.uki, false);
+        r = stream_file(o, out_fd, SRC_UKI, names[SRC_UKI], MSG_UKI, MSG_UKI_END, &m.uki, false, false);
         if (r < 0)
                 return r;
         return stream_file(o, out_fd, SRC_USR, manifest_usr_file(&m), MSG_USR, MSG_USR_END, &m.usr,
-                           m.compression == COMPRESSION_ZSTD);
+                           m.compression == COMPRESSION_ZSTD, true);
 }
 
 int drop_privileges(void) {
