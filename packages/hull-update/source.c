@@ -55,7 +55,7 @@ typedef struct Sink {
         int out_fd;
         MsgType type;          /* 0: collect into buf instead of sending */
         uint64_t limit, count;
-        uint8_t *buf;          /* collected bytes (small files) or decompression output */
+        uint8_t *buf;          /* collected bytes (small files) or decompression output (no ring) */
         size_t buf_size;
         EVP_MD_CTX *sha;
         Ring *ring;            /* hash and send on the ring's thread */
@@ -334,10 +334,12 @@ static int stream_file(const SourceOptions *o, int out_fd, int idx, const char *
         }
         if (zstd) {
                 s.z = ZSTD_createDCtx();
-                s.buf_size = MSG_CHUNK_MAX;
-                s.buf = malloc(s.buf_size);
                 s.zret = 1;
-                if (!s.z || !s.buf) {
+                if (!s.ring) { /* else zstd writes straight into the ring */
+                        s.buf_size = MSG_CHUNK_MAX;
+                        s.buf = malloc(s.buf_size);
+                }
+                if (!s.z || (!s.ring && !s.buf)) {
                         r = -ENOMEM;
                         goto finish;
                 }
