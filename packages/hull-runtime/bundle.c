@@ -13,6 +13,7 @@
 #include "hull/fileio.h"
 #include "hull/json.h"
 #include "hull/macro.h"
+#include "setkey.h"
 #include "spec.h"
 
 static int fail(Diag *d, int r, const char *path, const char *problem) {
@@ -254,6 +255,28 @@ static int add_seccomp_listener(const char *config_path, const char *text, size_
         return 0;
 }
 
+/* A Docker container's setkey hook, run by hull-runtime instead of a second dockerd
+ * (setkey.h); the same contract as add_seccomp_listener(). */
+static int point_setkey_hook(const char *config_path, const char *id, const char *text, size_t size, char **edited,
+                             Diag *d) {
+        _cleanup_free_ char *with = NULL;
+        int r;
+
+        r = oci_setkey_hook(text, size, id, &with);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -EFBIG)
+                return fail(d, r, config_path, "is too large");
+        if (r < 0)
+                return fail(d, r, config_path,
+                            "is not a valid OCI configuration (hooks an object, prestart a list of objects with a string path and string args)");
+        if (r > 0) {
+                free(*edited);
+                *edited = TAKE_PTR(with);
+        }
+        return 0;
+}
+
 int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
         _cleanup_free_ char *bundle = NULL, *config_path = NULL, *config = NULL, *target = NULL, *edited = NULL;
         size_t config_size, target_size;
@@ -326,6 +349,10 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
         if (docker) {
                 r = add_seccomp_listener(config_path, edited ?: target, edited ? strlen(edited) : target_size,
                                          &edited, d);
+                if (r < 0)
+                        return r;
+                r = point_setkey_hook(config_path, call->id, edited ?: target, edited ? strlen(edited) : target_size,
+                                      &edited, d);
                 if (r < 0)
                         return r;
         }

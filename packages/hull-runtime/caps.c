@@ -240,8 +240,7 @@ static json_object *member_object(json_object *obj, const char *key, int *ret_r)
         return v;
 }
 
-/* The edited document root as compact JSON, into *ret_text: 1, or -ENOMEM. */
-static int edited_text(json_object *root, char **ret_text) {
+int edited_text(json_object *root, char **ret_text) {
         const char *out = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
         if (!out)

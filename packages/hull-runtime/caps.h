@@ -15,6 +15,9 @@ typedef struct json_object json_object;
  * no NUL byte, UTF-8, nested at most 64 deep. -EINVAL, -EFBIG or -ENOMEM. */
 int parse_json_object(const char *text, size_t size, size_t max, json_object **ret);
 
+/* The edited document root as compact JSON, into *ret_text (caller frees): 1, or -ENOMEM. */
+int edited_text(json_object *root, char **ret_text);
+
 /* The capabilities Docker grants by default that Hull removes unless the container's
  * HostConfig asks for them (CapAdd names them or "ALL", or Privileged is true). One bit each. */
 enum {

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* hull-runtime, installed as runc: for `create` and `run` (and `exec --process`)
  * of a Docker container or a BuildKit build step it removes CAP_NET_RAW, CAP_MKNOD,
- * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, and gives a
- * Docker container's SCMP_ACT_NOTIFY rules the seccomp agent's socket as listenerPath, then
- * executes runc with the same command line. Everything else goes to runc untouched. See
- * README.md. */
+ * CAP_AUDIT_WRITE and CAP_SETPCAP from the capabilities the user did not ask for, gives a
+ * Docker container's SCMP_ACT_NOTIFY rules the seccomp agent's socket as listenerPath, and
+ * points dockerd's setkey prestart hook at itself, then executes runc with the same command
+ * line. Everything else goes to runc untouched. Run under the hook's name (argv[0]
+ * "libnetwork-setkey"), it is that hook. See README.md. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +24,7 @@
 #include "hull/fileio.h"
 #include "hull/log.h"
 #include "hull/macro.h"
+#include "setkey.h"
 
 /* Debian's runc, moved here by the image build (image/stages.sh, divert_runc): /usr/sbin/runc,
  * which every caller that runs "runc" from PATH finds, is hull-runtime. */
@@ -35,11 +39,14 @@ static void help(void) {
                "capability sets unless the container's hostconfig.json names them in CapAdd, holds\n"
                "\"ALL\" there, or is Privileged (a build step: unless it holds CAP_SYS_ADMIN).\n"
                "A Docker container whose seccomp profile has SCMP_ACT_NOTIFY actions and no\n"
-               "listenerPath gets %s.\n"
+               "listenerPath gets %s, and dockerd's libnetwork-setkey prestart\n"
+               "hook is pointed at this program, which does that hook's work when run as\n"
+               "%s -exec-root=DIR CONTAINER-ID CONTROLLER-ID.\n"
                "-h, --help and --version are runc's.\n\n"
                "     --hull-help        show this help\n"
                "     --hull-version     show hull-runtime's version\n",
-               program_invocation_short_name, program_invocation_short_name, RUNC_PATH, HULL_SECCOMP_AGENT_SOCKET);
+               program_invocation_short_name, program_invocation_short_name, RUNC_PATH, HULL_SECCOMP_AGENT_SOCKET,
+               SETKEY_HOOK_NAME);
 }
 
 static int parse_argv(int argc, char *argv[], RuncCall *ret_call) {
@@ -126,9 +133,58 @@ static int run(char *argv[], const RuncCall *call) {
         return r;
 }
 
+/* Run as dockerd's setkey prestart hook (setkey.h): hand the container's network namespace
+ * to dockerd. runc shows what goes to stderr when the hook fails. */
+static int setkey_main(int argc, char *argv[]) {
+        _cleanup_free_ char *state = NULL, *request = NULL, *answer = NULL;
+        _cleanup_close_ int fd = -1;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        SetkeyArgs a;
+        size_t size;
+        pid_t pid;
+        int r;
+
+        r = setkey_parse_args(argc, argv, &a);
+        if (r < 0)
+                return log_error_errno(r, "Refusing to run: expected %s -exec-root=DIR CONTAINER-ID CONTROLLER-ID, as dockerd writes its hook.",
+                                       SETKEY_HOOK_NAME);
+        r = read_full_fd(STDIN_FILENO, SETKEY_STATE_SIZE_MAX, &state, &size);
+        if (r < 0)
+                return log_error_errno(r, "container %s: cannot read runc's state from standard input: %m", a.container_id);
+        r = setkey_state_pid(state, size, &pid);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "container %s: runc's state on standard input is not a JSON object with a pid: %m",
+                                       a.container_id);
+        r = setkey_socket_path(&a, sa.sun_path, sizeof(sa.sun_path));
+        if (r < 0)
+                return log_error_errno(r, "container %s: the socket path below '%s' is too long for a unix socket.",
+                                       a.container_id, a.exec_root);
+        r = setkey_request(a.container_id, pid, &request);
+        if (r < 0)
+                return log_oom();
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return log_error_errno(negative_errno(), "Failed to create a unix socket: %m");
+        if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return log_error_errno(negative_errno(), "container %s: cannot connect to dockerd's '%s': %m", a.container_id,
+                                       sa.sun_path);
+        r = setkey_exchange(fd, request, &answer);
+        if (r == -EPROTO)
+                return log_error_errno(r, "container %s: dockerd did not take the network namespace of pid %d: %s", a.container_id,
+                                       (int) pid, answer);
+        if (r < 0)
+                return log_error_errno(r, "container %s: no answer from dockerd on '%s': %m", a.container_id, sa.sun_path);
+        return 0;
+}
+
 int main(int argc, char *argv[]) {
         RuncCall call;
         int r;
+
+        if (argc > 0 && strcmp(argv[0], SETKEY_HOOK_NAME) == 0)
+                return setkey_main(argc, argv) < 0 ? 1 : 0;
 
         r = parse_argv(argc, argv, &call);
         if (r <= 0)

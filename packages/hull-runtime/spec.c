@@ -47,9 +47,7 @@ static bool component_is(const char *c, size_t n, const char *s) {
         return strlen(s) == n && strncmp(c, s, n) == 0;
 }
 
-/* Absolute, and every component non-empty, neither "." nor "..": the path names what it
- * shows, without a lexical detour. */
-static bool path_plain(const char *path) {
+bool path_plain(const char *path) {
         const char *p = path;
 
         if (path[0] != '/')

@@ -10,6 +10,10 @@
 /* True for a Docker container id: 64 lowercase hex digits. */
 bool docker_id_valid(const char *id);
 
+/* Absolute, and every component non-empty, neither "." nor "..": the path names what it
+ * shows, without a lexical detour. */
+bool path_plain(const char *path);
+
 /* What a container's OCI configuration says about where it came from. */
 typedef struct SpecFacts {
         /* Docker's <data-root>/containers directory, whatever the data-root (a moved one, or

@@ -724,6 +724,51 @@ static void test_program(void) {
         free(text);
 }
 
+/* dockerd's network hook: a Docker container's points at hull-runtime afterwards, whatever its
+ * capabilities; a plain containerd bundle's is kept; a Docker container's malformed hooks are
+ * refused with config.json as it was. */
+static void test_setkey_hook(void) {
+        static const char *const hostconfigs[] = { HOSTCONFIG("null", "false"), HOSTCONFIG("[\"ALL\"]", "false") };
+        char bundle[PATH_MAX], config[PATH_MAX + 16];
+        RuncCall call = { .command = RUNC_CREATE, .id = ID, .bundle = bundle };
+
+        snprintf(bundle, sizeof(bundle), "%s", P("hbundle"));
+        snprintf(config, sizeof(config), "%s/config.json", bundle);
+        for (size_t docker = 0; docker < 2; docker++)
+                for (size_t h = 0; h < ELEMENTSOF(hostconfigs); h++) {
+                        _cleanup_diag_ Diag e = {};
+                        char *text = spec(docker ? P(DOCKER) : NULL, ID, NULL, false), *s, *t;
+                        json_object *o = json_tokener_parse(text), *hooks;
+
+                        put(P(DOCKER "/" ID "/hostconfig.json"), hostconfigs[h], 0600);
+                        hooks = json_tokener_parse("{\"prestart\":[{\"path\":\"/proc/288/exe\",\"args\":[\"libnetwork-setkey\","
+                                                   "\"-exec-root=/var/run/docker\",\"" ID "\",\"219528f4f838\"]}]}");
+                        json_object_object_add(o, "hooks", hooks);
+                        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+                        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), docker ? 1 : 0);
+                        s = get(config);
+                        t = strstr(s, "\"prestart\":[{\"path\":\"");
+                        CHECK(t != NULL);
+                        if (t)
+                                CHECK_EQ_INT(strncmp(t + 21, "/usr/bin/hull-runtime\"", 22) == 0, docker);
+                        free(s);
+
+                        /* prestart not a list: refused for Docker's container, file as it was */
+                        json_object_object_add(hooks, "prestart", json_object_new_string("/proc/288/exe"));
+                        put(config, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
+                        free(text);
+                        text = get(config);
+                        CHECK_EQ_INT(runtime_prepare(&call, STEP, &e), docker ? -EINVAL : 0);
+                        if (docker)
+                                CHECK(e.n == 1 && strstr(e.msgs[0], "prestart") != NULL);
+                        s = get(config);
+                        CHECK_STREQ(s, text);
+                        free(s);
+                        free(text);
+                        json_object_put(o);
+                }
+}
+
 /* A build step whose filter cannot be read or is not JSON does not start: the step's config
  * as it was, the error naming the filter's file. */
 static void test_step_filter_broken(void) {
@@ -762,6 +807,7 @@ int main(void) {
         test_cases();
         test_notify_cases();
         test_step_filter_broken();
+        test_setkey_hook();
         test_hostname_elsewhere();
         test_unsafe_files();
         test_replace();
