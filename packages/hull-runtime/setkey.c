@@ -22,15 +22,6 @@
  * its client reads at most 1024 bytes of the answer. */
 #define ANSWER_SIZE_MAX 1024
 
-static bool hex_digits(const char *s, size_t n) {
-        if (strlen(s) != n)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-                        return false;
-        return true;
-}
-
 int setkey_parse_args(int argc, char *const argv[], SetkeyArgs *ret) {
         const char *root;
 

@@ -11,15 +11,17 @@
 #include "hull/macro.h"
 #include "spec.h"
 
-bool docker_id_valid(const char *id) {
-        size_t n = strlen(id);
-
-        if (n != 64)
+bool hex_digits(const char *s, size_t n) {
+        if (strlen(s) != n)
                 return false;
         for (size_t i = 0; i < n; i++)
-                if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
                         return false;
         return true;
+}
+
+bool docker_id_valid(const char *id) {
+        return hex_digits(id, 64);
 }
 
 void spec_facts_done(SpecFacts *f) {

@@ -7,6 +7,9 @@
 /* Whose container a bundle is, as far as its config.json and its path tell. Nothing here reads
  * files: the caller hands over the text and the paths. */
 
+/* True if s is exactly n lowercase hex digits. */
+bool hex_digits(const char *s, size_t n);
+
 /* True for a Docker container id: 64 lowercase hex digits. */
 bool docker_id_valid(const char *id);
 
