@@ -233,43 +233,26 @@ static int confine_step(const char *step_seccomp, const char *config_path, OciTa
         return 0;
 }
 
-/* A Docker container's listener for SCMP_ACT_NOTIFY: text (size bytes) is the config.json as
- * it stands, *edited (NULL while nothing was edited) is replaced by the document with
- * linux.seccomp.listenerPath when it needs one, and kept as it is otherwise. */
-static int add_seccomp_listener(const char *config_path, const char *text, size_t size, char **edited, Diag *d) {
+/* An edit of a Docker container's config.json that may leave it as it is: oci_seccomp_listener()
+ * (the listener for SCMP_ACT_NOTIFY) or oci_setkey_hook() (dockerd's setkey hook, run by
+ * hull-runtime instead of a second dockerd). text (size bytes) is the config.json as it
+ * stands, *edited (NULL while nothing was edited) is replaced by the edited document when the
+ * edit changed something, and kept as it is otherwise; malformed is what a -EINVAL says is
+ * wrong. */
+typedef int (*OciEdit)(const char *text, size_t size, const char *arg, char **ret_text);
+
+static int apply_edit(OciEdit edit, const char *arg, const char *malformed, const char *config_path, const char *text,
+                      size_t size, char **edited, Diag *d) {
         _cleanup_free_ char *with = NULL;
         int r;
 
-        r = oci_seccomp_listener(text, size, HULL_SECCOMP_AGENT_SOCKET, &with);
+        r = edit(text, size, arg, &with);
         if (r == -ENOMEM)
                 return r;
         if (r == -EFBIG)
                 return fail(d, r, config_path, "is too large");
         if (r < 0)
-                return fail(d, r, config_path,
-                            "is not a valid OCI configuration (linux.seccomp an object, its syscalls a list of objects, actions and listenerPath strings)");
-        if (r > 0) {
-                free(*edited);
-                *edited = TAKE_PTR(with);
-        }
-        return 0;
-}
-
-/* A Docker container's setkey hook, run by hull-runtime instead of a second dockerd
- * (setkey.h); the same contract as add_seccomp_listener(). */
-static int point_setkey_hook(const char *config_path, const char *id, const char *text, size_t size, char **edited,
-                             Diag *d) {
-        _cleanup_free_ char *with = NULL;
-        int r;
-
-        r = oci_setkey_hook(text, size, id, &with);
-        if (r == -ENOMEM)
-                return r;
-        if (r == -EFBIG)
-                return fail(d, r, config_path, "is too large");
-        if (r < 0)
-                return fail(d, r, config_path,
-                            "is not a valid OCI configuration (hooks an object, prestart a list of objects with a string path and string args)");
+                return fail(d, r, config_path, malformed);
         if (r > 0) {
                 free(*edited);
                 *edited = TAKE_PTR(with);
@@ -347,12 +330,14 @@ int runtime_prepare(const RuncCall *call, const char *step_seccomp, Diag *d) {
                         return r;
         }
         if (docker) {
-                r = add_seccomp_listener(config_path, edited ?: target, edited ? strlen(edited) : target_size,
-                                         &edited, d);
+                r = apply_edit(oci_seccomp_listener, HULL_SECCOMP_AGENT_SOCKET,
+                               "is not a valid OCI configuration (linux.seccomp an object, its syscalls a list of objects, actions and listenerPath strings)",
+                               config_path, edited ?: target, edited ? strlen(edited) : target_size, &edited, d);
                 if (r < 0)
                         return r;
-                r = point_setkey_hook(config_path, call->id, edited ?: target, edited ? strlen(edited) : target_size,
-                                      &edited, d);
+                r = apply_edit(oci_setkey_hook, call->id,
+                               "is not a valid OCI configuration (hooks an object, prestart a list of objects with a string path and string args)",
+                               config_path, edited ?: target, edited ? strlen(edited) : target_size, &edited, d);
                 if (r < 0)
                         return r;
         }
