@@ -52,12 +52,11 @@ int setkey_state_pid(const char *text, size_t size, pid_t *ret) {
         r = parse_json_object(text, size, SETKEY_STATE_SIZE_MAX, &root);
         if (r < 0)
                 return r;
-        if (!json_object_object_get_ex(root, "pid", &pid) || !json_object_is_type(pid, json_type_int))
+        if (!json_member(root, "pid", &pid))
                 return -EINVAL;
-        errno = 0;
-        v = json_object_get_int64(pid);
-        if (errno != 0 || v < 1 || v > INT_MAX)
-                return -EINVAL;
+        r = json_get_int64(pid, "pid", 1, INT_MAX, NULL, &v);
+        if (r < 0)
+                return r;
         *ret = (pid_t) v;
         return 0;
 }
@@ -113,7 +112,7 @@ static int is_setkey_hook(json_object *hook, const char *id) {
 
         if (!json_object_object_get_ex(hook, "path", &path) || !json_object_is_type(path, json_type_string))
                 return -EINVAL;
-        if (!json_object_object_get_ex(hook, "args", &args) || !args)
+        if (!json_member(hook, "args", &args))
                 return 0;
         if (!json_object_is_type(args, json_type_array))
                 return -EINVAL;
@@ -151,11 +150,11 @@ int oci_setkey_hook(const char *text, size_t size, const char *id, char **ret_te
         r = parse_json_object(text, size, OCI_CONFIG_SIZE_MAX, &root);
         if (r < 0)
                 return r;
-        if (!json_object_object_get_ex(root, "hooks", &hooks) || !hooks)
+        if (!json_member(root, "hooks", &hooks))
                 return 0;
         if (!json_object_is_type(hooks, json_type_object))
                 return -EINVAL;
-        if (!json_object_object_get_ex(hooks, "prestart", &prestart) || !prestart)
+        if (!json_member(hooks, "prestart", &prestart))
                 return 0;
         if (!json_object_is_type(prestart, json_type_array))
                 return -EINVAL;
