@@ -280,6 +280,7 @@ HOST_TOOLS=(
         /usr/src/linux-source-6.1.tar.xz:linux-source-6.1 flex:flex bison:bison
         /usr/include/libelf.h:libelf-dev /usr/include/libaudit.h:libaudit-dev
         /usr/include/expat.h:libexpat1-dev genisoimage:genisoimage
+        /usr/include/lz4hc.h:liblz4-dev /usr/include/xxhash.h:libxxhash-dev
 )
 
 host_tools() {

@@ -5,6 +5,9 @@
 #                beside PROG and used by the image build, never installed into an image
 #   <P>_SRCS     the sources of build program P, P.c (its main) included; modules shared with
 #                PROG are named in both lists and compiled once
+#   BUILD_LIBS   shared objects the build preloads into a host tool (L_SRCS their sources,
+#                compiled position-independent, without libhull): built and installed beside
+#                BUILD_PROGS, never into an image
 #   TEST_SRCS    modules only the unit tests and fuzzers link (a simulator, fixtures)
 #   PKGS         pkg-config modules it links against
 #   TESTS        unit tests: test-<module>.c, each linked with every module of PROG, of the
@@ -72,7 +75,7 @@ print-%:
 	@echo $($*)
 
 .PHONY: all tests asan fuzz test-hooks clean install
-all: $(if $(PROG),$(O)/$(PROG)) $(addprefix $(O)/,$(BUILD_PROGS))
+all: $(if $(PROG),$(O)/$(PROG)) $(addprefix $(O)/,$(BUILD_PROGS) $(BUILD_LIBS))
 tests: $(addprefix $(O)/tests/,$(TESTS))
 asan: $(if $(PROG),$(O)/asan/$(PROG)) $(addprefix $(O)/asan/,$(BUILD_PROGS)) $(addprefix $(O)/asan/tests/,$(TESTS))
 fuzz: $(addprefix $(O)/fuzz/,$(FUZZERS))
@@ -109,6 +112,9 @@ SRCS_NOMAIN := $(filter-out $(MAINS),$(sort $(SRCS) $(foreach p,$(BUILD_PROGS),$
 $(O)/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -c -o $@ $<
+$(O)/pic/obj/%.o: %.c $(HDRS) $(MKFILES)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HARD) -fPIC -fvisibility=hidden -c -o $@ $<
 $(O)/test-hooks/obj/%.o: %.c $(HDRS) $(MKFILES)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -DHULL_TEST_HOOKS -c -o $@ $<
@@ -140,6 +146,13 @@ $(O)/asan/$(1): $$(addprefix $(O)/asan/obj/,$$($(1)_SRCS:.c=.o)) $(LIBHULL_O)/as
 endef
 $(foreach p,$(BUILD_PROGS),$(eval $(call build_prog,$(p))))
 
+# A build library: its own sources, position-independent, the service's libraries.
+define build_lib
+$(O)/$(1): $$(addprefix $(O)/pic/obj/,$$($(1)_SRCS:.c=.o))
+	$$(CC) $$(CFLAGS_HARD) -fPIC -shared -o $$@ $$^ -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed $$(PKGLIBS)
+endef
+$(foreach l,$(BUILD_LIBS),$(eval $(call build_lib,$(l))))
+
 $(O)/tests/%: $(O)/obj/%.o $(addprefix $(O)/obj/,$(SRCS_NOMAIN:.c=.o)) $(LIBHULL_O)/libhull.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HARD) -o $@ $^ $(LDHARD) $(LIBS)
@@ -164,8 +177,8 @@ install: all install-extra
 .PHONY: install-extra install-tools
 install-extra::
 
-install-tools: $(addprefix $(O)/,$(BUILD_PROGS))
-	$(if $(BUILD_PROGS),install -d $(TOOLDIR) && install -m 0755 $^ $(TOOLDIR)/)
+install-tools: $(addprefix $(O)/,$(BUILD_PROGS) $(BUILD_LIBS))
+	$(if $(BUILD_PROGS)$(BUILD_LIBS),install -d $(TOOLDIR) && install -m 0755 $^ $(TOOLDIR)/)
 
 clean:
 	rm -rf $(O)
