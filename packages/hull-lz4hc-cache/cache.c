@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cache's records and its file format (README.md, "The file"). All integers little-endian. */
 #include "cache.h"
 

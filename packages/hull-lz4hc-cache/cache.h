@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A cache of LZ4_compress_HC_destSize results, keyed on everything the result depends on: the
  * input bytes the call was given, its length, the output budget and the level (and, through the
  * file's header, liblz4's version). See README.md. */

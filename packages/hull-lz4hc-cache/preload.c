@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* liblz4hc-cache.so: preloaded into mkfs.erofs by the image build (make_usr_image,
  * image/stages.sh), it answers LZ4_compress_HC_destSize from the cache file named by
  * $HULL_LZ4HC_CACHE, and compresses with liblz4 what the cache does not hold. Without that
