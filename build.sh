@@ -67,7 +67,7 @@ main() {
                 . tests/qemu/qemu.sh
                 run_interactive "$@"
                 ;;
-        clean) rm -rf "$HULL_BUILD" "$HULL_OUT" "$HULL_OUT.d" ;;
+        clean) rm -rf "$HULL_BUILD" "$HULL_TMP" "$HULL_OUT" "$HULL_OUT.d" ;;
         -h | --help | help) usage ;;
         *)
                 usage >&2

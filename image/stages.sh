@@ -38,6 +38,7 @@ PREPARED=""
 prepare() {
         [ -n "$PREPARED" ] && return 0
         mkdir -p "$HULL_BUILD" "$HULL_CACHE"
+        stage_tmp_prepare
         step "host tools" host_tools
         build_inputs
         declare_stages
@@ -73,7 +74,7 @@ declare_stages() {
         stage_declare selinux-policy selinux_modules cache \
                 files="image/selinux/*.te image/selinux/*.fc image/selinux/*.if $SELINUX_SRC $SELINUX_DEVEL" \
                 vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES"
-        stage_declare tree stage_tree build \
+        stage_declare tree stage_tree tmp \
                 files="$HULL_OVERLAYS $(overlay_sources) $HULL_PACKAGES/prune.rules $HULL_PARTITIONS" \
                 vars="HULL_VERSION SOURCE_DATE_EPOCH HULL_KERNEL UPDATE_PUBKEY_DIGEST SB_DB_CERT_DIGEST" \
                 code="normalize_paths record_origin apply_overlays divert_runc install_services prune_rules prune_tree
@@ -84,7 +85,7 @@ declare_stages() {
                 vars="SELINUX_TYPE SELINUX_UPSTREAM_MODULES SELINUX_HULL_MODULES SELINUX_EQUIVALENCES SELINUX_STORE_DIRS" \
                 code="selinux_install selinux_prune record_origin normalize_paths" \
                 deps="rootfs selinux-policy"
-        stage_declare selinux stage_selinux build files="$SELINUX_RELABEL" \
+        stage_declare selinux stage_selinux tmp files="$SELINUX_RELABEL" \
                 vars="SELINUX_TYPE SELINUX_STORE_DIRS" \
                 code="selinux_config selinux_label selinux_check_labels state_skeleton" \
                 deps="tree selinux-store"
@@ -581,11 +582,13 @@ split_state() {
 # Output: usr.erofs, usr.verity, usrhash, manifest.tsv, state/ (the state partition's files),
 # efi/ (systemd-boot and systemd-stub from the image, for the uki and disk stages).
 stage_usr() {
-        local from size max t=$OUT/work TREE=$OUT/work
+        local from size max t=$HULL_TMP/$STAGE_CURRENT.work TREE=$HULL_TMP/$STAGE_CURRENT.work
         from=$(stage_out selinux)
         # A copy: a stage never changes another's output. cp -a keeps the labels (xattrs). /usr
         # is hard-linked, not copied (1.3 s): nothing here writes to a file of it, mkfs.erofs
-        # only reads it and takes every mtime from -T.
+        # only reads it and takes every mtime from -T. So the copy is in $HULL_TMP, beside
+        # selinux's output (a hard link does not cross file systems).
+        rm -rf "$t"
         mkdir "$t"
         cp -al "$from/root/usr" "$t/usr"
         find "$from/root" -mindepth 1 -maxdepth 1 ! -name usr -exec cp -a -t "$t" {} +

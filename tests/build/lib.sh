@@ -4,6 +4,10 @@
 set -u
 scratch=$(mktemp -d /tmp/hull-buildtest.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
+# The scratch builds' unpacked trees in the scratch folder too, never beside the main build's
+# (HULL_TMP, image/lib.sh): on disk, so a scratch build also shows the stages' output does not
+# depend on where they ran.
+export HULL_TMP=$scratch/tmp
 cd "$HULL_TOP" || exit 1
 
 # expect_failure PATTERN [ENV=VALUE...]: the build must exit 1 with exactly one error line
