@@ -67,7 +67,11 @@ main() {
                 . tests/qemu/qemu.sh
                 run_interactive "$@"
                 ;;
-        clean) rm -rf "$HULL_BUILD" "$HULL_TMP" "$HULL_OUT" "$HULL_OUT.d" ;;
+        clean)
+                # Only what the build put in HULL_TMP, which may be a folder of the user's.
+                rm -rf "$HULL_BUILD" "$HULL_TMP/stages" "$HULL_TMP"/*.work "$HULL_TMP/owner" "$HULL_OUT" "$HULL_OUT.d"
+                rmdir "$HULL_TMP" 2>/dev/null || true
+                ;;
         -h | --help | help) usage ;;
         *)
                 usage >&2
