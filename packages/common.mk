@@ -5,7 +5,7 @@
 #                beside PROG and used by the image build, never installed into an image
 #   <P>_SRCS     the sources of build program P, P.c (its main) included; modules shared with
 #                PROG are named in both lists and compiled once
-#   BUILD_LIBS   shared objects the build preloads into a host tool (L_SRCS their sources,
+#   BUILD_LIBS   shared objects the build preloads into a host tool (<L>_SRCS their sources,
 #                compiled position-independent, without libhull): built and installed beside
 #                BUILD_PROGS, never into an image
 #   TEST_SRCS    modules only the unit tests and fuzzers link (a simulator, fixtures)
