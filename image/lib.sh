@@ -17,6 +17,9 @@ case $HULL_OUT in /*) ;; *) HULL_OUT=$TOP/$HULL_OUT ;; esac
 # $HULL_BUILD/tmp otherwise. Each of those stages creates, copies or removes 11,000 files
 # (330 MB); on this project's build machine an unpack takes 3-11 s on ext4 and 0.6 s on tmpfs.
 # Outputs there are kept and replaced like build/stages's; one lost with a reboot is made again.
+# HULL_TMP_BUILD names the build folder an inherited HULL_TMP was decided for: a ./build.sh run
+# with another HULL_BUILD (a test's scratch build) decides its own, never shares that one.
+if [ -n "${HULL_TMP_BUILD:-}" ] && [ "$HULL_TMP_BUILD" != "$HULL_BUILD" ]; then HULL_TMP=""; fi
 if [ -z "${HULL_TMP:-}" ]; then
         HULL_TMP=$HULL_BUILD/tmp
         if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
@@ -25,8 +28,10 @@ if [ -z "${HULL_TMP:-}" ]; then
         fi
 fi
 case $HULL_TMP in /*) ;; *) HULL_TMP=$TOP/$HULL_TMP ;; esac
-# Decided once: the test runner's and a stage's own ./build.sh calls use the same folder.
-export HULL_TMP
+# Decided once: the test runner's and a stage's own ./build.sh calls on this build folder use
+# the same one.
+HULL_TMP_BUILD=$HULL_BUILD
+export HULL_TMP HULL_TMP_BUILD
 # Compiled services; build tests point this at the main build to avoid recompiling.
 SERVICES_OUT=${HULL_SERVICES_OUT:-$HULL_BUILD/services}
 HULL_MIRROR=${HULL_MIRROR:-http://deb.debian.org/debian}

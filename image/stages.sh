@@ -160,7 +160,21 @@ service_makefiles() {
 # hull-seccomp-gen) that run here and never go into the image. make's own objects stay in
 # $SERVICES_OUT/<service> (incremental; the unit tests run from there).
 stage_services() {
-        local mk dir svc
+        local mk dir svc sums=$SERVICES_OUT/sources.sha256
+        # make decides by modification times, this stage by content: a source whose content
+        # changed but whose time is older than its objects (a file put back with mv from a copy
+        # keeps the copy's time) would leave a stale object in an output published under the
+        # new key. Every file whose content differs from what the last run compiled is touched
+        # first, so make sees it as changed; with no record of the last run, every file.
+        mkdir -p "$SERVICES_OUT"
+        if [ -f "$sums" ]; then
+                # (sha256sum -c exits 1 when a file differs: that is the point here.)
+                { sha256sum --quiet -c "$sums" 2>/dev/null || true; } | sed -n 's/: FAILED.*$//p' |
+                        while IFS= read -r f; do if [ -f "$f" ]; then touch "$f"; fi; done
+        else
+                find packages/libhull packages/hull-* packages/common.mk -type f -exec touch {} +
+        fi
+        rm -f "$sums"
         for mk in $(service_makefiles); do
                 dir=${mk%/Makefile} svc=${dir#packages/}
                 make -s -j"$(nproc)" -C "$dir" O="$SERVICES_OUT/$svc" VERSION="$HULL_VERSION" all tests \
@@ -173,6 +187,7 @@ stage_services() {
                         >>"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install-tools failed (log: $HULL_BUILD/make-$svc.log)"; }
         done
+        find packages/libhull packages/hull-* packages/common.mk -type f -print0 | sort -z | xargs -0 sha256sum >"$sums"
 }
 
 # hull_payload: the hull-payload this build made (packages/hull-update, build side only): update

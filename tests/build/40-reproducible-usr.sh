@@ -20,7 +20,7 @@ git -C "$HULL_TOP" ls-files -z --cached --others --exclude-standard |
         { echo "cannot copy the repository to $src"; exit 1; }
 chmod -R g+w "$src"
 cache=${HULL_CACHE:-/var/cache/hull}
-(cd "$src" && env -u HULL_SERVICES_OUT HULL_BUILD="$scratch/build" HULL_OUT="$scratch/out" HULL_CACHE="$scratch/cache" \
+(cd "$src" && env -u HULL_SERVICES_OUT HULL_BUILD="$scratch/build" HULL_OUT="$scratch/out" HULL_CACHE="$scratch/cache" "${SCRATCH_TMP[@]}" \
         HULL_UPDATE_KEY="${HULL_UPDATE_KEY:-$cache/keys/update-key.private.pem}" \
         HULL_SECUREBOOT_KEYS="${HULL_SECUREBOOT_KEYS:-$cache/keys/secureboot}" \
         SOURCE_DATE_EPOCH="$epoch" HULL_VERSION="$version" ./build.sh usr) ||

@@ -4,10 +4,11 @@
 set -u
 scratch=$(mktemp -d /tmp/hull-buildtest.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-# The scratch builds' unpacked trees in the scratch folder too, never beside the main build's
-# (HULL_TMP, image/lib.sh): on disk, so a scratch build also shows the stages' output does not
-# depend on where they ran.
-export HULL_TMP=$scratch/tmp
+# A scratch build (HULL_BUILD=$scratch/build) keeps its unpacked trees in the scratch folder
+# too (HULL_TMP, image/lib.sh): on disk, gone with the folder, and showing that the stages'
+# output does not depend on where they ran. Tests that run ./build.sh on the main build
+# folder keep the main build's HULL_TMP.
+SCRATCH_TMP=(HULL_TMP="$scratch/tmp" HULL_TMP_BUILD="$scratch/build")
 cd "$HULL_TOP" || exit 1
 
 # expect_failure PATTERN [ENV=VALUE...]: the build must exit 1 with exactly one error line
@@ -15,7 +16,7 @@ cd "$HULL_TOP" || exit 1
 expect_failure() {
         local pattern=$1 st=0 err
         shift
-        env HULL_BUILD="$scratch/build" HULL_OUT="$scratch/out" "$@" ./build.sh image \
+        env HULL_BUILD="$scratch/build" HULL_OUT="$scratch/out" "${SCRATCH_TMP[@]}" "$@" ./build.sh image \
                 >"$scratch/stdout" 2>"$scratch/stderr" || st=$?
         err=$(grep -c '^build.sh: error:' "$scratch/stderr")
         echo "exit status $st; stderr:"
