@@ -84,7 +84,11 @@ fuzz_tests() {
                         log=$LOGS/$(echo "$name" | tr '/ ' '__').log
                         mkdir -p "$o/fuzz-corpus/$f"
                         while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+                        # libFuzzer exits 77 on a crash by default, which result() counts
+                        # as a skip: a crash, a timeout or a leak must fail. A crashing input
+                        # is kept beside the log.
                         ( st=0; "$o/fuzz/$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+                                -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$LOGS/$f-" \
                                 "$o/fuzz-corpus/$f" "$dir/fuzz/$f" >"$log" 2>&1 || st=$?; echo "$st" >"$log.status" ) &
                         pending+=("$name")
                 done
