@@ -3,6 +3,8 @@
 
 SUITES="bookworm bookworm-updates bookworm-security"
 HULL_SERVICES=${HULL_SERVICES:-}
+# The services' sources: the services stage's input, and what it compares with its last run.
+SERVICES_SOURCES="packages/libhull packages/hull-* packages/common.mk"
 # Docker's stock seccomp profile (golang-github-docker-docker-dev): hull-seccomp's install
 # derives Hull's default from it (packages/hull-seccomp/Makefile).
 DOCKER_SECCOMP_DEFAULT=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
@@ -61,7 +63,7 @@ declare_stages() {
         local k=""
         if [ "$HULL_KERNEL" = hull ]; then k=kernel; fi
         stage_declare services stage_services build \
-                files="packages/libhull packages/hull-* packages/common.mk $DOCKER_SECCOMP_DEFAULT" \
+                files="$SERVICES_SOURCES $DOCKER_SECCOMP_DEFAULT" \
                 vars="HULL_VERSION HULL_SERVICES HOST_CC_VERSION HOST_LD_VERSION" code="service_makefiles"
         stage_declare rootfs stage_rootfs cache \
                 files="$HULL_PACKAGES/*.list" \
@@ -172,7 +174,8 @@ stage_services() {
                 { sha256sum --quiet -c "$sums" 2>/dev/null || true; } | sed -n 's/: FAILED.*$//p' |
                         while IFS= read -r f; do if [ -f "$f" ]; then touch "$f"; fi; done
         else
-                find packages/libhull packages/hull-* packages/common.mk -type f -exec touch {} +
+                # shellcheck disable=SC2086 # globs of folders
+                find $SERVICES_SOURCES -type f -exec touch {} +
         fi
         rm -f "$sums"
         for mk in $(service_makefiles); do
@@ -187,7 +190,8 @@ stage_services() {
                         >>"$HULL_BUILD/make-$svc.log" 2>&1 ||
                         { tail -20 "$HULL_BUILD/make-$svc.log" >&2; die "$dir: install-tools failed (log: $HULL_BUILD/make-$svc.log)"; }
         done
-        find packages/libhull packages/hull-* packages/common.mk -type f -print0 | sort -z | xargs -0 sha256sum >"$sums"
+        # shellcheck disable=SC2086 # globs of folders
+        find $SERVICES_SOURCES -type f -print0 | sort -z | xargs -0 sha256sum >"$sums"
 }
 
 # hull_payload: the hull-payload this build made (packages/hull-update, build side only): update
