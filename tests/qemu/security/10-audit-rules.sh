@@ -20,13 +20,14 @@ for want in \
         '-w /etc/audit -p wa -k auditconfig' \
         'key=modules' \
         'key=rootcmd' \
-        'exe=/usr/sbin/dockerd'; do
+        'exe=/usr/sbin/dockerd' \
+        '-a never,exit -S all -F dir=/var/lib/docker -F exe=/usr/sbin/dockerd'; do
         printf '%s\n' "$rules" | grep -qF -e "$want" || fail "rule missing from auditctl -l: $want"
 done
-# All of Hull's rules (40 in overlays/etc/audit/rules.d): auditctl -R stops at the first rule
+# All of Hull's rules (42 in overlays/etc/audit/rules.d): auditctl -R stops at the first rule
 # it cannot load, silently for the unit (its ExecStartPost is allowed to fail).
 n=$(printf '%s\n' "$rules" | grep -cE '^-(w|a) ')
-[ "$n" -ge 40 ] || fail "only $n rules loaded, want 40: a rule failed to load and the ones after it are missing"
+[ "$n" -ge 42 ] || fail "only $n rules loaded, want 42: a rule failed to load and the ones after it are missing"
 
 status=$(auditctl -s) || fail "auditctl -s failed"
 echo "$status"
