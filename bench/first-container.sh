@@ -13,6 +13,8 @@
 #   analyze  systemd-analyze's kernel, initrd and userspace split, once the boot is done
 #   mem      memory used (free) after 20 s idle with dockerd up
 #   latency  `docker run --rm bench true` once dockerd is up, the median of R (default 10)
+#   cpu      the guest's CPU time (both vCPUs, /proc/stat) over those R runs, per run: the work a
+#            container costs the host, which varies far less than wall time with the host's load
 # Prints each figure's median for each image and, when both ran, the ratio Hull/Debian.
 # The critical chain of the last boot of each image goes to build/bench/first-container/.
 set -euo pipefail
@@ -64,6 +66,11 @@ wait_ssh() {
         done
         since "$VM_T0"
 }
+# guest_cpu: the guest's CPU time so far in clock ticks (USER_HZ, 100 a second), all CPUs:
+# user, nice, system, irq and softirq (not idle, iowait or steal).
+guest_cpu() {
+        guest "awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8 }' /proc/stat"
+}
 # analyze: systemd-analyze's first line as "kernel initrd userspace" seconds (0 when absent).
 analyze() {
         guest 'systemd-analyze' | head -1 | python3 -c '
@@ -107,11 +114,13 @@ for img in "${images[@]}"; do
                 a=$(analyze)
                 sleep 20
                 mem=$(guest "free -m | awk '/^Mem:/ { print \$3 }'")
+                c0=$(guest_cpu)
                 l=$(for _ in $(seq "$runs"); do
                         t0=$(now); guest 'docker run --rm bench true' >/dev/null; since "$t0"
                 done | median)
-                echo "$s $r $a $mem $l" >>"$res/$img.boots"
-                echo "$img power-on $i: SSH $s s, first container $r s, kernel/initrd/userspace $a s, idle $mem MiB, docker run $l s"
+                c=$(echo "scale=2; ($(guest_cpu) - $c0) / 100 / $runs" | bc)
+                echo "$s $r $a $mem $l $c" >>"$res/$img.boots"
+                echo "$img power-on $i: SSH $s s, first container $r s, kernel/initrd/userspace $a s, idle $mem MiB, docker run $l s, guest CPU $c s a run"
         done
         guest 'systemd-analyze critical-chain --no-pager' >"$res/$img.critical-chain" 2>&1 || true
         guest 'systemd-analyze blame --no-pager | head -20' >"$res/$img.blame" 2>&1 || true
@@ -122,9 +131,10 @@ fig() { # IMAGE COLUMN: the median of a figure over the boots
         cut -d' ' -f"$2" "$res/$1.boots" | median
 }
 names=("power-on to SSH login (s)" "power-on to first container (s)" "kernel (s)" "initrd (s)"
-        "userspace (s)" "memory used at idle (MiB)" "docker run --rm, median of $runs (s)")
+        "userspace (s)" "memory used at idle (MiB)" "docker run --rm, median of $runs (s)"
+        "guest CPU per docker run (s)")
 echo "medians of $boots power-ons after the first:"
-for c in 1 2 3 4 5 6 7; do
+for c in 1 2 3 4 5 6 7 8; do
         line="  ${names[$((c - 1))]}:"
         for img in "${images[@]}"; do line+=" $img $(fig "$img" "$c")"; done
         if [ ${#images[@]} = 2 ] && [ -f "$res/debian.boots" ]; then
