@@ -31,6 +31,8 @@ want_domain "what init runs /usr/bin/hull-firstboot as" \
         "$(selinuxexeccon /usr/bin/hull-firstboot system_u:system_r:init_t:s0)" hull_firstboot_t
 want_domain "what init runs /usr/bin/ssh-keygen as" \
         "$(selinuxexeccon /usr/bin/ssh-keygen system_u:system_r:init_t:s0)" ssh_keygen_t
+want_domain "what init runs /usr/bin/systemd-tmpfiles as (hull-journal-initrd)" \
+        "$(selinuxexeccon /usr/bin/systemd-tmpfiles system_u:system_r:init_t:s0)" systemd_tmpfiles_t
 want_domain "what init runs /usr/bin/hull-health as" \
         "$(selinuxexeccon /usr/bin/hull-health system_u:system_r:init_t:s0)" hull_health_t
 want_domain "what init runs /usr/bin/hull-update as" \
